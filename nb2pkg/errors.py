@@ -1,0 +1,126 @@
+"""Errors raised to the user and findings reported to them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; ordered so that thresholds compare."""
+
+    INFO = 10
+    WARNING = 20
+    ERROR = 30
+
+
+# Stable finding codes. The prefix is ours: other notebook linters use NB1xx.
+# 0xx reading, 2xx IPython syntax, 3xx analysis and plan, 4xx dependencies,
+# 5xx rendering.
+CODES: dict[str, str] = {
+    "NBP001": "notebook repaired",
+    "NBP002": "notebook has no code",
+    "NBP201": "IPython syntax translated",
+    "NBP202": "magic left out",
+    "NBP203": "shell command left out",
+    "NBP204": "help syntax left out",
+    "NBP205": "get_ipython() call left out",
+    "NBP206": "cell magic: cell left out",
+    "NBP301": "cell left out: syntax error",
+    "NBP302": "cell left out: Python 2 syntax",
+    "NBP303": "definition replaced by a later one",
+    "NBP304": "definition kept in the pipeline",
+    "NBP305": "name never defined",
+    "NBP306": "display expression left out",
+    "NBP307": "star import",
+    "NBP308": "unused import left out",
+    "NBP309": "pipeline rebinds a module name",
+    "NBP401": "local module imported",
+    "NBP402": "distribution name guessed",
+    "NBP501": "code left unformatted",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the user should know about the conversion.
+
+    Findings are data, never exceptions: stages return them and the CLI prints them.
+    ``cell`` is counted from 1, as users see cells in Jupyter.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    cell: int | None = None
+    line: int | None = None
+
+    def location(self) -> str:
+        """Return "cell 4, line 2" (or less when not known)."""
+        parts = []
+        if self.cell is not None:
+            parts.append(f"cell {self.cell}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+
+def finding(
+    code: str,
+    message: str,
+    *,
+    cell: int | None = None,
+    line: int | None = None,
+    severity: Severity = Severity.WARNING,
+) -> Finding:
+    """Return a finding, checking that its code is registered."""
+    if code not in CODES:
+        raise KeyError(code)
+    return Finding(code, severity, message, cell, line)
+
+
+class Nb2PkgError(Exception):
+    """An error the user can fix; ``str()`` is one line saying what, where and how."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        cell: int | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.cell = cell
+        self.line = line
+
+    def __str__(self) -> str:
+        where = []
+        if self.path is not None:
+            where.append(str(self.path))
+        if self.cell is not None:
+            where.append(f"cell {self.cell}" + (f", line {self.line}" if self.line else ""))
+        return ": ".join([*where, self.message])
+
+
+class NotebookError(Nb2PkgError):
+    """The input is not a notebook nb2pkg can convert (unreadable, invalid, not Python)."""
+
+
+class InputError(Nb2PkgError):
+    """The user must change the input or the options (bad package name, ...)."""
+
+
+class OutputExistsError(Nb2PkgError):
+    """The output exists and ``force`` was not given, or it cannot be written."""
+
+
+class TemplateError(Nb2PkgError):
+    """A template failed to render; names the template and line."""
+
+
+class EquivalenceError(Exception):
+    """Internal: generated code does not mean what the notebook meant. Please report."""

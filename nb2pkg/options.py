@@ -1,0 +1,71 @@
+"""Options for a conversion, and the rules for package names."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from nb2pkg.errors import InputError
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the user asked for; passed keyword-only to every stage.
+
+    Attributes:
+        output: the package directory; default ``./<package name>``.
+        name: the import name of the package; default from the notebook's name.
+        force: replace an existing, non-empty output directory.
+        dry_run: plan and render, but write nothing.
+        tests: generate tests from the notebook's stored outputs.
+        format: format generated code with black.
+        template_dir: a directory whose templates override the built-in ones.
+    """
+
+    output: Path | None = None
+    name: str | None = None
+    force: bool = False
+    dry_run: bool = False
+    tests: bool = True
+    format: bool = True
+    template_dir: Path | None = None
+
+
+def normalise_name(stem: str) -> str:
+    """Return a module name made from a file stem.
+
+    >>> normalise_name("My Experiment (v2)")
+    'my_experiment_v2'
+    """
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", stem).strip("_").lower()
+    if name and name[0].isdigit():
+        name = f"nb_{name}"
+    return name
+
+
+def check_package_name(name: str, *, imported: frozenset[str] = frozenset()) -> str:
+    """Return ``name`` if it can be a package name, else raise ``InputError``.
+
+    Args:
+        name: the candidate import name.
+        imported: top-level modules the notebook imports; the package must not
+            shadow them.
+    """
+    hint = "choose another with --name"
+    if not name or not name.isidentifier() or not name.isascii():
+        raise InputError(f"{name!r} is not a valid Python package name; {hint}")
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise InputError(f"package name {name!r} is a Python keyword; {hint}")
+    if name in sys.stdlib_module_names:
+        raise InputError(
+            f"package name {name!r} would shadow the standard library module; {hint}"
+        )
+    if name in imported:
+        raise InputError(
+            f"package name {name!r} would shadow the {name!r} the notebook imports; "
+            f"{hint}"
+        )
+    return name

@@ -1,0 +1,245 @@
+"""Read a notebook file into the model, repairing small schema breaks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from nb2pkg.errors import Finding, NotebookError, finding
+from nb2pkg.model import Cell, Notebook, Output
+
+log = logging.getLogger(__name__)
+
+_CELL_KINDS = frozenset({"code", "markdown", "raw"})
+
+
+def read_notebook(path: Path) -> Notebook:
+    """Return the notebook at ``path``, upgraded to nbformat 4 and repaired.
+
+    Raises:
+        NotebookError: the file cannot be read, is not a notebook, cannot be
+            repaired, or its kernel is not Python.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NotebookError(f"cannot read the file ({exc.strerror})", path=path) from None
+    return reads_notebook(raw, path=path)
+
+
+def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
+    """Return the notebook whose JSON text is ``raw``; ``path`` names it in messages."""
+    data = _load_json(raw, path=path)
+    repairs: list[Finding] = []
+    nb = _upgrade(data, path=path, repairs=repairs)
+    _check_language(nb, path=path)
+    cells = tuple(_make_cell(i, c, repairs) for i, c in enumerate(nb["cells"]))
+    _validate(nb, repairs)
+    info = nb["metadata"].get("language_info")
+    version = info.get("version") if isinstance(info, dict) else None
+    return Notebook(
+        path=path,
+        cells=cells,
+        language_version=version if isinstance(version, str) else None,
+        findings=tuple(repairs),
+    )
+
+
+def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise NotebookError(
+                "is not a notebook (not UTF-8 text; is it a binary file?)", path=path
+            ) from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            f"is not a notebook (invalid JSON at line {exc.lineno}, column {exc.colno})",
+            path=path,
+        ) from None
+    except RecursionError:
+        raise NotebookError("is not a notebook (JSON nested too deeply)", path=path) from None
+    if not isinstance(data, dict) or not (
+        isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list)
+    ):
+        raise NotebookError("is not a notebook (no list of cells in it)", path=path)
+    return data
+
+
+def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any:
+    """Return an nbformat-4 NotebookNode for ``data``."""
+    version = data.get("nbformat")
+    if not isinstance(version, int):
+        version = 4 if "cells" in data else 3
+        data["nbformat"] = version
+        data.setdefault("nbformat_minor", 0)
+        repairs.append(finding("NBP001", f"no nbformat version; read as version {version}"))
+    if version > 4:
+        raise NotebookError(
+            f"nbformat {version} is newer than this nb2pkg understands; upgrade nb2pkg",
+            path=path,
+        )
+    if version not in nbformat.versions:
+        raise NotebookError(f"nbformat {version} does not exist", path=path)
+    if version < 4:
+        _repair_old_cells(data, repairs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            old = nbformat.versions[version].to_notebook_json(
+                data, minor=data.get("nbformat_minor", 0)
+            )
+            nb = nbformat.convert(old, 4)
+    except (
+        nbformat.ValidationError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        ValueError,
+        IndexError,
+    ) as exc:
+        raise NotebookError(
+            f"cannot upgrade this nbformat {version} notebook ({type(exc).__name__}: {exc})",
+            path=path,
+        ) from None
+    if not isinstance(nb.get("metadata"), dict):
+        nb["metadata"] = nbformat.from_dict({})
+        repairs.append(finding("NBP001", "notebook metadata missing; added"))
+    if not isinstance(nb.get("cells"), list):
+        raise NotebookError("is not a notebook (no list of cells in it)", path=path)
+    return nb
+
+
+def _repair_old_cells(data: dict[str, Any], repairs: list[Finding]) -> None:
+    """Fill fields that nbformat's v2/v3 upgrade code assumes are present."""
+    for sheet in data.get("worksheets") or []:
+        if not isinstance(sheet, dict):
+            continue
+        for cell in sheet.get("cells") or []:
+            if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                if "input" not in cell:
+                    cell["input"] = ""
+                    repairs.append(finding("NBP001", "code cell without input; emptied"))
+                cell.setdefault("outputs", [])
+
+
+def _check_language(nb: Any, *, path: Path) -> None:
+    meta = nb["metadata"]
+    spec = meta.get("kernelspec")
+    info = meta.get("language_info")
+    lang = (spec.get("language") if isinstance(spec, dict) else None) or (
+        info.get("name") if isinstance(info, dict) else None
+    )
+    if isinstance(lang, str) and lang and not lang.lower().startswith("python"):
+        raise NotebookError(
+            f"is a {lang} notebook; nb2pkg converts Python notebooks only", path=path
+        )
+
+
+def _text(value: Any) -> str:
+    """Return notebook text (a string or a list of lines) as one string, \\n-ended."""
+    if isinstance(value, list):
+        value = "".join(v if isinstance(v, str) else str(v) for v in value)
+    elif not isinstance(value, str):
+        value = "" if value is None else str(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _make_cell(index: int, raw: Any, repairs: list[Finding]) -> Cell:
+    number = index + 1
+    if not isinstance(raw, dict):
+        repairs.append(finding("NBP001", "cell is not an object; ignored", cell=number))
+        return Cell(index=index, kind="raw", source="")
+    kind = raw.get("cell_type")
+    if kind not in _CELL_KINDS:
+        kind = "code" if "outputs" in raw else "raw"
+        repairs.append(
+            finding("NBP001", f"unknown cell type; read as {kind}", cell=number)
+        )
+        raw["cell_type"] = kind
+    if "source" not in raw:
+        repairs.append(finding("NBP001", "cell without source; emptied", cell=number))
+        raw["source"] = ""
+    if not isinstance(raw.get("metadata"), dict):
+        raw["metadata"] = {}
+    tags = raw["metadata"].get("tags")
+    tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
+    outputs: tuple[Output, ...] = ()
+    count = None
+    if kind == "code":
+        if not isinstance(raw.get("outputs"), list):
+            raw["outputs"] = []
+        outputs = tuple(_make_output(o, number, repairs) for o in raw["outputs"])
+        count = raw.get("execution_count")
+        if not isinstance(count, int) or isinstance(count, bool):
+            count = None
+        raw.setdefault("execution_count", None)
+    return Cell(
+        index=index,
+        kind=kind,
+        source=_text(raw["source"]),
+        tags=tags,
+        outputs=outputs,
+        execution_count=count,
+    )
+
+
+def _make_output(raw: Any, number: int, repairs: list[Finding]) -> Output:
+    if not isinstance(raw, dict):
+        return Output("unknown")
+    kind = str(raw.get("output_type", "unknown"))
+    if kind == "stream":
+        if "name" not in raw:
+            raw["name"] = "stdout"
+            repairs.append(finding("NBP001", "stream output without name", cell=number))
+        return Output(kind, text=_text(raw.get("text")), name=str(raw["name"]))
+    if kind == "error":
+        return Output(kind, name=str(raw.get("ename", "")), value=str(raw.get("evalue", "")))
+    data = raw.get("data")
+    plain = _text(data.get("text/plain")) if isinstance(data, dict) else ""
+    return Output(kind, text=plain)
+
+
+def _validate(nb: Any, repairs: list[Finding]) -> None:
+    """Validate explicitly: nbformat's readers only log schema errors."""
+    _repair_ids(nb, repairs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nbformat.validate(nb)
+    except nbformat.ValidationError as exc:
+        first = str(exc.message) if hasattr(exc, "message") else str(exc)
+        repairs.append(
+            finding("NBP001", f"does not follow the nbformat schema ({first[:120]})")
+        )
+    except Exception as exc:  # noqa: BLE001 - validation is advisory; never fatal
+        log.debug("validation failed: %r", exc)
+
+
+def _repair_ids(nb: Any, repairs: list[Finding]) -> None:
+    if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):
+        return
+    seen: set[str] = set()
+    for index, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict):
+            continue
+        cid = cell.get("id")
+        if not isinstance(cid, str) or cid in seen or not cid:
+            new = f"cell-{index + 1}"
+            while new in seen:
+                new += "x"
+            if isinstance(cid, str) and cid in seen:
+                repairs.append(
+                    finding("NBP001", f"duplicate cell id {cid!r}; renamed", cell=index + 1)
+                )
+            cell["id"] = new
+            cid = new
+        seen.add(cid)
