@@ -130,7 +130,8 @@ class TestCase:
     module: str
     name: str
     cell: int
-    setup: tuple[str, ...]  # import lines the test needs
+    setup: tuple[str, ...]  # import lines the test needs (not the package's own)
+    names: tuple[str, ...]  # the package names it uses, from ``module``
     expression: str
     expected: str
     approx: bool

@@ -1,0 +1,5 @@
+"""Run the command line: ``python -m nb2pkg``."""
+
+from nb2pkg.cli import main
+
+main()

@@ -1,0 +1,321 @@
+"""Analyse each code cell: parse it with libcst and find what it binds and reads."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+import libcst as cst
+from libcst.metadata import (
+    Access,
+    BuiltinScope,
+    FunctionScope,
+    GlobalScope,
+    MetadataWrapper,
+    Scope,
+    ScopeProvider,
+)
+
+from nb2pkg.errors import Finding, finding
+from nb2pkg.magics import translate_ipython
+from nb2pkg.model import Cell, CellAnalysis, Kind, Notebook, Statement
+
+# Calls that only build a value, allowed in a module-level constant.
+PURE_CALLS = frozenset(
+    {
+        "Path", "PurePath", "PurePosixPath", "namedtuple", "TypeVar", "NewType",
+        "frozenset", "tuple", "dict", "list", "set", "range", "int", "float", "str",
+        "bool", "bytes", "complex", "compile", "getLogger", "timedelta", "Decimal",
+        "Fraction",
+    }
+)  # fmt: skip
+_PY2 = re.compile(r"^\s*(print\s+[^\s(=.,)\]]|exec\s+['\"]|except\s+[\w.]+\s*,\s*\w+\s*:)")
+_COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+
+
+def analyse_notebook(notebook: Notebook) -> tuple[CellAnalysis, ...]:
+    """Return the analysis of every code cell, in document order."""
+    return tuple(analyse_cell(cell) for cell in notebook.code_cells)
+
+
+def analyse_cell(cell: Cell) -> CellAnalysis:
+    """Return the statements of one code cell with the names each binds and reads."""
+    translated = translate_ipython(cell.source, cell=cell.number)
+    findings = list(translated.findings)
+    source = translated.source
+    lines = _check_syntax(source, cell, findings)
+    if lines is None:
+        return CellAnalysis(cell, (), False, tuple(findings))
+    try:
+        module = cst.parse_module(source)
+    except (cst.ParserSyntaxError, RecursionError) as exc:
+        findings.append(_syntax_finding(source, cell, str(exc).splitlines()[0], None))
+        return CellAnalysis(cell, (), False, tuple(findings))
+    module = _one_statement_per_line(module)
+    statements = _statements(module, cell.number, lines)
+    return CellAnalysis(cell, statements, True, tuple(findings))
+
+
+def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int] | None:
+    """Compile ``source``; return each top-level statement's line, or None."""
+    try:
+        tree = compile(source, f"<cell {cell.number}>", "exec", _COMPILE_FLAGS, True)
+        compile(tree, f"<cell {cell.number}>", "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, True)
+    except SyntaxError as exc:
+        findings.append(_syntax_finding(source, cell, exc.msg, exc.lineno))
+        return None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        findings.append(_syntax_finding(source, cell, str(exc) or type(exc).__name__, None))
+        return None
+    return [node.lineno for node in tree.body]
+
+
+def _syntax_finding(source: str, cell: Cell, message: str, line: int | None) -> Finding:
+    for number, text in enumerate(source.split("\n"), start=1):
+        if _PY2.match(text):
+            note = "cell left out: Python 2 syntax; port it to Python 3"
+            return finding("NBP302", note, cell=cell.number, line=number)
+    note = f"cell left out: cannot parse it ({message}); fix it or tag the cell 'skip'"
+    return finding("NBP301", note, cell=cell.number, line=line)
+
+
+def _one_statement_per_line(module: cst.Module) -> cst.Module:
+    """Split ``a; b`` lines and move the cell's leading comments onto its first line."""
+    body: list[cst.BaseStatement] = []
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) > 1:
+            for i, small in enumerate(stmt.body):
+                body.append(
+                    cst.SimpleStatementLine(
+                        body=[small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)],
+                        leading_lines=stmt.leading_lines if i == 0 else (),
+                        trailing_whitespace=stmt.trailing_whitespace,
+                    )
+                )
+        else:
+            body.append(stmt)
+    header = list(module.header)
+    while header and header[0].comment is None:
+        header.pop(0)
+    if body and header:
+        body[0] = body[0].with_changes(leading_lines=[*header, *body[0].leading_lines])
+    return module.with_changes(body=body, header=())
+
+
+class _NodeIds(cst.CSTVisitor):
+    """Gather the ids of every node under a statement."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.ids.add(id(node))
+        return True
+
+
+def _statements(module: cst.Module, number: int, lines: list[int]) -> tuple[Statement, ...]:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
+    global_scope = next((s for s in scopes if isinstance(s, GlobalScope)), None)
+    owner: dict[int, int] = {}
+    for index, stmt in enumerate(module.body):
+        collector = _NodeIds()
+        stmt.visit(collector)
+        owner.update(dict.fromkeys(collector.ids, index))
+    count = len(module.body)
+    defines: list[set[str]] = [set() for _ in range(count)]
+    uses: list[set[str]] = [set() for _ in range(count)]
+    eager: list[set[str]] = [set() for _ in range(count)]
+    if global_scope is not None:
+        for assignment in global_scope.assignments:
+            node = getattr(assignment, "node", None)
+            if node is not None and id(node) in owner:
+                defines[owner[id(node)]].add(assignment.name)
+    for scope in scopes:
+        for access in scope.accesses:
+            index = owner.get(id(access.node))
+            name = _accessed_name(access)
+            if index is None or name is None or not _reads_global(access):
+                continue
+            uses[index].add(name)
+            if _runs_eagerly(access.scope):
+                eager[index].add(name)
+    return tuple(
+        _make_statement(
+            stmt, number, lines[i] if i < len(lines) else 1, defines[i], uses[i], eager[i]
+        )
+        for i, stmt in enumerate(module.body)
+    )
+
+
+def _accessed_name(access: Access) -> str | None:
+    node: cst.CSTNode = access.node
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _reads_global(access: Access) -> bool:
+    """Return True unless the access resolves only to local (function/class) names."""
+    referents = access.referents
+    if not referents:
+        return True
+    return any(isinstance(r.scope, GlobalScope | BuiltinScope) for r in referents)
+
+
+def _runs_eagerly(scope: Scope | None) -> bool:
+    """Return True if code in ``scope`` runs when the top-level statement runs."""
+    while scope is not None and not isinstance(scope, GlobalScope):
+        if isinstance(scope, FunctionScope):
+            return False
+        scope = scope.parent
+    return True
+
+
+def _make_statement(
+    stmt: cst.BaseStatement,
+    number: int,
+    line: int,
+    defines: set[str],
+    uses: set[str],
+    eager: set[str],
+) -> Statement:
+    kind = _classify(stmt)
+    name = ""
+    if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
+        name = stmt.name.value
+    return Statement(
+        cell=number,
+        kind=kind,
+        node=stmt,
+        defines=frozenset(defines),
+        uses=frozenset(uses),
+        eager_uses=frozenset(eager),
+        name=name,
+        line=line,
+    )
+
+
+def _classify(stmt: cst.BaseStatement) -> Kind:  # noqa: PLR0911 - one case per kind
+    if isinstance(stmt, cst.FunctionDef):
+        return Kind.DEF
+    if isinstance(stmt, cst.ClassDef):
+        return Kind.CLASS
+    if isinstance(stmt, cst.Try) and _is_guarded_import(stmt):
+        return Kind.IMPORT
+    if not isinstance(stmt, cst.SimpleStatementLine):
+        return Kind.LOOSE
+    small = stmt.body[0]
+    if isinstance(small, cst.ImportFrom) and _is_future(small):
+        return Kind.FUTURE
+    if isinstance(small, cst.Import | cst.ImportFrom):
+        return Kind.IMPORT
+    if _calls_get_ipython(small):
+        return Kind.IPYTHON
+    if isinstance(small, cst.Pass):
+        return Kind.DISPLAY
+    if isinstance(small, cst.Expr):
+        return Kind.DISPLAY if is_pure(small.value, allow_calls=False) else Kind.LOOSE
+    if isinstance(small, cst.Assign | cst.AnnAssign) and _is_constant_like(small):
+        return Kind.ASSIGN
+    return Kind.LOOSE
+
+
+def _is_future(node: cst.ImportFrom) -> bool:
+    module = node.module
+    return isinstance(module, cst.Name) and module.value == "__future__"
+
+
+def _is_constant_like(node: cst.Assign | cst.AnnAssign) -> bool:
+    if node.value is None:
+        return False
+    targets: Iterable[cst.BaseExpression]
+    if isinstance(node, cst.Assign):
+        targets = [t.target for t in node.targets]
+    else:
+        targets = [node.target]
+    return all(_plain_target(t) for t in targets) and is_pure(node.value, allow_calls=True)
+
+
+def _plain_target(target: cst.BaseExpression) -> bool:
+    if isinstance(target, cst.Name):
+        return True
+    if isinstance(target, cst.Tuple | cst.List):
+        return all(_plain_target(e.value) for e in target.elements)
+    return False
+
+
+def _is_guarded_import(node: cst.Try) -> bool:
+    """Return True for ``try: import x`` / ``except ImportError: x = None`` blocks."""
+    blocks: list[cst.BaseSuite] = [node.body, *(h.body for h in node.handlers)]
+    if node.orelse is not None:
+        blocks.append(node.orelse.body)
+    has_import = False
+    for block in blocks:
+        if not isinstance(block, cst.IndentedBlock):
+            return False
+        for line in block.body:
+            if not isinstance(line, cst.SimpleStatementLine):
+                return False
+            for small in line.body:
+                if isinstance(small, cst.Import | cst.ImportFrom):
+                    has_import = True
+                elif isinstance(small, cst.Assign | cst.AnnAssign):
+                    if not _is_constant_like(small):
+                        return False
+                elif not isinstance(small, cst.Pass):
+                    return False
+    return has_import and node.finalbody is None
+
+
+class _Impure(cst.CSTVisitor):
+    def __init__(self, allow_calls: bool) -> None:
+        self.allow_calls = allow_calls
+        self.impure = False
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else None
+        if isinstance(func, cst.Name):
+            name = func.value
+        if not (self.allow_calls and name in PURE_CALLS):
+            self.impure = True
+        return not self.impure
+
+    def visit_Await(self, node: cst.Await) -> bool:
+        self.impure = True
+        return False
+
+    def visit_Yield(self, node: cst.Yield) -> bool:
+        self.impure = True
+        return False
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> bool:
+        self.impure = True
+        return False
+
+
+def is_pure(expr: cst.BaseExpression, *, allow_calls: bool) -> bool:
+    """Return True if evaluating ``expr`` can have no side effect we know of.
+
+    With ``allow_calls``, calls to value constructors (``PURE_CALLS``) are allowed.
+    """
+    visitor = _Impure(allow_calls)
+    expr.visit(visitor)
+    return not visitor.impure
+
+
+class _GetIPython(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "get_ipython":
+            self.found = True
+
+
+def _calls_get_ipython(node: cst.CSTNode) -> bool:
+    visitor = _GetIPython()
+    node.visit(visitor)
+    return visitor.found

@@ -1,0 +1,183 @@
+"""The command line: flags to Options, findings to the terminal, errors to exit codes.
+
+The only module that prints or exits. Exit codes: 0 done, 2 the user must act
+(bad input, existing output), 3 internal error (details in a file), 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from nb2pkg import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from nb2pkg.api import Result
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="nb2pkg",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    help="Turn Jupyter notebooks into installable, tested Python packages.",
+)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nb2pkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Turn Jupyter notebooks into installable, tested Python packages.
+
+    Example: nb2pkg convert experiment.ipynb -o experiment
+    """
+
+
+@app.command()
+def convert(
+    notebook: Annotated[Path, typer.Argument(help="The notebook (.ipynb) to convert.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Package directory [default: ./<name>]."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Import name of the package.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a non-empty output directory.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List the files; write nothing.")
+    ] = False,
+    tests: Annotated[
+        bool, typer.Option("--tests/--no-tests", help="Generate tests from outputs.")
+    ] = True,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option("--template-dir", help="Templates that override the built-in ones."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every finding.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
+) -> None:
+    """Convert a notebook into a package with tests.
+
+    Example: nb2pkg convert experiment.ipynb --output experiment --name my_experiment
+    """
+    from nb2pkg.api import convert as run_convert
+    from nb2pkg.options import Options
+
+    options = Options(
+        output=output,
+        name=name,
+        force=force,
+        dry_run=dry_run,
+        tests=tests,
+        template_dir=template_dir,
+    )
+    result = _run_guarded(lambda: run_convert(notebook, options=options), debug=debug)
+    if dry_run:
+        for file in result.files:
+            typer.echo(str(result.output / Path(*file.path.parts)))
+    if not quiet:
+        _report(result, verbose=verbose)
+
+
+def _run_guarded(action: Callable[[], T], *, debug: bool) -> T:
+    """Run ``action``, turning every exception into a message and an exit code."""
+    from nb2pkg.errors import Nb2PkgError
+
+    try:
+        return action()
+    except Nb2PkgError as exc:
+        if debug:
+            raise
+        _console().print(f"nb2pkg: error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _console().print("nb2pkg: interrupted; nothing was written", markup=False)
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="nb2pkg-error-", suffix=".log", delete=False
+        ) as handle:
+            traceback.print_exc(file=handle)
+        message = (
+            f"nb2pkg: internal error: {type(exc).__name__}: {exc}. This is a bug; "
+            f"please report it with {handle.name}"
+        )
+        _console().print(message, markup=False)
+        raise typer.Exit(3) from None
+
+
+def _report(result: Result, *, verbose: bool) -> None:
+    from nb2pkg.errors import CODES, Severity
+    from nb2pkg.model import Kind
+
+    console = _console()
+    plan = result.plan
+    quiet_codes: Counter[str] = Counter()
+    for f in result.findings:
+        if f.severity < Severity.WARNING and not verbose:
+            quiet_codes[f.code] += 1
+            continue
+        where = f.location()
+        prefix = f"{where}: " if where else ""
+        style = "red" if f.severity >= Severity.ERROR else "yellow"
+        label = f.severity.name.lower()
+        console.print(f"[{style}]{label}[/] {prefix}{f.message} [dim]({f.code})[/]")
+    for code, count in sorted(quiet_codes.items()):
+        console.print(f"[dim]{count} x {CODES[code]} ({code}); --verbose lists them[/]")
+    for module in plan.modules:
+        kinds = Counter(s.kind for s in module.body)
+        console.print(
+            f"  {plan.package}/{module.name}.py: {kinds[Kind.DEF]} functions, "
+            f"{kinds[Kind.CLASS]} classes, {kinds[Kind.ASSIGN]} constants"
+        )
+    if plan.pipeline is not None:
+        cells = len({s.cell for s in plan.pipeline.steps})
+        console.print(
+            f"  {plan.package}/pipeline.py: run() holds the loose code of {cells} cells"
+        )
+    console.print(f"  tests: {len(plan.tests)} from stored outputs")
+    verb = "Wrote" if result.written else "Would write"
+    console.print(f"{verb} {len(result.files)} files to {result.output}", markup=False)
+
+
+def main() -> None:
+    """Run the nb2pkg command line."""
+    app(prog_name="nb2pkg")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Render the plan into the package's files, from jinja2 templates, formatted by black."""
+
+from __future__ import annotations
+
+import json
+import logging
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import black
+import jinja2
+
+from nb2pkg.errors import Finding, Severity, TemplateError, finding
+from nb2pkg.extract import is_async, module_code, pipeline_code
+from nb2pkg.model import ModulePlan, Plan, RenderedFile
+from nb2pkg.options import Options
+from nb2pkg.safety import check_files
+
+log = logging.getLogger(__name__)
+_BLACK_MODE = black.Mode()
+
+
+def builtin_templates() -> Path:
+    """Return the directory of the templates shipped with nb2pkg.
+
+    Installed, they are inside the package; in a source checkout (an editable
+    install imports from there) they are in the top-level ``templates/``.
+    """
+    shipped = Path(str(resources.files("nb2pkg"))) / "templates"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def _environment(options: Options) -> jinja2.Environment:
+    paths = [str(builtin_templates())]
+    if options.template_dir is not None:
+        paths.insert(0, str(options.template_dir))
+    env = jinja2.Environment(  # noqa: S701 - renders code and TOML, not HTML
+        loader=jinja2.FileSystemLoader(paths),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["toml"] = lambda s: json.dumps(str(s), ensure_ascii=False)
+    env.filters["pystr"] = lambda s: json.dumps(str(s), ensure_ascii=False)
+    env.filters["docstring"] = _docstring
+    return env
+
+
+def _docstring(text: str) -> str:
+    """Return ``text`` as a one-sentence docstring body, ending with a period."""
+    one_line = " ".join(str(text).split()).replace("\\", "\\\\").replace('"', "'")
+    return one_line.rstrip(". ") + "."
+
+
+def render_plan(
+    plan: Plan, *, options: Options
+) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
+    """Return the package's files and any finding made while rendering them."""
+    env = _environment(options)
+    files: list[RenderedFile] = []
+    exports = [name for m in plan.modules for name in m.exports]
+    base: dict[str, Any] = {"plan": plan, "exports": exports}
+    description = plan.summary or f"Code from the notebook {plan.notebook}."
+    pkg = f"src/{plan.package}"
+
+    def add(path: str, template: str, **extra: Any) -> None:
+        text = _render(env, template, {**base, **extra})
+        files.append(RenderedFile(PurePosixPath(path), text))
+
+    add("pyproject.toml", "pyproject.toml.j2", description=description.split("\n")[0])
+    add("README.md", "README.md.j2")
+    add(".gitignore", "gitignore.j2")
+    add(f"{pkg}/__init__.py", "__init__.py.j2")
+    for module in plan.modules:
+        add(f"{pkg}/{module.name}.py", "module.py.j2", module=module, code=module_code(module))
+        if options.tests:
+            add(f"tests/test_{module.name}.py", "test_module.py.j2", **_test_context(plan, module))
+    if plan.pipeline is not None:
+        run_is_async = is_async(plan.pipeline)
+        add(f"{pkg}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
+        add(f"{pkg}/__main__.py", "__main__.py.j2", run_is_async=run_is_async)
+        if options.tests:
+            add("tests/test_pipeline.py", "test_pipeline.py.j2")
+    return _format_and_check(files, plan, options)
+
+
+def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
+    tests = [t for t in plan.tests if t.module == module.name]
+    setup: list[str] = []
+    for test in tests:
+        setup.extend(line for line in test.setup if line not in setup)
+    names = sorted({n for t in tests for n in t.names})
+    return {"module": module, "tests": tests, "setup": setup, "names": names}
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template {exc.name or name}, line {exc.lineno}: {exc.message}"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template {name}: {exc}") from None
+
+
+def _format_and_check(
+    files: list[RenderedFile], plan: Plan, options: Options
+) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
+    """Format the Python files, then prove they still mean what the notebook meant.
+
+    black reindents docstrings; where that changes a definition's AST, the file is
+    kept as LibCST wrote it rather than changed in meaning.
+    """
+    findings: list[Finding] = []
+    formatted = [_format(f, findings) if options.format else f for f in files]
+    bad = check_files(formatted, plan)
+    if bad:
+        formatted = [raw if f.path in bad else f for f, raw in zip(formatted, files, strict=True)]
+        for path in sorted(bad):
+            note = f"{path}: black would change a definition's meaning; left unformatted"
+            findings.append(finding("NBP501", note, severity=Severity.INFO))
+        check_files(formatted, plan, strict=True)
+    return tuple(formatted), tuple(findings)
+
+
+def _format(file: RenderedFile, findings: list[Finding]) -> RenderedFile:
+    if file.path.suffix != ".py":
+        return file
+    try:
+        text = black.format_str(file.text, mode=_BLACK_MODE)
+    except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
+        log.debug("black failed on %s: %r", file.path, exc)
+        note = f"{file.path}: black could not format it ({type(exc).__name__})"
+        findings.append(finding("NBP501", note))
+        return file
+    return RenderedFile(file.path, text)

@@ -1,0 +1,81 @@
+"""Prove that the rendered package means what the notebook meant (as black does)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from nb2pkg.errors import EquivalenceError
+from nb2pkg.model import Kind, Plan, RenderedFile, Statement
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def check_files(
+    files: Sequence[RenderedFile], plan: Plan, *, strict: bool = False
+) -> set[PurePosixPath]:
+    """Return the Python files whose definitions differ from the notebook's.
+
+    Every ``.py`` file must compile and ``pyproject.toml`` must parse; each
+    definition placed by the plan must be AST-equal to its notebook source.
+    With ``strict``, any problem raises ``EquivalenceError`` instead.
+
+    Raises:
+        EquivalenceError: a file does not compile or parse (always), or, with
+            ``strict``, a definition changed.
+    """
+    found: dict[str, set[str]] = {}
+    where: dict[str, set[PurePosixPath]] = {}
+    for file in files:
+        if file.path.name == "pyproject.toml":
+            _parse_toml(file)
+        if file.path.suffix != ".py":
+            continue
+        tree = _compile(file)
+        for node in ast.walk(tree):
+            if isinstance(node, _DEFINITIONS):
+                found.setdefault(node.name, set()).add(ast.dump(node))
+                where.setdefault(node.name, set()).add(file.path)
+    bad: set[PurePosixPath] = set()
+    for statement in _placed_definitions(plan):
+        expected = ast.dump(ast.parse(statement.code).body[0])
+        if expected not in found.get(statement.name, set()):
+            if strict or statement.name not in where:
+                raise EquivalenceError(
+                    f"`{statement.name}` (cell {statement.cell}) is not the same in "
+                    "the generated code; this is a bug in nb2pkg, please report it"
+                )
+            bad |= where[statement.name]
+    return bad
+
+
+def _placed_definitions(plan: Plan) -> list[Statement]:
+    statements = [s for m in plan.modules for s in m.body]
+    if plan.pipeline is not None:
+        statements.extend(plan.pipeline.steps)
+    return [s for s in statements if s.kind in (Kind.DEF, Kind.CLASS)]
+
+
+def _compile(file: RenderedFile) -> ast.Module:
+    try:
+        tree = ast.parse(file.text, filename=str(file.path))
+        compile(tree, str(file.path), "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        raise EquivalenceError(
+            f"{file.path} does not compile ({exc}); this is a bug in nb2pkg, "
+            "please report it"
+        ) from None
+    return tree
+
+
+def _parse_toml(file: RenderedFile) -> None:
+    try:
+        tomllib.loads(file.text)
+    except tomllib.TOMLDecodeError as exc:
+        raise EquivalenceError(f"{file.path} is not valid TOML ({exc})") from None

@@ -1,0 +1,79 @@
+"""Write the rendered package atomically: all of it, or nothing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from nb2pkg.errors import OutputExistsError
+from nb2pkg.model import RenderedFile
+
+
+def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> None:
+    """Raise ``OutputExistsError`` unless the package may be written at ``target``.
+
+    Args:
+        target: the package directory.
+        force: allow replacing a non-empty directory.
+        keep: files that must survive (the notebooks): never inside ``target``.
+    """
+    if target.exists() and not target.is_dir():
+        raise OutputExistsError(f"{target} is a file, not a directory; choose another --output")
+    resolved = target.resolve()
+    for path in keep:
+        if resolved in path.resolve().parents:
+            raise OutputExistsError(
+                f"{target} holds the notebook {path.name}; writing there would replace it, "
+                "so choose another --output"
+            )
+    if target.is_dir() and not force and any(target.iterdir()):
+        raise OutputExistsError(
+            f"{target} exists and is not empty; pass --force to replace it, "
+            "or choose another --output"
+        )
+
+
+def write_tree(
+    files: Sequence[RenderedFile], target: Path, *, force: bool, keep: Sequence[Path] = ()
+) -> None:
+    """Write ``files`` under ``target``, replacing it only as a whole.
+
+    The tree is built in a hidden directory beside ``target`` and renamed into
+    place, so an error or Ctrl-C leaves either the old tree or the new one.
+    """
+    check_target(target, force=force, keep=keep)
+    parent = target.parent
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = parent / f".{target.name}.nb2pkg-{token}.tmp"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
+        for file in files:
+            path = staging.joinpath(*file.path.parts)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8", newline="\n") as handle:
+                handle.write(file.text)
+        _swap(staging, target, parent / f".{target.name}.nb2pkg-{token}.old")
+    except OSError as exc:
+        raise OutputExistsError(
+            f"cannot write {target} ({exc.strerror or exc}); check the path and permissions"
+        ) from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, target: Path, old: Path) -> None:
+    if not target.exists():
+        staging.rename(target)
+        return
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except BaseException:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
