@@ -25,7 +25,7 @@ from nb2pkg.model import (
     Statement,
 )
 from nb2pkg.options import Options, check_package_name, normalise_name
-from nb2pkg.testgen import make_tests
+from nb2pkg.testgen import called_names, make_tests, sound_names
 
 CORE_MODULE = "core"
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
@@ -64,6 +64,8 @@ def make_plan(
         core = _module_plan(placement)
         modules.append(core)
         core_names = frozenset(n for s in core.body for n in s.defines)
+    if modules:
+        placement = _drop_shown_results(placement, analyses, modules[0])
     pipeline = _pipeline_plan(placement, core_names)
     used_imports = [*(i for m in modules for i in m.imports)]
     if pipeline is not None:
@@ -165,6 +167,54 @@ def _drop_display(statements: Sequence[Statement], findings: list[Finding]) -> l
         else:
             kept.append(s)
     return kept
+
+
+# Builtins with no side effects, allowed in a shown result that is left out.
+PURE_BUILTINS = frozenset(
+    {
+        "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int",
+        "isinstance", "len", "list", "map", "max", "min", "range", "repr", "reversed",
+        "round", "set", "sorted", "str", "sum", "tuple", "type", "zip",
+    }
+)  # fmt: skip
+
+
+def _drop_shown_results(
+    placement: Placement, analyses: Sequence[CellAnalysis], core: ModulePlan
+) -> Placement:
+    """Leave out of run() a cell's last expression whose only effect was its result.
+
+    That is an expression statement ending a cell with a stored result, calling only
+    package functions that depend on package code alone, and pure builtins. Its
+    stored result is evidence for the tests, not a step of the pipeline.
+    """
+    imports = {n for s in placement.imports for n in s.defines}
+    sound = sound_names(core.body, imports)
+    shown = {
+        id(a.statements[-1])
+        for a in analyses
+        if a.statements
+        and any(o.output_type == "execute_result" for o in a.cell.outputs)
+    }
+    findings = list(placement.findings)
+    steps: list[Statement] = []
+    for s in placement.pipeline:
+        node = s.node
+        expr = node.body[0] if isinstance(node, cst.SimpleStatementLine) else None
+        if (
+            id(s) in shown
+            and isinstance(expr, cst.Expr)
+            and called_names(expr.value)
+            and called_names(expr.value) <= sound | PURE_BUILTINS
+            and s.uses <= sound | BUILTIN_NAMES
+        ):
+            note = f"`{_first_line(s)}` only shows a result; left out of run()"
+            findings.append(
+                finding("NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO)
+            )
+            continue
+        steps.append(s)
+    return replace(placement, pipeline=tuple(steps), findings=tuple(findings))
 
 
 def _settle(

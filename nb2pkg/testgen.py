@@ -35,7 +35,7 @@ def make_tests(
     """
     by_name = {n: s for s in core.body for n in s.defines}
     import_names = {n for s in imports for n in s.defines}
-    sound = _sound_names(core.body, import_names)
+    sound = sound_names(core.body, import_names)
     runs = {a.cell.number: a.cell.execution_count for a in analyses}
     counts: Counter[str] = Counter()
     tests: list[TestCase] = []
@@ -63,7 +63,7 @@ def make_tests(
     return tuple(tests)
 
 
-def _sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
+def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
     """Return the package names whose code depends only on package code and is stable."""
     known = {n for s in body for n in s.defines} | import_names | _BUILTINS
     sound = {
@@ -99,7 +99,7 @@ def _test_for_cell(
     expr = node.body[0]
     if not isinstance(expr, cst.Expr):
         return None
-    called = _called_names(expr.value) & set(by_name)
+    called = called_names(expr.value) & set(by_name)
     if not called or not last.uses <= (sound | import_names | _BUILTINS):
         return None
     if not _fresh(analysis, [by_name[n] for n in last.uses if n in by_name], runs):
@@ -190,5 +190,6 @@ def _called_order(expr: cst.BaseExpression) -> list[str]:
     return visitor.names
 
 
-def _called_names(expr: cst.BaseExpression) -> set[str]:
+def called_names(expr: cst.BaseExpression) -> set[str]:
+    """Return the plain names called in ``expr`` (``f`` in ``f(x)``, not ``o.f``)."""
     return set(_called_order(expr))
