@@ -46,6 +46,11 @@ def normalise_name(stem: str) -> str:
     return name
 
 
+# Not in sys.stdlib_module_names, but taken: CPython's own test package, and the
+# folder names test runners treat as tests.
+_RESERVED = frozenset({"test", "tests"})
+
+
 def check_package_name(name: str, *, imported: frozenset[str] = frozenset()) -> str:
     """Return ``name`` if it can be a package name, else raise ``InputError``.
 
@@ -59,7 +64,7 @@ def check_package_name(name: str, *, imported: frozenset[str] = frozenset()) -> 
         raise InputError(f"{name!r} is not a valid Python package name; {hint}")
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise InputError(f"package name {name!r} is a Python keyword; {hint}")
-    if name in sys.stdlib_module_names:
+    if name in sys.stdlib_module_names or name in _RESERVED:
         raise InputError(
             f"package name {name!r} would shadow the standard library module; {hint}"
         )

@@ -383,14 +383,18 @@ def _pipeline_plan(placement: Placement, core_names: frozenset[str]) -> Pipeline
 def _unused_imports(
     imports: Iterable[Statement], used: Iterable[Statement]
 ) -> list[Finding]:
-    used_code = {s.code.strip() for s in used}
+    """Report the imported names no generated module uses (they are left out)."""
+    used_names = {n for s in used for n in s.defines}
     out: list[Finding] = []
+    reported: set[str] = set()
     for s in imports:
-        code = s.code.strip()
-        if code not in used_code:
-            used_code.add(code)
-            note = f"`{_first_line(s)}` is not used by the package; left out"
-            out.append(finding("NBP308", note, cell=s.cell, line=s.line, severity=Severity.INFO))
+        unused = sorted(s.defines - used_names - reported)
+        if not unused:
+            continue
+        reported.update(unused)
+        names = ", ".join(f"`{n}`" for n in unused)
+        note = f"{names} imported but not used by the package; left out"
+        out.append(finding("NBP308", note, cell=s.cell, line=s.line, severity=Severity.INFO))
     return out
 
 

@@ -58,6 +58,7 @@ def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:
             raise NotebookError(
                 "is not a notebook (not UTF-8 text; is it a binary file?)", path=path
             ) from None
+    raw = raw.removeprefix("\ufeff")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:

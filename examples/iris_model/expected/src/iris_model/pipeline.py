@@ -1,0 +1,39 @@
+"""The notebook's own code, in notebook order: ``python -m iris_model`` runs it.
+
+Nothing runs on import; call ``run()``.
+"""
+
+from sklearn.datasets import load_iris
+from sklearn.model_selection import train_test_split
+
+from .core import SEED, TEST_SIZE, accuracy, make_model
+
+
+def run() -> None:
+    """Run the notebook's code in order."""
+
+    # Cell 9
+    iris = load_iris()
+    X_train, X_test, y_train, y_test = train_test_split(
+        iris.data,
+        iris.target,
+        test_size=TEST_SIZE,
+        random_state=SEED,
+        stratify=iris.target,
+    )
+
+    # Cell 10
+    model = make_model(C=0.5)
+    model.fit(X_train, y_train)
+
+    # Cell 11
+    def species_name(index):
+        """Return the species name for a class index."""
+        return str(iris.target_names[index])
+
+    # Cell 12
+    score = accuracy(y_test, model.predict(X_test))
+    print(f"test accuracy: {score:.3f}")
+
+    # Cell 13
+    species_name(model.predict([[5.1, 3.5, 1.4, 0.2]])[0])

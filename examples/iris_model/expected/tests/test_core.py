@@ -1,0 +1,22 @@
+"""Tests of iris_model.core, from the notebook's stored outputs."""
+
+import pytest
+
+from iris_model import core
+from iris_model.core import accuracy
+
+
+def test_core_imports() -> None:
+    """The module imports without running the notebook and exposes its API."""
+    assert callable(core.make_model)
+    assert callable(core.accuracy)
+
+
+def test_accuracy_1() -> None:
+    """Cell 6 of the notebook showed this result."""
+    assert accuracy([0, 1, 1], [0, 1, 0]) == pytest.approx(0.6666666666666666)
+
+
+def test_accuracy_2() -> None:
+    """Cell 7 of the notebook showed this result."""
+    assert accuracy([2, 2, 1, 0], [2, 2, 1, 0]) == pytest.approx(1.0)

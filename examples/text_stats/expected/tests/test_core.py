@@ -1,0 +1,36 @@
+"""Tests of text_stats.core, from the notebook's stored outputs."""
+
+from text_stats import core
+from text_stats.core import fibonacci, tokenize, top_words
+
+
+def test_core_imports() -> None:
+    """The module imports without running the notebook and exposes its API."""
+    assert callable(core.tokenize)
+    assert callable(core.word_counts)
+    assert callable(core.top_words)
+    assert callable(core.Vocabulary)
+    assert callable(core.fibonacci)
+
+
+def test_tokenize_1() -> None:
+    """Cell 9 of the notebook showed this result."""
+    assert tokenize("Hello, world!") == ["hello", "world"]
+
+
+def test_top_words_1() -> None:
+    """Cell 11 of the notebook showed this result."""
+    assert top_words("the cat and the hat and the bat sat on the cat", 2) == [
+        ("cat", 2),
+        ("hat", 1),
+    ]
+
+
+def test_fibonacci_1() -> None:
+    """Cell 14 of the notebook showed this result."""
+    assert [fibonacci(i) for i in range(10)] == [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]
+
+
+def test_fibonacci_2() -> None:
+    """Cell 15 of the notebook showed this result."""
+    assert fibonacci(30) == 832040

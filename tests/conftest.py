@@ -1,0 +1,68 @@
+"""Shared fixtures: notebooks built in memory, golden-file updating, the corpus."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CORPUS = ROOT.parent / "shared" / "corpus" / "notebooks"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite examples/*/expected from the current output",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def cell(source: str, *, result: str | None = None, tags: tuple[str, ...] = (), count: int | None = None, stdout: str | None = None) -> Any:
+    """Return a code cell (dedented source) with an optional stored result."""
+    code = new_code_cell(textwrap.dedent(source).strip("\n"))
+    if tags:
+        code.metadata["tags"] = list(tags)
+    code.execution_count = count
+    if stdout is not None:
+        code.outputs.append(new_output("stream", name="stdout", text=stdout))
+    if result is not None:
+        code.outputs.append(
+            new_output("execute_result", data={"text/plain": result}, execution_count=count)
+        )
+    return code
+
+
+def markdown(source: str) -> Any:
+    return new_markdown_cell(textwrap.dedent(source).strip("\n"))
+
+
+MakeNotebook = Callable[..., Path]
+
+
+@pytest.fixture
+def make_nb(tmp_path: Path) -> MakeNotebook:
+    """Write a notebook of the given cells (strings are code cells); return its path."""
+
+    def make(*cells: Any, name: str = "experiment", language: str | None = "python") -> Path:
+        nb = new_notebook(cells=[cell(c) if isinstance(c, str) else c for c in cells])
+        if language is not None:
+            nb.metadata["kernelspec"] = {"name": "k", "display_name": "k", "language": language}
+        nbformat.validate(nb)
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        return path
+
+    return make

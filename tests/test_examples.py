@@ -1,0 +1,58 @@
+"""Golden files: each examples/<case>/<case>.ipynb converts to examples/<case>/expected/."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nb2pkg import Options, convert
+from tests.conftest import EXAMPLES
+
+CASES = sorted(p.name for p in EXAMPLES.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASES)
+def test_example_matches_golden(case: str, tmp_path: Path, update_golden: bool) -> None:
+    notebook = EXAMPLES / case / f"{case}.ipynb"
+    out = tmp_path / case
+    convert(notebook, options=Options(output=out))
+    expected_dir = EXAMPLES / case / "expected"
+    if update_golden:
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(out, expected_dir)
+    got, want = tree(out), tree(expected_dir)
+    assert sorted(got) == sorted(want), "the set of files differs from the golden tree"
+    for name in want:
+        if got[name] != want[name]:
+            diff = "".join(
+                difflib.unified_diff(
+                    want[name].splitlines(True),
+                    got[name].splitlines(True),
+                    f"expected/{name}",
+                    f"got/{name}",
+                )
+            )
+            pytest.fail(f"{name} differs from the golden file:\n{diff}")
+
+
+def test_there_are_at_least_three_examples() -> None:
+    assert len(CASES) >= 3
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASES)
+def test_conversion_is_deterministic(case: str, tmp_path: Path) -> None:
+    notebook = EXAMPLES / case / f"{case}.ipynb"
+    convert(notebook, options=Options(output=tmp_path / "a"))
+    convert(notebook, options=Options(output=tmp_path / "b"))
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")

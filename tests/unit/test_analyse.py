@@ -1,0 +1,133 @@
+"""Analysis: what each top-level statement binds and reads, and what kind it is."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from nb2pkg.analyse import analyse_cell
+from nb2pkg.model import Cell, Kind, Statement
+
+
+def statements(source: str) -> tuple[Statement, ...]:
+    analysis = analyse_cell(Cell(index=0, kind="code", source=textwrap.dedent(source)))
+    assert analysis.parsed, analysis.findings
+    return analysis.statements
+
+
+@pytest.mark.parametrize(
+    ("source", "kind"),
+    [
+        ("import os", Kind.IMPORT),
+        ("from __future__ import annotations", Kind.FUTURE),
+        ("def f(): pass", Kind.DEF),
+        ("class C: pass", Kind.CLASS),
+        ("N = 10", Kind.ASSIGN),
+        ("DATA = Path('data') / 'x.csv'", Kind.ASSIGN),
+        ("a, b = 1, 2", Kind.ASSIGN),
+        ("x = load()", Kind.LOOSE),
+        ("df['x'] = 1", Kind.LOOSE),
+        ("x += 1", Kind.LOOSE),
+        ("df.head", Kind.DISPLAY),
+        ("df", Kind.DISPLAY),
+        ("df.head()", Kind.LOOSE),
+        ("get_ipython().run_line_magic('matplotlib', 'inline')", Kind.IPYTHON),
+        ("try:\n    import ujson as json\nexcept ImportError:\n    json = None", Kind.IMPORT),
+        ("for i in range(3):\n    print(i)", Kind.LOOSE),
+    ],
+)
+def test_kind(source: str, kind: Kind) -> None:
+    (statement,) = statements(source)
+    assert statement.kind is kind
+
+
+def test_names_defined_and_read() -> None:
+    imp, const, func, call = statements(
+        """
+        import numpy as np
+        N = 10
+        @deco
+        def f(a, b=N):
+            local = a + helper(b)
+            return local + np.pi + [i for i in range(a)][0]
+        y = f(1)
+        """
+    )
+    assert imp.defines == {"np"}
+    assert const.defines == {"N"}
+    assert func.defines == {"f"}
+    assert func.uses == {"N", "deco", "helper", "np", "range"}
+    assert func.eager_uses == {"N", "deco"}  # decorators and defaults run at definition
+    assert call.defines == {"y"}
+    assert call.uses == {"f"}
+
+
+def test_class_body_reads_eagerly_methods_lazily() -> None:
+    (cls,) = statements(
+        """
+        class C(Base):
+            k = X
+            def m(self):
+                return self.k + Y
+        """
+    )
+    assert cls.eager_uses == {"Base", "X"}
+    assert cls.uses == {"Base", "X", "Y"}
+
+
+def test_global_statement_binds_at_module_level() -> None:
+    (func,) = statements(
+        """
+        def bump():
+            global counter
+            counter = 1
+        """
+    )
+    assert func.defines == {"bump", "counter"}
+
+
+def test_semicolons_split_and_header_comments_kept() -> None:
+    first, second = statements("# load the data\nimport os; x = os.getcwd()")
+    assert first.kind is Kind.IMPORT
+    assert first.code.startswith("# load the data\n")
+    assert second.defines == {"x"}
+    assert second.uses == {"os"}
+
+
+def test_statement_lines_count_from_one() -> None:
+    lines = [s.line for s in statements("a = 1\n\n\ndef f():\n    pass\nb = 2")]
+    assert lines == [1, 4, 6]
+
+
+def test_syntax_error_leaves_the_cell_out_with_its_line() -> None:
+    analysis = analyse_cell(Cell(index=3, kind="code", source="x = 1\ny = (\n"))
+    assert not analysis.parsed
+    (note,) = analysis.findings
+    assert (note.code, note.cell) == ("NBP301", 4)
+    assert "tag the cell 'skip'" in note.message
+
+
+def test_python2_is_named() -> None:
+    analysis = analyse_cell(Cell(index=0, kind="code", source="x = 1\nprint x"))
+    assert [(f.code, f.line) for f in analysis.findings] == [("NBP302", 2)]
+
+
+def test_compile_time_errors_are_caught() -> None:
+    analysis = analyse_cell(Cell(index=0, kind="code", source="return 5"))
+    assert not analysis.parsed
+    assert analysis.findings[0].code == "NBP301"
+
+
+def test_top_level_await_is_accepted() -> None:
+    (statement,) = statements("result = await fetch()")
+    assert statement.kind is Kind.LOOSE
+
+
+def test_magics_do_not_break_parsing() -> None:
+    analysis = analyse_cell(
+        Cell(index=0, kind="code", source="%matplotlib inline\nimport numpy as np\n!ls")
+    )
+    assert analysis.parsed
+    assert [s.kind for s in analysis.statements] == [Kind.IMPORT]
+    assert [f.code for f in analysis.findings] == ["NBP202", "NBP203"]
