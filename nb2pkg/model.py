@@ -127,6 +127,8 @@ class PipelinePlan:
 class TestCase:
     """A test made from a stored output: ``assert <expression> == <expected>``."""
 
+    __test__ = False  # a value, not a pytest test class
+
     module: str
     name: str
     cell: int

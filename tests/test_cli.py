@@ -1,0 +1,123 @@
+"""The command line: exit codes, one-line errors, the report."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nb2pkg import __version__
+from nb2pkg.cli import app
+from tests.conftest import MakeNotebook, cell
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"nb2pkg {__version__}"
+
+
+def test_convert_writes_package_and_reports(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    nb = make_nb(
+        "%matplotlib inline\nimport math",
+        "def area(r):\n    return math.pi * r * r",
+        cell("area(1)", result="3.141592653589793"),
+        "print(area(2))",
+    )
+    out = tmp_path / "pkg"
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "src" / "experiment" / "core.py").is_file()
+    assert "`%matplotlib inline` left out" in result.output
+    assert "1 functions" in result.output and "tests: 1 from stored outputs" in result.output
+
+
+def test_existing_output_is_exit_2_with_one_line(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    nb = make_nb("x = 1")
+    out = tmp_path / "pkg"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("nb2pkg: error: ") and "--force" in result.output
+    assert (out / "keep.txt").read_text() == "mine"
+    forced = runner.invoke(app, ["convert", str(nb), "-o", str(out), "--force"])
+    assert forced.exit_code == 0
+    assert not (out / "keep.txt").exists()
+
+
+def test_dry_run_lists_and_writes_nothing(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    nb = make_nb("def f():\n    return 1")
+    out = tmp_path / "pkg"
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(out), "--dry-run"])
+    assert result.exit_code == 0
+    assert str(out / "src" / "experiment" / "core.py") in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json at all", "invalid JSON"),
+        ('{"cells": "nope"}', "no list of cells"),
+    ],
+)
+def test_bad_input_is_exit_2(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.ipynb"
+    path.write_text(content)
+    result = runner.invoke(app, ["convert", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_non_python_kernel_is_exit_2(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    nb = make_nb("x <- 1", language="R")
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "is a R notebook" in result.output
+
+
+def test_bad_name_is_exit_2(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    nb = make_nb("x = 1")
+    result = runner.invoke(app, ["convert", str(nb), "--name", "class", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "keyword" in result.output
+
+
+def test_internal_error_is_exit_3_with_a_report_file(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nb2pkg.api
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(nb2pkg.api, "render_plan", boom)
+    nb = make_nb("x = 1")
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: kaboom" in result.output
+    log = Path(result.output.strip().split(" ")[-1])
+    assert "Traceback" in log.read_text() and "Traceback" not in result.output
+    log.unlink()
+
+
+def test_quiet_prints_nothing_on_success(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    nb = make_nb("%matplotlib inline\nx = 1")
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 0
+    assert result.output == ""
+
+
+def test_python_dash_m_help() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "nb2pkg", "--help"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0
+    assert "convert" in proc.stdout

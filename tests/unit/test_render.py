@@ -1,0 +1,122 @@
+"""Rendering: templates, black, the equivalence guard, template overrides."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from nb2pkg.analyse import analyse_notebook
+from nb2pkg.errors import EquivalenceError, TemplateError
+from nb2pkg.model import Cell, Notebook, Plan, RenderedFile
+from nb2pkg.options import Options
+from nb2pkg.plan import make_plan
+from nb2pkg.render import builtin_templates, render_plan
+from nb2pkg.safety import check_files
+
+
+def plan_of(*sources: str) -> Plan:
+    notebook = Notebook(
+        path=Path("demo.ipynb"),
+        cells=tuple(Cell(index=i, kind="code", source=s) for i, s in enumerate(sources)),
+    )
+    return make_plan(notebook, analyse_notebook(notebook), options=Options())
+
+
+def files_of(plan: Plan, **options: object) -> dict[str, str]:
+    files, _ = render_plan(plan, options=Options(**options))  # type: ignore[arg-type]
+    return {str(f.path): f.text for f in files}
+
+
+def test_package_layout() -> None:
+    files = files_of(plan_of("import math", "def f(x):\n    return math.sqrt(x)", "print(f(4))"))
+    assert sorted(files) == [
+        ".gitignore",
+        "README.md",
+        "pyproject.toml",
+        "src/demo/__init__.py",
+        "src/demo/__main__.py",
+        "src/demo/core.py",
+        "src/demo/pipeline.py",
+        "tests/test_core.py",
+        "tests/test_pipeline.py",
+    ]
+    assert '__all__ = ["f"]' in files["src/demo/__init__.py"]
+    assert "def run() -> None:" in files["src/demo/pipeline.py"]
+
+
+def test_no_pipeline_without_loose_code_and_no_tests_when_asked() -> None:
+    files = files_of(plan_of("def f():\n    return 1"), tests=False)
+    assert "src/demo/pipeline.py" not in files and "src/demo/__main__.py" not in files
+    assert not any(name.startswith("tests/") for name in files)
+
+
+def test_multiline_strings_keep_their_text_inside_run() -> None:
+    source = 'text = """line one\n  line two\n"""\nprint(text)'
+    pipeline = files_of(plan_of(source))["src/demo/pipeline.py"]
+    assert '"""line one\n  line two\n"""' in pipeline
+
+
+def test_top_level_await_makes_run_async() -> None:
+    files = files_of(plan_of("import asyncio", "await asyncio.sleep(0)"))
+    assert "async def run() -> None:" in files["src/demo/pipeline.py"]
+    assert "asyncio.run(run())" in files["src/demo/__main__.py"]
+
+
+def test_code_is_black_formatted_and_compiles() -> None:
+    files = files_of(plan_of("def f( a,b ):\n  return {'a':a,'b':b}"))
+    assert 'def f(a, b):\n    return {"a": a, "b": b}' in files["src/demo/core.py"]
+    for name, text in files.items():
+        if name.endswith(".py"):
+            ast.parse(text)
+
+
+def test_definition_moved_into_run_keeps_its_docstring_exactly() -> None:
+    # black reindents docstrings; nb2pkg must not let that change a definition.
+    source = 'def f():\n    """Doc\n    more doc\n    """\n    return data'
+    files = files_of(plan_of("data = load()", source))
+    tree = ast.parse(files["src/demo/pipeline.py"])
+    (func,) = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "f"]
+    assert ast.get_docstring(func, clean=False) == "Doc\n    more doc\n    "
+
+
+def test_title_with_quotes_is_a_safe_docstring() -> None:
+    plan = replace(plan_of("def f():\n    pass"), title='A "quoted" \\ title')
+    init = files_of(plan)["src/demo/__init__.py"]
+    assert ast.get_docstring(ast.parse(init)) == "A 'quoted' \\ title."
+
+
+def test_user_templates_override_by_name(tmp_path: Path) -> None:
+    (tmp_path / "README.md.j2").write_text("Custom {{ plan.package }}\n")
+    files = files_of(plan_of("x = 1"), template_dir=tmp_path)
+    assert files["README.md"] == "Custom demo\n"
+
+
+def test_broken_user_template_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "README.md.j2").write_text("ok\n{{ plan.package \n")
+    with pytest.raises(TemplateError, match="README.md.j2, line 2"):
+        files_of(plan_of("x = 1"), template_dir=tmp_path)
+
+
+def test_undefined_template_variable_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "README.md.j2").write_text("{{ nothing_here }}\n")
+    with pytest.raises(TemplateError, match="nothing_here"):
+        files_of(plan_of("x = 1"), template_dir=tmp_path)
+
+
+def test_equivalence_guard_catches_a_changed_definition() -> None:
+    plan = plan_of("def f():\n    return 1")
+    files, _ = render_plan(plan, options=Options())
+    broken = [
+        RenderedFile(f.path, f.text.replace("return 1", "return 2")) for f in files
+    ]
+    assert check_files(broken, plan) == {PurePosixPath("src/demo/core.py")}
+    with pytest.raises(EquivalenceError, match="`f`"):
+        check_files(broken, plan, strict=True)
+
+
+def test_builtin_templates_exist() -> None:
+    names = {p.name for p in builtin_templates().iterdir()}
+    assert {"pyproject.toml.j2", "module.py.j2", "test_module.py.j2"} <= names
