@@ -14,7 +14,15 @@ if TYPE_CHECKING:
     from nb2pkg.errors import Finding, Nb2PkgError, Severity
     from nb2pkg.options import Options
 
-__all__ = ["Finding", "Nb2PkgError", "Options", "Result", "Severity", "__version__", "convert"]
+__all__ = [
+    "Finding",
+    "Nb2PkgError",
+    "Options",
+    "Result",
+    "Severity",
+    "__version__",
+    "convert",
+]
 __version__ = "0.1.0"
 
 _LAZY = {

@@ -19,7 +19,7 @@ from libcst.metadata import (
 
 from nb2pkg.errors import Finding, finding
 from nb2pkg.magics import translate_ipython
-from nb2pkg.model import Cell, CellAnalysis, Kind, Notebook, Statement
+from nb2pkg.model import Cell, CellAnalysis, Kind, Notebook, Statement, StatementNode
 
 # Calls that only build a value, allowed in a module-level constant.
 PURE_CALLS = frozenset(
@@ -30,7 +30,9 @@ PURE_CALLS = frozenset(
         "Fraction",
     }
 )  # fmt: skip
-_PY2 = re.compile(r"^\s*(print\s+[^\s(=.,)\]]|exec\s+['\"]|except\s+[\w.]+\s*,\s*\w+\s*:)")
+_PY2 = re.compile(
+    r"^\s*(print\s+[^\s(=.,)\]]|exec\s+['\"]|except\s+[\w.]+\s*,\s*\w+\s*:)"
+)
 _COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 
@@ -61,12 +63,16 @@ def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int]
     """Compile ``source``; return each top-level statement's line, or None."""
     try:
         tree = compile(source, f"<cell {cell.number}>", "exec", _COMPILE_FLAGS, True)
-        compile(tree, f"<cell {cell.number}>", "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, True)
+        compile(
+            tree, f"<cell {cell.number}>", "exec", ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, True
+        )
     except SyntaxError as exc:
         findings.append(_syntax_finding(source, cell, exc.msg, exc.lineno))
         return None
     except (ValueError, RecursionError, MemoryError) as exc:
-        findings.append(_syntax_finding(source, cell, str(exc) or type(exc).__name__, None))
+        findings.append(
+            _syntax_finding(source, cell, str(exc) or type(exc).__name__, None)
+        )
         return None
     return [node.lineno for node in tree.body]
 
@@ -82,7 +88,7 @@ def _syntax_finding(source: str, cell: Cell, message: str, line: int | None) -> 
 
 def _one_statement_per_line(module: cst.Module) -> cst.Module:
     """Split ``a; b`` lines and move the cell's leading comments onto its first line."""
-    body: list[cst.BaseStatement] = []
+    body: list[StatementNode] = []
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) > 1:
             for i, small in enumerate(stmt.body):
@@ -114,7 +120,9 @@ class _NodeIds(cst.CSTVisitor):
         return True
 
 
-def _statements(module: cst.Module, number: int, lines: list[int]) -> tuple[Statement, ...]:
+def _statements(
+    module: cst.Module, number: int, lines: list[int]
+) -> tuple[Statement, ...]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
     global_scope = next((s for s in scopes if isinstance(s, GlobalScope)), None)
@@ -134,16 +142,21 @@ def _statements(module: cst.Module, number: int, lines: list[int]) -> tuple[Stat
                 defines[owner[id(node)]].add(assignment.name)
     for scope in scopes:
         for access in scope.accesses:
-            index = owner.get(id(access.node))
+            found = owner.get(id(access.node))
             name = _accessed_name(access)
-            if index is None or name is None or not _reads_global(access):
+            if found is None or name is None or not _reads_global(access):
                 continue
-            uses[index].add(name)
+            uses[found].add(name)
             if _runs_eagerly(access.scope):
-                eager[index].add(name)
+                eager[found].add(name)
     return tuple(
         _make_statement(
-            stmt, number, lines[i] if i < len(lines) else 1, defines[i], uses[i], eager[i]
+            stmt,
+            number,
+            lines[i] if i < len(lines) else 1,
+            defines[i],
+            uses[i],
+            eager[i],
         )
         for i, stmt in enumerate(module.body)
     )
@@ -174,7 +187,7 @@ def _runs_eagerly(scope: Scope | None) -> bool:
 
 
 def _make_statement(
-    stmt: cst.BaseStatement,
+    stmt: StatementNode,
     number: int,
     line: int,
     defines: set[str],
@@ -197,7 +210,7 @@ def _make_statement(
     )
 
 
-def _classify(stmt: cst.BaseStatement) -> Kind:  # noqa: PLR0911 - one case per kind
+def _classify(stmt: StatementNode) -> Kind:  # noqa: PLR0911 - one case per kind
     if isinstance(stmt, cst.FunctionDef):
         return Kind.DEF
     if isinstance(stmt, cst.ClassDef):
@@ -235,7 +248,9 @@ def _is_constant_like(node: cst.Assign | cst.AnnAssign) -> bool:
         targets = [t.target for t in node.targets]
     else:
         targets = [node.target]
-    return all(_plain_target(t) for t in targets) and is_pure(node.value, allow_calls=True)
+    return all(_plain_target(t) for t in targets) and is_pure(
+        node.value, allow_calls=True
+    )
 
 
 def _plain_target(target: cst.BaseExpression) -> bool:

@@ -6,7 +6,6 @@ The only module that prints or exits. Exit codes: 0 done, 2 the user must act
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import traceback
 from collections import Counter
@@ -50,7 +49,9 @@ def _version(value: bool) -> None:
 def _main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
     ] = False,
 ) -> None:
     """Turn Jupyter notebooks into installable, tested Python packages.
@@ -80,9 +81,13 @@ def convert(
     ] = True,
     template_dir: Annotated[
         Path | None,
-        typer.Option("--template-dir", help="Templates that override the built-in ones."),
+        typer.Option(
+            "--template-dir", help="Templates that override the built-in ones."
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print errors only.")
+    ] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every finding.")
     ] = False,
@@ -180,4 +185,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

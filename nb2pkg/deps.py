@@ -33,7 +33,7 @@ def _installed() -> dict[str, list[str]]:
 
 
 def imported_modules(statement: Statement) -> tuple[str, ...]:
-    """Return the absolute module names an import statement (or guarded block) imports."""
+    """Return the absolute modules an import statement (or guarded block) imports."""
     found: list[str] = []
 
     class Visitor(cst.CSTVisitor):
@@ -64,7 +64,7 @@ def distribution_for(module: str) -> str | None:
 def find_dependencies(
     imports: Iterable[Statement], *, package: str, notebook_dir: Path
 ) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
-    """Return the sorted requirements for ``imports`` and what was noticed on the way."""
+    """Return the sorted requirements for ``imports``, and what was noticed."""
     requirements: set[str] = set()
     findings: list[Finding] = []
     seen: set[str] = set()
@@ -74,7 +74,9 @@ def find_dependencies(
             if root in seen or root == package or root in sys.stdlib_module_names:
                 continue
             seen.add(root)
-            if (notebook_dir / f"{root}.py").is_file() or (notebook_dir / root).is_dir():
+            if (notebook_dir / f"{root}.py").is_file() or (
+                notebook_dir / root
+            ).is_dir():
                 note = (
                     f"`{root}` is a local module beside the notebook: copy it into the "
                     "package or publish it"

@@ -102,12 +102,14 @@ class Nb2PkgError(Exception):
         if self.path is not None:
             where.append(str(self.path))
         if self.cell is not None:
-            where.append(f"cell {self.cell}" + (f", line {self.line}" if self.line else ""))
+            where.append(
+                f"cell {self.cell}" + (f", line {self.line}" if self.line else "")
+            )
         return ": ".join([*where, self.message])
 
 
 class NotebookError(Nb2PkgError):
-    """The input is not a notebook nb2pkg can convert (unreadable, invalid, not Python)."""
+    """The input is not a notebook nb2pkg can convert (unreadable, not Python)."""
 
 
 class InputError(Nb2PkgError):

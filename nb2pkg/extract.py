@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 
 from nb2pkg.deps import imported_modules
-from nb2pkg.model import ModulePlan, PipelinePlan, Statement
+from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode
 
 
 def module_code(module: ModulePlan) -> str:
@@ -25,7 +25,8 @@ def module_code(module: ModulePlan) -> str:
 def pipeline_code(pipeline: PipelinePlan) -> str:
     """Return the source of the pipeline module: imports and ``run()``."""
     own = "\n".join(
-        f"from .{module} import {', '.join(names)}" for module, names in pipeline.from_package
+        f"from .{module} import {', '.join(names)}"
+        for module, names in pipeline.from_package
     )
     run = cst.Module(body=[_run_function(pipeline)]).code
     parts = [_code(pipeline.future), import_block(pipeline.imports), own, run]
@@ -71,7 +72,7 @@ def _code(statements: Iterable[Statement]) -> str:
 
 
 def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
-    body: list[cst.BaseStatement] = [
+    body: list[StatementNode] = [
         cst.SimpleStatementLine(
             [cst.Expr(cst.SimpleString('"""Run the notebook\'s code in order."""'))]
         )

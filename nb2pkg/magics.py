@@ -1,4 +1,4 @@
-"""Recognise IPython syntax in a cell and turn it into plain Python, reporting each line.
+"""Recognise IPython syntax in a cell and turn it into Python, reporting each line.
 
 IPython syntax is recognised only where IPython itself sees it: at the start of a
 statement, never inside a string, brackets or a backslash continuation. Each line is
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 from nb2pkg.errors import Finding, Severity, finding
 
@@ -32,6 +33,11 @@ _ASSIGN_MAGIC = re.compile(
 )
 _AUTOMAGIC = re.compile(r"(?P<indent>[ \t]*)(?:pip|conda)\s+(?:install|uninstall)\b")
 _INDENT = re.compile(r"[ \t]*")
+
+
+class _Where(TypedDict):
+    cell: int
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +112,11 @@ def translate_ipython(source: str, *, cell: int) -> Translated:
     i = start
     while i < len(lines):
         line = lines[i]
-        handled = _handle_line(line, scanner, cell=cell, line_no=i + 1) if (
-            scanner.at_statement
-        ) else None
+        handled = (
+            _handle_line(line, scanner, cell=cell, line_no=i + 1)
+            if (scanner.at_statement)
+            else None
+        )
         if handled is None:
             scanner.feed(line)
             out.append(line)
@@ -135,7 +143,9 @@ def _cell_magic(lines: list[str], cell: int, findings: list[Finding]) -> int | N
     name = match.group("name") if match else ""
     if name not in RUNNING_CELL_MAGICS:
         findings.append(
-            finding("NBP206", f"`{_short(head)}` cell left out", cell=cell, line=first + 1)
+            finding(
+                "NBP206", f"`{_short(head)}` cell left out", cell=cell, line=first + 1
+            )
         )
         return None
     rest = match.group("rest").strip() if match else ""
@@ -165,12 +175,14 @@ def _handle_line(
         return None
     indent = _INDENT.match(line).group()  # type: ignore[union-attr]
     left_out = indent + "pass" if indent else ""
-    where = {"cell": cell, "line": line_no}
+    where: _Where = {"cell": cell, "line": line_no}
     shown = _short(stripped)
     if stripped.startswith("%"):
         return _line_magic(line, left_out, where)
     if stripped.startswith("!"):
-        return left_out, finding("NBP203", f"`{shown}` left out (shell command)", **where)
+        return left_out, finding(
+            "NBP203", f"`{shown}` left out (shell command)", **where
+        )
     if stripped.startswith("?"):
         return left_out, finding("NBP204", f"`{shown}` left out (help)", **where)
     assigned = _ASSIGN_MAGIC.fullmatch(line)
@@ -184,9 +196,7 @@ def _handle_line(
     return None
 
 
-def _line_magic(
-    line: str, left_out: str, where: dict[str, int]
-) -> tuple[str, Finding]:
+def _line_magic(line: str, left_out: str, where: _Where) -> tuple[str, Finding]:
     match = _LINE_MAGIC.fullmatch(line)
     name = match.group("name") if match else ""
     shown = _short(line.strip())
@@ -201,7 +211,7 @@ def _line_magic(
 
 
 def _assigned_magic(
-    match: re.Match[str], left_out: str, where: dict[str, int]
+    match: re.Match[str], left_out: str, where: _Where
 ) -> tuple[str, Finding]:
     target, rest = match.group("target"), match.group("rest")
     shown = _short(match.group(0).strip())
@@ -209,11 +219,16 @@ def _assigned_magic(
         magic = _LINE_MAGIC.fullmatch("%" + rest)
         name = magic.group("name") if magic else ""
         if magic and name in RUNNING_MAGICS:
-            statement = _strip_options(magic.group("rest").strip(), RUNNING_MAGICS[name])
+            statement = _strip_options(
+                magic.group("rest").strip(), RUNNING_MAGICS[name]
+            )
             if statement:
                 line = f"{match.group('indent')}{target} = {statement}"
                 return line, finding(
-                    "NBP201", f"`{shown}` runs as plain Python", severity=Severity.INFO, **where
+                    "NBP201",
+                    f"`{shown}` runs as plain Python",
+                    severity=Severity.INFO,
+                    **where,
                 )
         code = "NBP202"
     else:

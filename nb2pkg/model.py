@@ -53,6 +53,10 @@ class Notebook:
         return tuple(c for c in self.cells if c.kind == "code")
 
 
+# What a notebook cell's module body holds: one line of small statements, or a block.
+StatementNode = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
+
 class Kind(enum.Enum):
     """What a top-level statement of a cell is, for placing it."""
 
@@ -77,7 +81,7 @@ class Statement:
 
     cell: int  # cell number, from 1
     kind: Kind
-    node: cst.BaseStatement
+    node: StatementNode
     defines: frozenset[str] = frozenset()
     uses: frozenset[str] = frozenset()
     eager_uses: frozenset[str] = frozenset()

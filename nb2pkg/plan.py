@@ -55,7 +55,9 @@ def make_plan(
     imports_all = [s for s in statements if s.kind is Kind.IMPORT]
     package = _package_name(notebook, imports_all, options)
     if not any(a.cell.source.strip() for a in analyses):
-        findings.append(finding("NBP002", "the notebook has no code; the package is empty"))
+        findings.append(
+            finding("NBP002", "the notebook has no code; the package is empty")
+        )
     placement = place_statements(statements)
     findings.extend(placement.findings)
     modules: list[ModulePlan] = []
@@ -101,7 +103,9 @@ def _finding_order(f: Finding) -> tuple[int, int, str]:
     return (f.cell or 0, f.line or 0, f.code)
 
 
-def _package_name(notebook: Notebook, imports: Iterable[Statement], options: Options) -> str:
+def _package_name(
+    notebook: Notebook, imports: Iterable[Statement], options: Options
+) -> str:
     from nb2pkg.deps import imported_modules
 
     roots = frozenset(m.split(".")[0] for s in imports for m in imported_modules(s))
@@ -136,9 +140,13 @@ def place_statements(statements: Sequence[Statement]) -> Placement:
             continue
         if s.kind in _DEFINITIONS and id(last[s.name]) in module_ids:
             winner = last[s.name]
-            note = f"`{s.name}` is defined again in cell {winner.cell}; that one is kept"
+            note = (
+                f"`{s.name}` is defined again in cell {winner.cell}; that one is kept"
+            )
             findings.append(
-                finding("NBP303", note, cell=s.cell, line=s.line, severity=Severity.INFO)
+                finding(
+                    "NBP303", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
             )
             continue
         pipeline.append(s)
@@ -151,7 +159,9 @@ def place_statements(statements: Sequence[Statement]) -> Placement:
     )
 
 
-def _drop_display(statements: Sequence[Statement], findings: list[Finding]) -> list[Statement]:
+def _drop_display(
+    statements: Sequence[Statement], findings: list[Finding]
+) -> list[Statement]:
     """Return the statements that do something, reporting those left out."""
     kept: list[Statement] = []
     for s in statements:
@@ -159,7 +169,9 @@ def _drop_display(statements: Sequence[Statement], findings: list[Finding]) -> l
             if s.code.strip() != "pass":
                 note = f"display-only expression `{_first_line(s)}` left out"
                 findings.append(
-                    finding("NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO)
+                    finding(
+                        "NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                    )
                 )
         elif s.kind is Kind.IPYTHON:
             note = f"`{_first_line(s)}` left out (IPython only)"
@@ -210,7 +222,9 @@ def _drop_shown_results(
         ):
             note = f"`{_first_line(s)}` only shows a result; left out of run()"
             findings.append(
-                finding("NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO)
+                finding(
+                    "NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
             )
             continue
         steps.append(s)
@@ -333,10 +347,10 @@ def _trim_import(s: Statement, names: set[str]) -> Statement:
 def _bound_name(alias: cst.ImportAlias) -> str:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
-    name = alias.name
+    name: cst.BaseExpression = alias.name
     while isinstance(name, cst.Attribute):
         name = name.value  # ``import a.b`` binds ``a``
-    return name.value
+    return name.value if isinstance(name, cst.Name) else ""
 
 
 def _module_plan(placement: Placement) -> ModulePlan:
@@ -357,7 +371,9 @@ def _module_plan(placement: Placement) -> ModulePlan:
     )
 
 
-def _pipeline_plan(placement: Placement, core_names: frozenset[str]) -> PipelinePlan | None:
+def _pipeline_plan(
+    placement: Placement, core_names: frozenset[str]
+) -> PipelinePlan | None:
     steps = placement.pipeline
     if not steps:
         return None
@@ -394,7 +410,9 @@ def _unused_imports(
         reported.update(unused)
         names = ", ".join(f"`{n}`" for n in unused)
         note = f"{names} imported but not used by the package; left out"
-        out.append(finding("NBP308", note, cell=s.cell, line=s.line, severity=Severity.INFO))
+        out.append(
+            finding("NBP308", note, cell=s.cell, line=s.line, severity=Severity.INFO)
+        )
     return out
 
 
@@ -417,7 +435,9 @@ def _undefined_names(placement: Placement) -> list[Finding]:
 
 
 def _first_line(s: Statement) -> str:
-    lines = [ln for ln in s.code.strip().splitlines() if not ln.lstrip().startswith("#")]
+    lines = [
+        ln for ln in s.code.strip().splitlines() if not ln.lstrip().startswith("#")
+    ]
     text = lines[0].strip() if lines else ""
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -438,7 +458,12 @@ def _title_and_summary(notebook: Notebook) -> tuple[str, str]:
             heading = _HEADING.match(text.splitlines()[0]) if text else None
             if heading and not title:
                 title = _plain(heading.group(1))
-            elif text and not heading and not summary and not text.startswith(("<", "!", "|")):
+            elif (
+                text
+                and not heading
+                and not summary
+                and not text.startswith(("<", "!", "|"))
+            ):
                 summary = _plain(" ".join(text.split()))
         if title and summary:
             break

@@ -28,7 +28,9 @@ def read_notebook(path: Path) -> Notebook:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise NotebookError(f"cannot read the file ({exc.strerror})", path=path) from None
+        raise NotebookError(
+            f"cannot read the file ({exc.strerror})", path=path
+        ) from None
     return reads_notebook(raw, path=path)
 
 
@@ -63,11 +65,14 @@ def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise NotebookError(
-            f"is not a notebook (invalid JSON at line {exc.lineno}, column {exc.colno})",
+            "is not a notebook "
+            f"(invalid JSON at line {exc.lineno}, column {exc.colno})",
             path=path,
         ) from None
     except RecursionError:
-        raise NotebookError("is not a notebook (JSON nested too deeply)", path=path) from None
+        raise NotebookError(
+            "is not a notebook (JSON nested too deeply)", path=path
+        ) from None
     if not isinstance(data, dict) or not (
         isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list)
     ):
@@ -82,7 +87,9 @@ def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any
         version = 4 if "cells" in data else 3
         data["nbformat"] = version
         data.setdefault("nbformat_minor", 0)
-        repairs.append(finding("NBP001", f"no nbformat version; read as version {version}"))
+        repairs.append(
+            finding("NBP001", f"no nbformat version; read as version {version}")
+        )
     if version > 4:
         raise NotebookError(
             f"nbformat {version} is newer than this nb2pkg understands; upgrade nb2pkg",
@@ -108,7 +115,8 @@ def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any
         IndexError,
     ) as exc:
         raise NotebookError(
-            f"cannot upgrade this nbformat {version} notebook ({type(exc).__name__}: {exc})",
+            f"cannot upgrade this nbformat {version} notebook "
+            f"({type(exc).__name__}: {exc})",
             path=path,
         ) from None
     if not isinstance(nb.get("metadata"), dict):
@@ -128,7 +136,9 @@ def _repair_old_cells(data: dict[str, Any], repairs: list[Finding]) -> None:
             if isinstance(cell, dict) and cell.get("cell_type") == "code":
                 if "input" not in cell:
                     cell["input"] = ""
-                    repairs.append(finding("NBP001", "code cell without input; emptied"))
+                    repairs.append(
+                        finding("NBP001", "code cell without input; emptied")
+                    )
                 cell.setdefault("outputs", [])
 
 
@@ -151,7 +161,8 @@ def _text(value: Any) -> str:
         value = "".join(v if isinstance(v, str) else str(v) for v in value)
     elif not isinstance(value, str):
         value = "" if value is None else str(value)
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _make_cell(index: int, raw: Any, repairs: list[Finding]) -> Cell:
@@ -172,7 +183,9 @@ def _make_cell(index: int, raw: Any, repairs: list[Finding]) -> Cell:
     if not isinstance(raw.get("metadata"), dict):
         raw["metadata"] = {}
     tags = raw["metadata"].get("tags")
-    tags = tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
+    tags = (
+        tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ()
+    )
     outputs: tuple[Output, ...] = ()
     count = None
     if kind == "code":
@@ -203,7 +216,9 @@ def _make_output(raw: Any, number: int, repairs: list[Finding]) -> Output:
             repairs.append(finding("NBP001", "stream output without name", cell=number))
         return Output(kind, text=_text(raw.get("text")), name=str(raw["name"]))
     if kind == "error":
-        return Output(kind, name=str(raw.get("ename", "")), value=str(raw.get("evalue", "")))
+        return Output(
+            kind, name=str(raw.get("ename", "")), value=str(raw.get("evalue", ""))
+        )
     data = raw.get("data")
     plain = _text(data.get("text/plain")) if isinstance(data, dict) else ""
     return Output(kind, text=plain)
@@ -239,7 +254,9 @@ def _repair_ids(nb: Any, repairs: list[Finding]) -> None:
                 new += "x"
             if isinstance(cid, str) and cid in seen:
                 repairs.append(
-                    finding("NBP001", f"duplicate cell id {cid!r}; renamed", cell=index + 1)
+                    finding(
+                        "NBP001", f"duplicate cell id {cid!r}; renamed", cell=index + 1
+                    )
                 )
             cell["id"] = new
             cid = new

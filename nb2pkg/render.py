@@ -1,4 +1,4 @@
-"""Render the plan into the package's files, from jinja2 templates, formatted by black."""
+"""Render the plan into the package's files: jinja2 templates, then black."""
 
 from __future__ import annotations
 
@@ -77,9 +77,18 @@ def render_plan(
     add(".gitignore", "gitignore.j2")
     add(f"{pkg}/__init__.py", "__init__.py.j2")
     for module in plan.modules:
-        add(f"{pkg}/{module.name}.py", "module.py.j2", module=module, code=module_code(module))
+        add(
+            f"{pkg}/{module.name}.py",
+            "module.py.j2",
+            module=module,
+            code=module_code(module),
+        )
         if options.tests:
-            add(f"tests/test_{module.name}.py", "test_module.py.j2", **_test_context(plan, module))
+            add(
+                f"tests/test_{module.name}.py",
+                "test_module.py.j2",
+                **_test_context(plan, module),
+            )
     if plan.pipeline is not None:
         run_is_async = is_async(plan.pipeline)
         add(f"{pkg}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
@@ -121,9 +130,13 @@ def _format_and_check(
     formatted = [_format(f, findings) if options.format else f for f in files]
     bad = check_files(formatted, plan)
     if bad:
-        formatted = [raw if f.path in bad else f for f, raw in zip(formatted, files, strict=True)]
+        formatted = [
+            raw if f.path in bad else f for f, raw in zip(formatted, files, strict=True)
+        ]
         for path in sorted(bad):
-            note = f"{path}: black would change a definition's meaning; left unformatted"
+            note = (
+                f"{path}: black would change a definition's meaning; left unformatted"
+            )
             findings.append(finding("NBP501", note, severity=Severity.INFO))
         check_files(formatted, plan, strict=True)
     return tuple(formatted), tuple(findings)

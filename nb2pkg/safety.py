@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from nb2pkg.errors import EquivalenceError
 from nb2pkg.model import Kind, Plan, RenderedFile, Statement
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
+else:  # pragma: no cover
     import tomli as tomllib
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -40,9 +40,7 @@ def make_tests(
     counts: Counter[str] = Counter()
     tests: list[TestCase] = []
     for analysis in analyses:
-        case = _test_for_cell(
-            analysis, by_name, sound, import_names, imports, runs
-        )
+        case = _test_for_cell(analysis, by_name, sound, import_names, imports, runs)
         if case is None:
             continue
         func, expression, expected, approx, setup = case
@@ -64,12 +62,10 @@ def make_tests(
 
 
 def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
-    """Return the package names whose code depends only on package code and is stable."""
+    """Return the package names whose code needs only package code and is stable."""
     known = {n for s in body for n in s.defines} | import_names | _BUILTINS
     sound = {
-        id(s): s
-        for s in body
-        if not (s.uses - known) and not _UNSTABLE.search(s.code)
+        id(s): s for s in body if not (s.uses - known) and not _UNSTABLE.search(s.code)
     }
     while True:
         names = {n for s in sound.values() for n in s.defines}
@@ -104,7 +100,9 @@ def _test_for_cell(
         return None
     if not _fresh(analysis, [by_name[n] for n in last.uses if n in by_name], runs):
         return None
-    result = next((o for o in analysis.cell.outputs if o.output_type == "execute_result"), None)
+    result = next(
+        (o for o in analysis.cell.outputs if o.output_type == "execute_result"), None
+    )
     if result is None or not result.text.strip() or len(result.text) > _MAX_OUTPUT:
         return None
     expected = result.text.strip()
@@ -130,7 +128,11 @@ def _fresh(
         if d.cell >= cell.number:
             return False
         ran = runs.get(d.cell)
-        if ran is not None and cell.execution_count is not None and ran > cell.execution_count:
+        if (
+            ran is not None
+            and cell.execution_count is not None
+            and ran > cell.execution_count
+        ):
             return False
     return True
 

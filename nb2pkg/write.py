@@ -21,12 +21,15 @@ def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> Non
         keep: files that must survive (the notebooks): never inside ``target``.
     """
     if target.exists() and not target.is_dir():
-        raise OutputExistsError(f"{target} is a file, not a directory; choose another --output")
+        raise OutputExistsError(
+            f"{target} is a file, not a directory; choose another --output"
+        )
     resolved = target.resolve()
     for path in keep:
         if resolved in path.resolve().parents:
             raise OutputExistsError(
-                f"{target} holds the notebook {path.name}; writing there would replace it, "
+                f"{target} holds the notebook {path.name}; writing there would "
+                "replace it, "
                 "so choose another --output"
             )
     if target.is_dir() and not force and any(target.iterdir()):
@@ -37,7 +40,11 @@ def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> Non
 
 
 def write_tree(
-    files: Sequence[RenderedFile], target: Path, *, force: bool, keep: Sequence[Path] = ()
+    files: Sequence[RenderedFile],
+    target: Path,
+    *,
+    force: bool,
+    keep: Sequence[Path] = (),
 ) -> None:
     """Write ``files`` under ``target``, replacing it only as a whole.
 
@@ -59,7 +66,8 @@ def write_tree(
         _swap(staging, target, parent / f".{target.name}.nb2pkg-{token}.old")
     except OSError as exc:
         raise OutputExistsError(
-            f"cannot write {target} ({exc.strerror or exc}); check the path and permissions"
+            f"cannot write {target} ({exc.strerror or exc}); "
+            "check the path and permissions"
         ) from None
     finally:
         if staging.exists():

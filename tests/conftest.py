@@ -30,7 +30,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def cell(source: str, *, result: str | None = None, tags: tuple[str, ...] = (), count: int | None = None, stdout: str | None = None) -> Any:
+def cell(
+    source: str,
+    *,
+    result: str | None = None,
+    tags: tuple[str, ...] = (),
+    count: int | None = None,
+    stdout: str | None = None,
+) -> Any:
     """Return a code cell (dedented source) with an optional stored result."""
     code = new_code_cell(textwrap.dedent(source).strip("\n"))
     if tags:
@@ -40,7 +47,9 @@ def cell(source: str, *, result: str | None = None, tags: tuple[str, ...] = (), 
         code.outputs.append(new_output("stream", name="stdout", text=stdout))
     if result is not None:
         code.outputs.append(
-            new_output("execute_result", data={"text/plain": result}, execution_count=count)
+            new_output(
+                "execute_result", data={"text/plain": result}, execution_count=count
+            )
         )
     return code
 
@@ -56,10 +65,16 @@ MakeNotebook = Callable[..., Path]
 def make_nb(tmp_path: Path) -> MakeNotebook:
     """Write a notebook of the given cells (strings are code cells); return its path."""
 
-    def make(*cells: Any, name: str = "experiment", language: str | None = "python") -> Path:
+    def make(
+        *cells: Any, name: str = "experiment", language: str | None = "python"
+    ) -> Path:
         nb = new_notebook(cells=[cell(c) if isinstance(c, str) else c for c in cells])
         if language is not None:
-            nb.metadata["kernelspec"] = {"name": "k", "display_name": "k", "language": language}
+            nb.metadata["kernelspec"] = {
+                "name": "k",
+                "display_name": "k",
+                "language": language,
+            }
         nbformat.validate(nb)
         path = tmp_path / f"{name}.ipynb"
         path.write_text(json.dumps(nb), encoding="utf-8")

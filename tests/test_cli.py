@@ -22,7 +22,9 @@ def test_version() -> None:
     assert result.output.strip() == f"nb2pkg {__version__}"
 
 
-def test_convert_writes_package_and_reports(make_nb: MakeNotebook, tmp_path: Path) -> None:
+def test_convert_writes_package_and_reports(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
     nb = make_nb(
         "%matplotlib inline\nimport math",
         "def area(r):\n    return math.pi * r * r",
@@ -34,10 +36,15 @@ def test_convert_writes_package_and_reports(make_nb: MakeNotebook, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert (out / "src" / "experiment" / "core.py").is_file()
     assert "`%matplotlib inline` left out" in result.output
-    assert "1 functions" in result.output and "tests: 1 from stored outputs" in result.output
+    assert (
+        "1 functions" in result.output
+        and "tests: 1 from stored outputs" in result.output
+    )
 
 
-def test_existing_output_is_exit_2_with_one_line(make_nb: MakeNotebook, tmp_path: Path) -> None:
+def test_existing_output_is_exit_2_with_one_line(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
     nb = make_nb("x = 1")
     out = tmp_path / "pkg"
     out.mkdir()
@@ -52,7 +59,9 @@ def test_existing_output_is_exit_2_with_one_line(make_nb: MakeNotebook, tmp_path
     assert not (out / "keep.txt").exists()
 
 
-def test_dry_run_lists_and_writes_nothing(make_nb: MakeNotebook, tmp_path: Path) -> None:
+def test_dry_run_lists_and_writes_nothing(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
     nb = make_nb("def f():\n    return 1")
     out = tmp_path / "pkg"
     result = runner.invoke(app, ["convert", str(nb), "-o", str(out), "--dry-run"])
@@ -85,7 +94,9 @@ def test_non_python_kernel_is_exit_2(make_nb: MakeNotebook, tmp_path: Path) -> N
 
 def test_bad_name_is_exit_2(make_nb: MakeNotebook, tmp_path: Path) -> None:
     nb = make_nb("x = 1")
-    result = runner.invoke(app, ["convert", str(nb), "--name", "class", "-o", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["convert", str(nb), "--name", "class", "-o", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert "keyword" in result.output
 
@@ -117,7 +128,10 @@ def test_quiet_prints_nothing_on_success(make_nb: MakeNotebook, tmp_path: Path) 
 
 def test_python_dash_m_help() -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "nb2pkg", "--help"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "nb2pkg", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0
     assert "convert" in proc.stdout

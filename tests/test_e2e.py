@@ -1,4 +1,4 @@
-"""End to end: generated packages install in a fresh venv, import safely, pass their tests.
+"""End to end: generated packages install in a fresh venv, import safely, pass tests.
 
 Slow (a venv and real installs from the package index); marked ``slow``.
 """
@@ -45,15 +45,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(python), *args], capture_output=True, text=True, cwd=cwd, check=False,
+        [str(python), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
         stdin=subprocess.DEVNULL,
     )
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_import_runs_no_notebook_code(installed: tuple[Path, Path], case: str, tmp_path: Path) -> None:
+def test_import_runs_no_notebook_code(
+    installed: tuple[Path, Path], case: str, tmp_path: Path
+) -> None:
     python, _ = installed
-    proc = run(python, "-c", f"import {case}, {case}.core, {case}.pipeline", cwd=tmp_path)
+    proc = run(
+        python, "-c", f"import {case}, {case}.core, {case}.pipeline", cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and proc.stderr == ""
     assert list(tmp_path.iterdir()) == []
@@ -62,17 +70,23 @@ def test_import_runs_no_notebook_code(installed: tuple[Path, Path], case: str, t
 @pytest.mark.parametrize("case", CASES)
 def test_generated_tests_pass(installed: tuple[Path, Path], case: str) -> None:
     python, root = installed
-    proc = run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=root / case)
+    proc = run(
+        python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", cwd=root / case
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " passed" in proc.stdout and "failed" not in proc.stdout
 
 
 @pytest.mark.parametrize("case", RUNNABLE)
-def test_pipeline_prints_what_the_notebook_printed(installed: tuple[Path, Path], case: str, tmp_path: Path) -> None:
+def test_pipeline_prints_what_the_notebook_printed(
+    installed: tuple[Path, Path], case: str, tmp_path: Path
+) -> None:
     python, _ = installed
     proc = run(python, "-m", case, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    notebook = json.loads((EXAMPLES / case / f"{case}.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads(
+        (EXAMPLES / case / f"{case}.ipynb").read_text(encoding="utf-8")
+    )
     printed = "".join(
         "".join(out["text"])
         for c in notebook["cells"]
@@ -81,11 +95,17 @@ def test_pipeline_prints_what_the_notebook_printed(installed: tuple[Path, Path],
         if out.get("output_type") == "stream" and out.get("name") == "stdout"
     )
     # %%time's own report is IPython's, not the notebook's code.
-    expected = [ln for ln in printed.splitlines() if not ln.startswith(("CPU times", "Wall time"))]
+    expected = [
+        ln
+        for ln in printed.splitlines()
+        if not ln.startswith(("CPU times", "Wall time"))
+    ]
     assert proc.stdout.splitlines() == expected
 
 
-def test_a_broken_function_fails_its_generated_test(installed: tuple[Path, Path], tmp_path: Path) -> None:
+def test_a_broken_function_fails_its_generated_test(
+    installed: tuple[Path, Path], tmp_path: Path
+) -> None:
     """The generated tests check something: break fibonacci, and they fail."""
     python, root = installed
     core = root / "text_stats" / "src" / "text_stats" / "core.py"
@@ -94,11 +114,25 @@ def test_a_broken_function_fails_its_generated_test(installed: tuple[Path, Path]
     for f in core.parent.iterdir():
         if f.is_file():
             (broken / f.name).write_text(f.read_text())
-    (broken / "core.py").write_text(core.read_text().replace("a, b = b, a + b", "a, b = b, a + b + 1"))
+    (broken / "core.py").write_text(
+        core.read_text().replace("a, b = b, a + b", "a, b = b, a + b + 1")
+    )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     proc = subprocess.run(
-        [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root / "text_stats" / "tests")],
-        capture_output=True, text=True, cwd=tmp_path, env=env, check=False,
+        [
+            str(python),
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(root / "text_stats" / "tests"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        check=False,
     )
     assert proc.returncode == 1
     assert "2 failed" in proc.stdout and "test_fibonacci" in proc.stdout

@@ -1,4 +1,4 @@
-"""Golden files: each examples/<case>/<case>.ipynb converts to examples/<case>/expected/."""
+"""Golden files: examples/<case>/<case>.ipynb converts to examples/<case>/expected/."""
 
 from __future__ import annotations
 

@@ -66,7 +66,13 @@ def notebook_json(cells: list[tuple[str, str]]) -> str:
             "nbformat_minor": 4,
             "metadata": {},
             "cells": [
-                {"cell_type": kind, "source": src, "metadata": {}, "outputs": [], "execution_count": None}
+                {
+                    "cell_type": kind,
+                    "source": src,
+                    "metadata": {},
+                    "outputs": [],
+                    "execution_count": None,
+                }
                 if kind == "code"
                 else {"cell_type": kind, "source": src, "metadata": {}}
                 for kind, src in cells
@@ -75,8 +81,12 @@ def notebook_json(cells: list[tuple[str, str]]) -> str:
     )
 
 
-@given(st.lists(st.tuples(st.sampled_from(["code", "code", "markdown"]), CELL), max_size=8))
-def test_convert_never_crashes_and_is_deterministic(cells: list[tuple[str, str]]) -> None:
+@given(
+    st.lists(st.tuples(st.sampled_from(["code", "code", "markdown"]), CELL), max_size=8)
+)
+def test_convert_never_crashes_and_is_deterministic(
+    cells: list[tuple[str, str]],
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "prop.ipynb"
         path.write_text(notebook_json(cells), encoding="utf-8")

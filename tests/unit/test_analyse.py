@@ -33,7 +33,10 @@ def statements(source: str) -> tuple[Statement, ...]:
         ("df", Kind.DISPLAY),
         ("df.head()", Kind.LOOSE),
         ("get_ipython().run_line_magic('matplotlib', 'inline')", Kind.IPYTHON),
-        ("try:\n    import ujson as json\nexcept ImportError:\n    json = None", Kind.IMPORT),
+        (
+            "try:\n    import ujson as json\nexcept ImportError:\n    json = None",
+            Kind.IMPORT,
+        ),
         ("for i in range(3):\n    print(i)", Kind.LOOSE),
     ],
 )

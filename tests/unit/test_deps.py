@@ -51,6 +51,8 @@ def test_find_dependencies_skips_stdlib_and_reports_guesses(tmp_path: Path) -> N
 
 def test_local_module_beside_the_notebook_is_reported(tmp_path: Path) -> None:
     (tmp_path / "helpers.py").write_text("x = 1\n")
-    deps, findings = find_dependencies(imports("import helpers"), package="pkg", notebook_dir=tmp_path)
+    deps, findings = find_dependencies(
+        imports("import helpers"), package="pkg", notebook_dir=tmp_path
+    )
     assert deps == ()
     assert findings[0].code == "NBP401"

@@ -31,14 +31,18 @@ from nb2pkg.magics import translate_ipython
         ("print(a != b)", "print(a != b)", []),
     ],
 )
-def test_line_is_translated_or_left_out(source: str, expected: str, codes: list[str]) -> None:
+def test_line_is_translated_or_left_out(
+    source: str, expected: str, codes: list[str]
+) -> None:
     result = translate_ipython(source, cell=1)
     assert result.source == expected
     assert [f.code for f in result.findings] == codes
 
 
 def test_indented_magic_leaves_a_valid_block() -> None:
-    source = "import sys\nif 'google.colab' in sys.modules:\n    %pip install foo\nprint(1)"
+    source = (
+        "import sys\nif 'google.colab' in sys.modules:\n    %pip install foo\nprint(1)"
+    )
     result = translate_ipython(source, cell=3)
     compile(result.source, "<cell>", "exec")
     assert "    pass" in result.source

@@ -13,14 +13,18 @@ from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 
 
-def plan_of(*sources: str, name: str = "experiment", outputs: dict[int, str] | None = None) -> Plan:
+def plan_of(
+    *sources: str, name: str = "experiment", outputs: dict[int, str] | None = None
+) -> Plan:
     outputs = outputs or {}
     cells = tuple(
         Cell(
             index=i,
             kind="code",
             source=s,
-            outputs=(Output("execute_result", text=outputs[i]),) if i in outputs else (),
+            outputs=(Output("execute_result", text=outputs[i]),)
+            if i in outputs
+            else (),
             execution_count=i + 1,
         )
         for i, s in enumerate(sources)
@@ -42,7 +46,9 @@ def codes(plan: Plan) -> list[str]:
 
 
 def test_definitions_go_to_the_module_and_loose_code_to_run() -> None:
-    plan = plan_of("import math", "def area(r):\n    return math.pi * r ** 2", "print(area(2))")
+    plan = plan_of(
+        "import math", "def area(r):\n    return math.pi * r ** 2", "print(area(2))"
+    )
     assert module_code(plan) == ["def area(r):\n    return math.pi * r ** 2"]
     assert [s.code.strip() for s in plan.modules[0].imports] == ["import math"]
     assert step_code(plan) == ["print(area(2))"]
@@ -58,15 +64,23 @@ def test_last_definition_wins_and_is_reported() -> None:
 
 
 def test_function_reading_loose_globals_stays_in_run() -> None:
-    plan = plan_of("model = train()", "def predict(x):\n    return model(x)", "predict(1)")
+    plan = plan_of(
+        "model = train()", "def predict(x):\n    return model(x)", "predict(1)"
+    )
     assert plan.modules == ()
-    assert step_code(plan) == ["model = train()", "def predict(x):\n    return model(x)", "predict(1)"]
+    assert step_code(plan) == [
+        "model = train()",
+        "def predict(x):\n    return model(x)",
+        "predict(1)",
+    ]
     (note,) = [f for f in plan.findings if f.code == "NBP304"]
     assert "`model`" in note.message and note.cell == 2
 
 
 def test_dependence_on_moved_definitions_is_transitive() -> None:
-    plan = plan_of("data = load()", "def a():\n    return data", "def b():\n    return a()")
+    plan = plan_of(
+        "data = load()", "def a():\n    return data", "def b():\n    return a()"
+    )
     assert plan.modules == ()
     assert codes(plan).count("NBP304") == 2
 
@@ -103,10 +117,18 @@ def test_definition_order_follows_import_time_needs() -> None:
 
 
 def test_imports_are_trimmed_to_what_each_module_uses() -> None:
-    plan = plan_of("from os.path import join, exists, basename", "def f(p):\n    return join(p, 'x')", "print(exists('y'))")
-    assert [s.code.strip() for s in plan.modules[0].imports] == ["from os.path import join"]
+    plan = plan_of(
+        "from os.path import join, exists, basename",
+        "def f(p):\n    return join(p, 'x')",
+        "print(exists('y'))",
+    )
+    assert [s.code.strip() for s in plan.modules[0].imports] == [
+        "from os.path import join"
+    ]
     assert plan.pipeline is not None
-    assert [s.code.strip() for s in plan.pipeline.imports] == ["from os.path import exists"]
+    assert [s.code.strip() for s in plan.pipeline.imports] == [
+        "from os.path import exists"
+    ]
     assert [f.message for f in plan.findings if f.code == "NBP308"] == [
         "`basename` imported but not used by the package; left out"
     ]
@@ -168,5 +190,8 @@ def test_requires_python_and_title() -> None:
         language_version="3.9.7",
     )
     plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
-    assert (plan.title, plan.summary) == ("Churn model", "Predict which customers leave.")
+    assert (plan.title, plan.summary) == (
+        "Churn model",
+        "Predict which customers leave.",
+    )
     assert plan.requires_python == ">=3.9"

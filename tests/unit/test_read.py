@@ -14,7 +14,9 @@ P = Path("nb.ipynb")
 
 
 def v4(cells: list[dict[str, object]], **meta: object) -> str:
-    return json.dumps({"nbformat": 4, "nbformat_minor": 4, "metadata": meta, "cells": cells})
+    return json.dumps(
+        {"nbformat": 4, "nbformat_minor": 4, "metadata": meta, "cells": cells}
+    )
 
 
 def test_reads_code_and_outputs() -> None:
@@ -26,8 +28,12 @@ def test_reads_code_and_outputs() -> None:
                 "metadata": {"tags": ["keep"]},
                 "execution_count": 3,
                 "outputs": [
-                    {"output_type": "execute_result", "data": {"text/plain": "1"},
-                     "metadata": {}, "execution_count": 3}
+                    {
+                        "output_type": "execute_result",
+                        "data": {"text/plain": "1"},
+                        "metadata": {},
+                        "execution_count": 3,
+                    }
                 ],
             }
         ]
@@ -45,8 +51,13 @@ def test_repairs_missing_source_and_stream_name_with_findings() -> None:
     text = v4(
         [
             {"cell_type": "markdown", "metadata": {}},
-            {"cell_type": "code", "source": "print(1)", "metadata": {},
-             "execution_count": 1, "outputs": [{"output_type": "stream", "text": "1\n"}]},
+            {
+                "cell_type": "code",
+                "source": "print(1)",
+                "metadata": {},
+                "execution_count": 1,
+                "outputs": [{"output_type": "stream", "text": "1\n"}],
+            },
         ]
     )
     nb = reads_notebook(text, path=P)
@@ -58,7 +69,9 @@ def test_repairs_missing_source_and_stream_name_with_findings() -> None:
 
 def test_duplicate_cell_ids_are_renamed() -> None:
     cell = {"cell_type": "markdown", "id": "same", "metadata": {}, "source": "x"}
-    text = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell, cell]})
+    text = json.dumps(
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell, cell]}
+    )
     nb = reads_notebook(text, path=P)
     assert any("duplicate cell id" in f.message for f in nb.findings)
 
@@ -70,8 +83,17 @@ def test_reads_nbformat_3() -> None:
             "nbformat_minor": 0,
             "metadata": {"name": ""},
             "worksheets": [
-                {"cells": [{"cell_type": "code", "input": ["a = 1\n", "a"],
-                            "language": "python", "outputs": [], "metadata": {}}]}
+                {
+                    "cells": [
+                        {
+                            "cell_type": "code",
+                            "input": ["a = 1\n", "a"],
+                            "language": "python",
+                            "outputs": [],
+                            "metadata": {},
+                        }
+                    ]
+                }
             ],
         }
     )

@@ -20,7 +20,9 @@ from nb2pkg.safety import check_files
 def plan_of(*sources: str) -> Plan:
     notebook = Notebook(
         path=Path("demo.ipynb"),
-        cells=tuple(Cell(index=i, kind="code", source=s) for i, s in enumerate(sources)),
+        cells=tuple(
+            Cell(index=i, kind="code", source=s) for i, s in enumerate(sources)
+        ),
     )
     return make_plan(notebook, analyse_notebook(notebook), options=Options())
 
@@ -31,7 +33,9 @@ def files_of(plan: Plan, **options: object) -> dict[str, str]:
 
 
 def test_package_layout() -> None:
-    files = files_of(plan_of("import math", "def f(x):\n    return math.sqrt(x)", "print(f(4))"))
+    files = files_of(
+        plan_of("import math", "def f(x):\n    return math.sqrt(x)", "print(f(4))")
+    )
     assert sorted(files) == [
         ".gitignore",
         "README.md",
@@ -78,7 +82,9 @@ def test_definition_moved_into_run_keeps_its_docstring_exactly() -> None:
     source = 'def f():\n    """Doc\n    more doc\n    """\n    return data'
     files = files_of(plan_of("data = load()", source))
     tree = ast.parse(files["src/demo/pipeline.py"])
-    (func,) = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "f"]
+    (func,) = [
+        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "f"
+    ]
     assert ast.get_docstring(func, clean=False) == "Doc\n    more doc\n    "
 
 

@@ -14,7 +14,9 @@ from nb2pkg.plan import make_plan
 ADD = "def add(a, b):\n    return a + b"
 
 
-def generated(*cells: tuple[str, str | None], counts: list[int | None] | None = None) -> tuple[TestCase, ...]:
+def generated(
+    *cells: tuple[str, str | None], counts: list[int | None] | None = None
+) -> tuple[TestCase, ...]:
     counts = counts or [i + 1 for i in range(len(cells))]
     notebook = Notebook(
         path=Path("t.ipynb"),
@@ -23,7 +25,9 @@ def generated(*cells: tuple[str, str | None], counts: list[int | None] | None = 
                 index=i,
                 kind="code",
                 source=src,
-                outputs=(Output("execute_result", text=out),) if out is not None else (),
+                outputs=(Output("execute_result", text=out),)
+                if out is not None
+                else (),
                 execution_count=counts[i],
             )
             for i, (src, out) in enumerate(cells)
@@ -34,13 +38,24 @@ def generated(*cells: tuple[str, str | None], counts: list[int | None] | None = 
 
 def test_literal_result_becomes_an_assertion() -> None:
     (case,) = generated((ADD, None), ("add(2, 3)", "5"))
-    assert (case.name, case.cell, case.expression, case.expected) == ("test_add_1", 2, "add(2, 3)", "5")
+    assert (case.name, case.cell, case.expression, case.expected) == (
+        "test_add_1",
+        2,
+        "add(2, 3)",
+        "5",
+    )
     assert not case.approx and case.names == ("add",)
 
 
 @pytest.mark.parametrize(
     ("result", "approx"),
-    [("0.30000000000000004", True), ("[0.1, 2]", True), ("{'a': 0.5}", True), ("'x'", False), ("(1, 'a')", False)],
+    [
+        ("0.30000000000000004", True),
+        ("[0.1, 2]", True),
+        ("{'a': 0.5}", True),
+        ("'x'", False),
+        ("(1, 'a')", False),
+    ],
 )
 def test_floats_compare_approximately(result: str, approx: bool) -> None:
     (case,) = generated((ADD, None), ("add(0.1, 0.2)", result))
@@ -56,7 +71,10 @@ def test_floats_compare_approximately(result: str, approx: bool) -> None:
         [(ADD, None), ("y = 1\nadd(2, 3)", "5")],  # setup code in the cell
         [("add(2, 3)", "5"), (ADD, None)],  # ran before the definition
         [(ADD, None), ("add([0.1], [[0.2]])", "[0.1, [0.2]]")],  # nested floats
-        [("import random\ndef roll():\n    return random.randint(1, 6)", None), ("roll()", "4")],
+        [
+            ("import random\ndef roll():\n    return random.randint(1, 6)", None),
+            ("roll()", "4"),
+        ],
     ],
 )
 def test_no_test_without_honest_evidence(cells: list[tuple[str, str | None]]) -> None:
@@ -74,5 +92,8 @@ def test_names_count_per_function() -> None:
 
 
 def test_imports_the_test_needs_are_listed() -> None:
-    (case,) = generated(("import math\ndef area(r):\n    return math.pi * r * r", None), ("area(math.sqrt(1))", "3.141592653589793"))
+    (case,) = generated(
+        ("import math\ndef area(r):\n    return math.pi * r * r", None),
+        ("area(math.sqrt(1))", "3.141592653589793"),
+    )
     assert case.setup == ("import math",)

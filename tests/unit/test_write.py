@@ -10,7 +10,10 @@ from nb2pkg.errors import OutputExistsError
 from nb2pkg.model import RenderedFile
 from nb2pkg.write import write_tree
 
-FILES = [RenderedFile(PurePosixPath("a/b.txt"), "hello\n"), RenderedFile(PurePosixPath("c.txt"), "x")]
+FILES = [
+    RenderedFile(PurePosixPath("a/b.txt"), "hello\n"),
+    RenderedFile(PurePosixPath("c.txt"), "x"),
+]
 
 
 def test_writes_the_tree(tmp_path: Path) -> None:
@@ -51,7 +54,9 @@ def test_never_writes_over_the_notebook_even_with_force(tmp_path: Path) -> None:
     assert notebook.read_text() == "{}"
 
 
-def test_failure_midway_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "pkg"
     calls = {"n": 0}
     real_open = Path.open
