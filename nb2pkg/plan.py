@@ -73,6 +73,7 @@ def make_plan(
     if pipeline is not None:
         used_imports.extend(pipeline.imports)
     findings.extend(_unused_imports(imports_all, used_imports))
+    findings.extend(_star_and_global_notes(imports_all, pipeline))
     findings.extend(_undefined_names(placement))
     dependencies, dep_findings = find_dependencies(
         used_imports, package=package, notebook_dir=notebook.path.parent
@@ -413,6 +414,27 @@ def _unused_imports(
         out.append(
             finding("NBP308", note, cell=s.cell, line=s.line, severity=Severity.INFO)
         )
+    return out
+
+
+def _star_and_global_notes(
+    imports: Iterable[Statement], pipeline: PipelinePlan | None
+) -> list[Finding]:
+    out: list[Finding] = []
+    for s in imports:
+        if not s.defines and isinstance(s.node, cst.SimpleStatementLine):
+            note = (
+                f"`{_first_line(s)}` hides which names it brings; it is kept in each "
+                "module that may need it: import the names instead"
+            )
+            out.append(finding("NBP307", note, cell=s.cell, line=s.line))
+    if pipeline is not None and pipeline.global_names:
+        names = ", ".join(f"`{n}`" for n in pipeline.global_names)
+        note = (
+            f"the loose code rebinds {names}, defined at module level; run() declares "
+            "them global so the notebook's order of events is kept"
+        )
+        out.append(finding("NBP309", note, severity=Severity.INFO))
     return out
 
 

@@ -147,6 +147,14 @@ def test_pipeline_rebinding_a_module_name_declares_it_global() -> None:
     plan = plan_of("import numpy as np", "def f():\n    return np.pi", "f = wrap(f)")
     assert plan.pipeline is not None
     assert plan.pipeline.global_names == ("f",)
+    assert "NBP309" in codes(plan)
+
+
+def test_star_import_is_reported_and_kept_where_names_are_unresolved() -> None:
+    plan = plan_of("from math import *", "def f(x):\n    return sqrt(x)")
+    assert "NBP307" in codes(plan)
+    assert "NBP305" not in codes(plan)  # sqrt may come from the star import
+    assert [s.code.strip() for s in plan.modules[0].imports] == ["from math import *"]
 
 
 def test_undefined_and_ipython_names_are_reported() -> None:
