@@ -47,16 +47,17 @@ def analyse_cell(cell: Cell) -> CellAnalysis:
     findings = list(translated.findings)
     source = translated.source
     lines = _check_syntax(source, cell, findings)
+    installs = translated.installs
     if lines is None:
-        return CellAnalysis(cell, (), False, tuple(findings))
+        return CellAnalysis(cell, (), False, tuple(findings), installs)
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError) as exc:
         findings.append(_syntax_finding(source, cell, str(exc).splitlines()[0], None))
-        return CellAnalysis(cell, (), False, tuple(findings))
+        return CellAnalysis(cell, (), False, tuple(findings), installs)
     module = _one_statement_per_line(module)
     statements = _statements(module, cell.number, lines)
-    return CellAnalysis(cell, statements, True, tuple(findings))
+    return CellAnalysis(cell, statements, True, tuple(findings), installs)
 
 
 def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int] | None:

@@ -79,6 +79,9 @@ def convert(
     tests: Annotated[
         bool, typer.Option("--tests/--no-tests", help="Generate tests from outputs.")
     ] = True,
+    pin: Annotated[
+        bool, typer.Option("--pin", help="Pin dependencies to the installed versions.")
+    ] = False,
     template_dir: Annotated[
         Path | None,
         typer.Option(
@@ -107,6 +110,7 @@ def convert(
         dry_run=dry_run,
         tests=tests,
         template_dir=template_dir,
+        pin=pin,
     )
     result = _run_guarded(lambda: run_convert(notebook, options=options), debug=debug)
     if dry_run:

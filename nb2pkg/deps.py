@@ -6,13 +6,17 @@ import functools
 import importlib.metadata
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import libcst as cst
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.model import Statement
+from nb2pkg.installs import read_requirement_lines
+from nb2pkg.model import Install, Statement
 
 
 @functools.cache
@@ -61,12 +65,89 @@ def distribution_for(module: str) -> str | None:
     return sorted(dists)[0] if dists else None
 
 
+PLOT_EXTRA = "plot"
+# Libraries for plotting and display: used only by run(), they go to the plot extra.
+PLOT_ROOTS = frozenset(
+    {
+        "IPython", "altair", "bokeh", "folium", "graphviz", "holoviews", "hvplot",
+        "ipywidgets", "matplotlib", "mpl_toolkits", "plotly", "plotnine", "pydot",
+        "pylab", "seaborn", "wordcloud",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """The requirements of the package: core, and per extra."""
+
+    core: tuple[str, ...]
+    extras: tuple[tuple[str, tuple[str, ...]], ...]
+    findings: tuple[Finding, ...]
+
+
 def find_dependencies(
-    imports: Iterable[Statement], *, package: str, notebook_dir: Path
-) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
-    """Return the sorted requirements for ``imports``, and what was noticed."""
-    requirements: set[str] = set()
+    imports: Iterable[Statement],
+    *,
+    package: str,
+    notebook_dir: Path,
+    plot_imports: Iterable[Statement] = (),
+    installs: Iterable[Install] = (),
+    pin: bool = False,
+) -> Dependencies:
+    """Return the requirements for the imports, reconciled with the notebook's installs.
+
+    A requirement the notebook installed with a version (``%pip install
+    pandas==2.1``) wins over the bare name inferred from ``import pandas``.
+    """
     findings: list[Finding] = []
+    core = _inferred(imports, package, notebook_dir, findings)
+    plot = {
+        k: v
+        for k, v in _inferred(plot_imports, package, notebook_dir, findings).items()
+        if k not in core
+    }
+    for install in _explicit(installs, notebook_dir, findings):
+        key = canonicalize_name(Requirement(install.text).name)
+        if install.kind == "plot":
+            if key not in core:
+                plot.setdefault(key, install.text)
+        elif key in core:
+            core[key] = install.text
+        elif key in plot:
+            plot[key] = install.text
+        else:
+            core[key] = install.text
+            note = (
+                f"`{install.text}` is installed by the notebook but not imported by "
+                "the package; kept as a dependency"
+            )
+            findings.append(
+                finding(
+                    "NBP404",
+                    note,
+                    cell=install.cell,
+                    line=install.line,
+                    severity=Severity.INFO,
+                )
+            )
+    if pin:
+        core = {k: _pinned(v, findings) for k, v in core.items()}
+        plot = {k: _pinned(v, findings) for k, v in plot.items()}
+    extras = ((PLOT_EXTRA, _sorted(plot)),) if plot else ()
+    return Dependencies(_sorted(core), extras, tuple(findings))
+
+
+def _sorted(requirements: dict[str, str]) -> tuple[str, ...]:
+    return tuple(requirements[k] for k in sorted(requirements))
+
+
+def _inferred(
+    imports: Iterable[Statement],
+    package: str,
+    notebook_dir: Path,
+    findings: list[Finding],
+) -> dict[str, str]:
+    found: dict[str, str] = {}
     seen: set[str] = set()
     for statement in imports:
         for module in imported_modules(statement):
@@ -90,5 +171,45 @@ def find_dependencies(
                 findings.append(
                     finding("NBP402", note, cell=statement.cell, severity=Severity.INFO)
                 )
-            requirements.add(dist)
-    return tuple(sorted(requirements, key=str.lower)), tuple(findings)
+            found[canonicalize_name(dist)] = dist
+    return found
+
+
+def _explicit(
+    installs: Iterable[Install], notebook_dir: Path, findings: list[Finding]
+) -> list[Install]:
+    """Return the installs as requirements, reading ``-r`` files beside the notebook."""
+    out: list[Install] = []
+    for install in installs:
+        if install.kind != "file":
+            out.append(install)
+            continue
+        path = notebook_dir / install.text
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            note = f"requirements file `{install.text}` not found beside the notebook"
+            findings.append(
+                finding("NBP403", note, cell=install.cell, line=install.line)
+            )
+            continue
+        out.extend(
+            Install(req, install.cell, install.line)
+            for req in read_requirement_lines(text)
+        )
+    return out
+
+
+def _pinned(requirement: str, findings: list[Finding]) -> str:
+    parsed = Requirement(requirement)
+    if parsed.specifier or parsed.url:
+        return requirement
+    try:
+        version = importlib.metadata.version(parsed.name)
+    except importlib.metadata.PackageNotFoundError:
+        note = f"`{parsed.name}` is not installed here, so it is not pinned"
+        findings.append(finding("NBP405", note))
+        return requirement
+    extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
+    marker = f"; {parsed.marker}" if parsed.marker else ""
+    return f"{parsed.name}{extras}=={version}{marker}"

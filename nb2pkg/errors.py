@@ -38,6 +38,9 @@ CODES: dict[str, str] = {
     "NBP309": "pipeline rebinds a module name",
     "NBP401": "local module imported",
     "NBP402": "distribution name guessed",
+    "NBP403": "requirements file not found",
+    "NBP404": "installed but not imported",
+    "NBP405": "dependency not pinned",
     "NBP501": "code left unformatted",
 }
 

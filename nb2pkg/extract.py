@@ -33,6 +33,22 @@ def pipeline_code(pipeline: PipelinePlan) -> str:
     return "\n\n".join(p for p in parts if p.strip())
 
 
+class _DisplayToPrint(cst.CSTTransformer):
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        func = updated_node.func
+        if isinstance(func, cst.Name) and func.value == "display":
+            return updated_node.with_changes(func=cst.Name("print"))
+        return updated_node
+
+
+def display_to_print(node: StatementNode) -> StatementNode:
+    """Return ``node`` with every ``display(...)`` call made ``print(...)``."""
+    changed = node.visit(_DisplayToPrint())
+    if not isinstance(changed, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return node
+    return changed
+
+
 def is_async(pipeline: PipelinePlan) -> bool:
     """Return True if the loose code awaits at top level, so ``run()`` is async."""
     finder = _TopLevelAwait()
@@ -80,6 +96,8 @@ def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
     if pipeline.global_names:
         names = [cst.NameItem(cst.Name(n)) for n in pipeline.global_names]
         body.append(cst.SimpleStatementLine([cst.Global(names=names)]))
+    for statement in pipeline.lazy_imports:
+        body.append(statement.node.with_changes(leading_lines=()))
     cell = None
     for step in pipeline.steps:
         node = step.node

@@ -2,36 +2,107 @@
 
 IPython syntax is recognised only where IPython itself sees it: at the start of a
 statement, never inside a string, brackets or a backslash continuation. Each line is
-either translated (``%time expr`` -> ``expr``) or left out, and every line touched
-gives a finding with its cell and line number. A left-out line that was indented
-becomes ``pass``, so the block around it stays valid (the Colab idiom
-``if "google.colab" in sys.modules: %pip install ...``).
+translated (``%time expr`` -> ``expr``) or left out, as ``LINE_MAGICS`` and
+``CELL_MAGICS`` say, and every line touched gives a finding with its cell and line.
+A left-out line that was indented becomes ``pass``, so the block around it stays
+valid (the Colab idiom ``if "google.colab" in sys.modules: %pip install ...``).
+Install lines (``%pip install``, ``!pip install``, ``%conda install``) also give
+their requirements, which become the package's dependencies.
 """
 
 from __future__ import annotations
 
+import ast
+import enum
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.installs import parse_install
+from nb2pkg.model import Install
 
-# Magics whose argument is Python code that should still run, with the options
-# that take a value (the statement follows the options).
-RUNNING_MAGICS: dict[str, frozenset[str]] = {
-    "time": frozenset(),
+INFO, WARNING = Severity.INFO, Severity.WARNING
+
+
+class Action(enum.Enum):
+    """What nb2pkg does with a magic; the value is how the README describes it."""
+
+    RUN = "runs its statement as plain Python"
+    DROP = "left out"
+    INSTALL = "left out; its requirements become dependencies"
+    ENV = "becomes `os.environ[...] = ...`"
+    CD = "becomes `os.chdir(...)`"
+    SHELL = "becomes `subprocess.run(...)` when assigned, else left out"
+    PYLAB = "becomes `from pylab import *` plus numpy and pyplot imports"
+    BODY = "the body is kept and runs once"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """How one magic is handled, and how loudly it is reported."""
+
+    action: Action
+    severity: Severity = INFO
+
+
+_DROP_QUIET = Rule(Action.DROP)
+_DROP_LOUD = Rule(Action.DROP, WARNING)
+
+# Line magics nb2pkg knows; any other is left out with a warning.
+LINE_MAGICS: dict[str, Rule] = {
+    **dict.fromkeys(("time", "timeit", "prun"), Rule(Action.RUN)),
+    **dict.fromkeys(("pip", "conda", "mamba"), Rule(Action.INSTALL)),
+    **dict.fromkeys(("env", "set_env"), Rule(Action.ENV)),
+    "cd": Rule(Action.CD),
+    **dict.fromkeys(("sx", "system"), Rule(Action.SHELL, WARNING)),
+    "pylab": Rule(Action.PYLAB, WARNING),
+    **dict.fromkeys(
+        (
+            "matplotlib", "load_ext", "reload_ext", "unload_ext", "autoreload",
+            "aimport", "config", "who", "whos", "who_ls", "xmode", "precision", "pdb",
+            "lsmagic", "magic", "pwd", "history", "connect_info", "qtconsole",
+            "notebook", "tensorboard", "colors", "page", "pinfo", "pinfo2",
+            "psearch", "doctest_mode", "automagic", "autocall", "bookmark", "dhist",
+            "ls", "dirs", "alias_magic", "load_ipython_extension", "watermark",
+        ),
+        _DROP_QUIET,
+    ),
+    **dict.fromkeys(
+        (
+            "run", "load", "store", "reset", "reset_selective", "debug", "paste",
+            "cpaste", "macro", "recall", "rerun", "save", "edit", "alias", "unalias",
+            "pushd", "popd", "bash", "sh",
+        ),
+        _DROP_LOUD,
+    ),
+}  # fmt: skip
+# Cell magics nb2pkg knows; any other cell is left out with a warning.
+CELL_MAGICS: dict[str, Rule] = {
+    **dict.fromkeys(("time", "timeit", "prun", "capture"), Rule(Action.BODY)),
+    **dict.fromkeys(
+        ("html", "HTML", "javascript", "js", "latex", "markdown", "svg", "SVG"),
+        _DROP_QUIET,
+    ),
+    **dict.fromkeys(("bash", "sh", "script", "system", "writefile"), _DROP_LOUD),
+}
+# Options that take a value, per magic whose statement follows its options.
+_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
     "timeit": frozenset({"-n", "-r", "-p"}),
     "prun": frozenset({"-l", "-s", "-T", "-D"}),
 }
-# Cell magics whose body is Python code that runs once, as a plain cell would.
-RUNNING_CELL_MAGICS = frozenset({"time", "timeit", "prun", "capture"})
+_NO_OPTIONS: frozenset[str] = frozenset()
 
 _LINE_MAGIC = re.compile(r"(?P<indent>[ \t]*)%{1,2}(?P<name>\w*)(?P<rest>.*)")
 _ASSIGN_MAGIC = re.compile(
     r"(?P<indent>[ \t]*)(?P<target>[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_][\w.]*)*)"
-    r"\s*=\s*(?P<sigil>[%!])(?P<rest>.*)"
+    r"\s*=\s*(?P<sigil>%|!!?)(?P<rest>.*)"
 )
-_AUTOMAGIC = re.compile(r"(?P<indent>[ \t]*)(?:pip|conda)\s+(?:install|uninstall)\b")
+_AUTOMAGIC = re.compile(r"(?P<indent>[ \t]*)(?P<command>(?:pip|conda)\s+install\b.*)")
+_GET_IPYTHON = re.compile(
+    r"(?P<indent>[ \t]*)(?:(?P<target>[A-Za-z_][\w.]*)\s*=\s*)?get_ipython\(\)\."
+    r"(?P<method>run_line_magic|magic|system|getoutput)\((?P<args>.*)\)\s*"
+)
 _INDENT = re.compile(r"[ \t]*")
 
 
@@ -46,6 +117,16 @@ class Translated:
 
     source: str
     findings: tuple[Finding, ...]
+    installs: tuple[Install, ...] = ()
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """The replacement for one IPython line."""
+
+    code: str
+    finding: Finding
+    installs: list[Install] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -104,36 +185,36 @@ def translate_ipython(source: str, *, cell: int) -> Translated:
     """Return ``source`` with IPython syntax translated or left out, with findings."""
     lines = source.split("\n")
     findings: list[Finding] = []
-    start = _cell_magic(lines, cell, findings)
+    installs: list[Install] = []
+    start = _cell_magic(lines, cell, findings, installs)
     if start is None:
-        return Translated("", tuple(findings))
+        return Translated("", tuple(findings), tuple(installs))
     scanner = _Scanner()
     out = lines[:start]
     i = start
     while i < len(lines):
         line = lines[i]
-        handled = (
-            _handle_line(line, scanner, cell=cell, line_no=i + 1)
-            if (scanner.at_statement)
-            else None
-        )
-        if handled is None:
+        where: _Where = {"cell": cell, "line": i + 1}
+        outcome = _handle_line(line, scanner, where) if scanner.at_statement else None
+        if outcome is None:
             scanner.feed(line)
             out.append(line)
             i += 1
             continue
-        replacement, note = handled
-        findings.append(note)
-        out.append(replacement)
+        findings.append(outcome.finding)
+        installs.extend(outcome.installs)
+        out.append(outcome.code)
         i += 1
         while line.rstrip().endswith("\\") and i < len(lines):  # continued magic
             line = lines[i]
             out.append("")
             i += 1
-    return Translated("\n".join(out), tuple(findings))
+    return Translated("\n".join(out), tuple(findings), tuple(installs))
 
 
-def _cell_magic(lines: list[str], cell: int, findings: list[Finding]) -> int | None:
+def _cell_magic(
+    lines: list[str], cell: int, findings: list[Finding], installs: list[Install]
+) -> int | None:
     """Handle a ``%%magic`` first line; return where normal lines start, or None."""
     first = next((i for i, text in enumerate(lines) if text.strip()), None)
     if first is None or not lines[first].startswith("%%"):
@@ -141,100 +222,212 @@ def _cell_magic(lines: list[str], cell: int, findings: list[Finding]) -> int | N
     head = lines[first]
     match = _LINE_MAGIC.fullmatch(head)
     name = match.group("name") if match else ""
-    if name not in RUNNING_CELL_MAGICS:
-        findings.append(
-            finding(
-                "NBP206", f"`{_short(head)}` cell left out", cell=cell, line=first + 1
-            )
-        )
+    rule = CELL_MAGICS.get(name, _DROP_LOUD)
+    where: _Where = {"cell": cell, "line": first + 1}
+    if rule.action is not Action.BODY:
+        for number, text in enumerate(lines[first + 1 :], start=first + 2):
+            installs.extend(_installs(text.strip(), {"cell": cell, "line": number}))
+        note = f"`{_short(head)}` cell left out"
+        findings.append(finding("NBP206", note, severity=rule.severity, **where))
         return None
     rest = match.group("rest").strip() if match else ""
-    lines[first] = _timeit_setup(rest) if name == "timeit" else ""
-    note = f"`{_short(head)}`: the body is kept and runs once"
+    setup = (
+        _strip_options(rest, _OPTIONS_WITH_VALUE["timeit"]) if name == "timeit" else ""
+    )
+    lines[first] = setup
+    note = f"`{_short(head)}`: {Action.BODY.value}"
     if name == "capture":
         target = [w for w in rest.split() if not w.startswith("-")]
         if target:
             note += f"; the captured output {target[-1]!r} is not kept"
-    findings.append(
-        finding("NBP201", note, cell=cell, line=first + 1, severity=Severity.INFO)
-    )
+    findings.append(finding("NBP201", note, severity=INFO, **where))
     return first + 1
 
 
-def _timeit_setup(rest: str) -> str:
-    """Return the setup statement on a ``%%timeit`` line (it runs once)."""
-    return _strip_options(rest, RUNNING_MAGICS["timeit"])
-
-
-def _handle_line(
-    line: str, scanner: _Scanner, *, cell: int, line_no: int
-) -> tuple[str, Finding] | None:
-    """Return (replacement, finding) for an IPython line, or None for Python."""
+def _handle_line(line: str, scanner: _Scanner, where: _Where) -> _Outcome | None:
+    """Return the outcome for an IPython line, or None for a Python line."""
     stripped = line.strip()
     if not stripped or stripped.startswith("#"):
         return None
+    rewritten = _from_get_ipython(line)
+    if rewritten is not None:
+        line, stripped = rewritten, rewritten.strip()
     indent = _INDENT.match(line).group()  # type: ignore[union-attr]
-    left_out = indent + "pass" if indent else ""
-    where: _Where = {"cell": cell, "line": line_no}
-    shown = _short(stripped)
-    if stripped.startswith("%"):
-        return _line_magic(line, left_out, where)
-    if stripped.startswith("!"):
-        return left_out, finding(
-            "NBP203", f"`{shown}` left out (shell command)", **where
-        )
-    if stripped.startswith("?"):
-        return left_out, finding("NBP204", f"`{shown}` left out (help)", **where)
     assigned = _ASSIGN_MAGIC.fullmatch(line)
+    automagic = _AUTOMAGIC.fullmatch(line)
+    if stripped.startswith("%"):
+        match = _LINE_MAGIC.fullmatch(line)
+        name, rest = (match.group("name"), match.group("rest")) if match else ("", "")
+        return _line_magic(indent, name, rest.strip(), None, where)
+    if stripped.startswith("!"):
+        return _shell(indent, stripped.lstrip("!"), None, where)
+    if stripped.startswith("?"):
+        return _left_out(
+            indent, "NBP204", f"`{_short(stripped)}` left out (help)", where
+        )
     if assigned:
-        return _assigned_magic(assigned, left_out, where)
-    if _AUTOMAGIC.match(line):
-        return left_out, finding("NBP202", f"`{shown}` left out (automagic)", **where)
+        target, rest = assigned.group("target"), assigned.group("rest")
+        if assigned.group("sigil") == "%":
+            magic = _LINE_MAGIC.fullmatch("%" + rest)
+            name, args = (
+                (magic.group("name"), magic.group("rest")) if magic else ("", "")
+            )
+            return _line_magic(indent, name, args.strip(), target, where)
+        return _shell(indent, rest, target, where)
+    if automagic:
+        return _line_magic(indent, "pip", automagic.group("command")[3:], None, where)
     comment, question = replace(scanner).feed(line)
     if question and line[:comment].rstrip().endswith("?"):
-        return left_out, finding("NBP204", f"`{shown}` left out (help)", **where)
+        return _left_out(
+            indent, "NBP204", f"`{_short(stripped)}` left out (help)", where
+        )
     return None
 
 
-def _line_magic(line: str, left_out: str, where: _Where) -> tuple[str, Finding]:
-    match = _LINE_MAGIC.fullmatch(line)
-    name = match.group("name") if match else ""
-    shown = _short(line.strip())
-    if match and name in RUNNING_MAGICS:
-        statement = _strip_options(match.group("rest").strip(), RUNNING_MAGICS[name])
-        if statement:
-            note = f"`{shown}` runs as plain Python"
-            return match.group("indent") + statement, finding(
-                "NBP201", note, severity=Severity.INFO, **where
-            )
-    return left_out, finding("NBP202", f"`{shown}` left out (magic)", **where)
-
-
-def _assigned_magic(
-    match: re.Match[str], left_out: str, where: _Where
-) -> tuple[str, Finding]:
-    target, rest = match.group("target"), match.group("rest")
-    shown = _short(match.group(0).strip())
-    if match.group("sigil") == "%":
-        magic = _LINE_MAGIC.fullmatch("%" + rest)
-        name = magic.group("name") if magic else ""
-        if magic and name in RUNNING_MAGICS:
-            statement = _strip_options(
-                magic.group("rest").strip(), RUNNING_MAGICS[name]
-            )
-            if statement:
-                line = f"{match.group('indent')}{target} = {statement}"
-                return line, finding(
-                    "NBP201",
-                    f"`{shown}` runs as plain Python",
-                    severity=Severity.INFO,
-                    **where,
-                )
-        code = "NBP202"
+def _from_get_ipython(line: str) -> str | None:
+    """Return ``get_ipython().run_line_magic("x", "y")`` as ``%x y`` (and kin)."""
+    match = _GET_IPYTHON.fullmatch(line)
+    if match is None:
+        return None
+    try:
+        args = ast.literal_eval(f"({match.group('args')},)")
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if not args or not all(isinstance(a, str) for a in args):
+        return None
+    method = match.group("method")
+    if method == "run_line_magic" and len(args) == 2:
+        text = f"%{args[0]} {args[1]}"
+    elif method in ("system", "getoutput") and len(args) == 1:
+        text = f"!{args[0]}"
+    elif method == "magic" and len(args) == 1:
+        text = f"%{args[0]}"
     else:
-        code = "NBP203"
-    note = f"`{shown}` left out, so {target} is not defined"
-    return left_out, finding(code, note, **where)
+        return None
+    target = match.group("target")
+    return match.group("indent") + (f"{target} = " if target else "") + text
+
+
+def _line_magic(
+    indent: str, name: str, args: str, target: str | None, where: _Where
+) -> _Outcome:
+    rule = LINE_MAGICS.get(name, _DROP_LOUD)
+    shown = _short(f"{target + ' = ' if target else ''}%{name} {args}".strip())
+    action = rule.action
+    code: str | None = None
+    if action is Action.RUN:
+        statement = _strip_options(args, _OPTIONS_WITH_VALUE.get(name, _NO_OPTIONS))
+        if statement:
+            code = f"{target} = {statement}" if target else statement
+    elif action is Action.INSTALL:
+        return _install_outcome(indent, f"{name} {args}", shown, where)
+    elif action is Action.SHELL:
+        return _shell(indent, args, target, where)
+    elif action is Action.ENV and target is None:
+        code = _env(args)
+    elif action is Action.CD and target is None:
+        code = _cd(args)
+    elif action is Action.PYLAB and target is None:
+        code = (
+            "from pylab import *; import numpy as np; import matplotlib.pyplot as plt"
+        )
+    if code is not None:
+        if name == "pylab":
+            code_installs = [
+                Install("matplotlib", where["cell"], where["line"], "plot")
+            ]
+            note = f"`{shown}` {action.value}"
+            found = finding("NBP201", note, severity=rule.severity, **where)
+            return _Outcome(indent + code, found, code_installs)
+        note = f"`{shown}` {action.value}"
+        return _Outcome(
+            indent + code, finding("NBP201", note, severity=rule.severity, **where)
+        )
+    if target is not None:
+        note = f"`{shown}` left out, so {target} is not defined"
+        return _left_out(indent, "NBP202", note, where)
+    outcome = _left_out(indent, "NBP202", f"`{shown}` left out", where, rule.severity)
+    if name in ("matplotlib", "pylab"):  # the notebook plots: the plot extra needs it
+        outcome.installs.append(
+            Install("matplotlib", where["cell"], where["line"], "plot")
+        )
+    return outcome
+
+
+def _shell(indent: str, command: str, target: str | None, where: _Where) -> _Outcome:
+    command = command.strip()
+    shown = _short(f"{target + ' = ' if target else ''}!{command}")
+    if parse_install(command) is not None:
+        return _install_outcome(indent, command, shown, where)
+    if target is None:
+        return _left_out(indent, "NBP203", f"`{shown}` left out (shell command)", where)
+    literal = _command_literal(command)
+    code = (
+        f"import subprocess; {target} = subprocess.run({literal}, shell=True, "
+        "capture_output=True, text=True, check=False).stdout.splitlines()"
+    )
+    note = f"`{shown}` runs through subprocess.run (a list of output lines)"
+    return _Outcome(indent + code, finding("NBP201", note, severity=WARNING, **where))
+
+
+def _command_literal(command: str) -> str:
+    """Return a Python literal for a shell command, keeping IPython's ``{x}``/``$x``."""
+    if "{" not in command and "$" not in command:
+        return repr(command)
+    text = re.sub(r"(?<!\$)\$([A-Za-z_]\w*)", r"{\1}", command).replace("$$", "$")
+    return "f" + repr(text)
+
+
+def _install_outcome(indent: str, command: str, shown: str, where: _Where) -> _Outcome:
+    installs = _installs(command, where)
+    parsed = parse_install(command)
+    problems = parsed.problems if parsed else []
+    if parsed is None:
+        note, severity = f"`{shown}` left out", INFO
+    elif problems:
+        note, severity = f"`{shown}` left out; {'; '.join(problems)}", WARNING
+    else:
+        note, severity = f"`{shown}` {Action.INSTALL.value}", INFO
+    outcome = _left_out(indent, "NBP202", note, where, severity)
+    outcome.installs.extend(installs)
+    return outcome
+
+
+def _installs(command: str, where: _Where) -> list[Install]:
+    parsed = parse_install(command.lstrip("!%"))
+    if parsed is None:
+        return []
+    found = [
+        Install(text, where["cell"], where["line"]) for text in parsed.requirements
+    ]
+    found += [
+        Install(path, where["cell"], where["line"], "file") for path in parsed.files
+    ]
+    return found
+
+
+def _env(args: str) -> str | None:
+    match = re.fullmatch(r"(\w+)(?:\s*=\s*|\s+)(.+)", args.strip())
+    if match is None:
+        return None  # ``%env`` or ``%env NAME`` only shows values
+    name, value = match.group(1), match.group(2).strip()
+    return f"import os; os.environ[{name!r}] = {value!r}"
+
+
+def _cd(args: str) -> str | None:
+    path = _strip_options(args, _NO_OPTIONS)
+    if not path or path == "-" or "$" in path or "{" in path:
+        return None
+    return f"import os; os.chdir(os.path.expanduser({path.strip(chr(34) + chr(39))!r}))"
+
+
+def _left_out(
+    indent: str, code: str, note: str, where: _Where, severity: Severity = WARNING
+) -> _Outcome:
+    return _Outcome(
+        indent + "pass" if indent else "",
+        finding(code, note, severity=severity, **where),
+    )
 
 
 def _strip_options(rest: str, takes_value: frozenset[str]) -> str:
@@ -244,11 +437,10 @@ def _strip_options(rest: str, takes_value: frozenset[str]) -> str:
     while i < len(words) and words[i].startswith("-") and len(words[i]) > 1:
         i += 2 if words[i] in takes_value else 1
     if i == 0:
-        return rest
+        return rest.strip()
     if i >= len(words):
         return ""
-    # Keep the statement's own spacing: cut at the first word that is code.
-    pos = 0
+    pos = 0  # keep the statement's own spacing: cut after the last option word
     for word in words[:i]:
         pos = rest.index(word, pos) + len(word)
     return rest[pos:].strip()

@@ -39,6 +39,21 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
+class Install:
+    """A requirement the notebook installed itself (``%pip install pandas==2.1``).
+
+    ``kind`` is ``requirement`` (PEP 508 text), ``file`` (a requirements file
+    named by ``-r``, relative to the notebook) or ``plot`` (a requirement the
+    notebook's plotting implies, as ``%matplotlib`` implies matplotlib).
+    """
+
+    text: str
+    cell: int
+    line: int
+    kind: str = "requirement"
+
+
+@dataclass(frozen=True, slots=True)
 class Notebook:
     """A notebook read and repaired, with no nbformat objects left in it."""
 
@@ -102,6 +117,7 @@ class CellAnalysis:
     statements: tuple[Statement, ...]
     parsed: bool
     findings: tuple[Finding, ...] = ()
+    installs: tuple[Install, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +139,7 @@ class PipelinePlan:
     future: tuple[Statement, ...]
     imports: tuple[Statement, ...]
     from_package: tuple[tuple[str, tuple[str, ...]], ...]  # (module, names)
+    lazy_imports: tuple[Statement, ...]  # plotting imports, made inside run()
     global_names: tuple[str, ...]
     steps: tuple[Statement, ...]
 
@@ -157,6 +174,7 @@ class Plan:
     pipeline: PipelinePlan | None
     tests: tuple[TestCase, ...]
     dependencies: tuple[str, ...]
+    extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, requirements)
     findings: tuple[Finding, ...]
 
 

@@ -23,6 +23,7 @@ class Options:
         tests: generate tests from the notebook's stored outputs.
         format: format generated code with black.
         template_dir: a directory whose templates override the built-in ones.
+        pin: pin each dependency to the version installed where nb2pkg runs.
     """
 
     output: Path | None = None
@@ -32,6 +33,7 @@ class Options:
     tests: bool = True
     format: bool = True
     template_dir: Path | None = None
+    pin: bool = False
 
 
 def normalise_name(stem: str) -> str:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from nb2pkg.deps import find_dependencies
+from nb2pkg.deps import PLOT_ROOTS, find_dependencies, imported_modules
 from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.extract import display_to_print
 from nb2pkg.model import (
     CellAnalysis,
     Kind,
@@ -68,17 +69,27 @@ def make_plan(
         core_names = frozenset(n for s in core.body for n in s.defines)
     if modules:
         placement = _drop_shown_results(placement, analyses, modules[0])
+    placement = _display_as_print(placement, statements)
     pipeline = _pipeline_plan(placement, core_names)
     used_imports = [*(i for m in modules for i in m.imports)]
     if pipeline is not None:
         used_imports.extend(pipeline.imports)
+        used_imports.extend(pipeline.lazy_imports)
     findings.extend(_unused_imports(imports_all, used_imports))
     findings.extend(_star_and_global_notes(imports_all, pipeline))
     findings.extend(_undefined_names(placement))
-    dependencies, dep_findings = find_dependencies(
-        used_imports, package=package, notebook_dir=notebook.path.parent
+    dependencies = find_dependencies(
+        [
+            *(i for m in modules for i in m.imports),
+            *(pipeline.imports if pipeline else ()),
+        ],
+        package=package,
+        notebook_dir=notebook.path.parent,
+        plot_imports=pipeline.lazy_imports if pipeline else (),
+        installs=[i for a in analyses for i in a.installs],
+        pin=options.pin,
     )
-    findings.extend(dep_findings)
+    findings.extend(dependencies.findings)
     tests = (
         make_tests(analyses, modules[0], imports=placement.imports)
         if options.tests and modules
@@ -95,7 +106,8 @@ def make_plan(
         modules=tuple(modules),
         pipeline=pipeline,
         tests=tests,
-        dependencies=dependencies,
+        dependencies=dependencies.core,
+        extras=dependencies.extras,
         findings=tuple(sorted(findings, key=_finding_order)),
     )
 
@@ -107,8 +119,6 @@ def _finding_order(f: Finding) -> tuple[int, int, str]:
 def _package_name(
     notebook: Notebook, imports: Iterable[Statement], options: Options
 ) -> str:
-    from nb2pkg.deps import imported_modules
-
     roots = frozenset(m.split(".")[0] for s in imports for m in imported_modules(s))
     name = options.name or normalise_name(notebook.path.stem)
     return check_package_name(name, imported=roots)
@@ -388,13 +398,53 @@ def _pipeline_plan(
         n for s in steps if s.kind in _DEFINITIONS for n in s.defines - {s.name}
     }
     rebinds = (local & (core_names | import_names)) | declared_global
+    imports = _imports_for(uses | rebinds, placement.imports, unresolved)
+    # Plotting libraries are an extra: import them only when run() runs.
+    lazy = tuple(s for s in imports if _is_plot_import(s) and not s.defines & rebinds)
     return PipelinePlan(
         future=placement.future,
-        imports=_imports_for(uses | rebinds, placement.imports, unresolved),
+        imports=tuple(s for s in imports if s not in lazy),
         from_package=((CORE_MODULE, from_core),) if from_core else (),
+        lazy_imports=lazy,
         global_names=tuple(sorted(rebinds)),
         steps=steps,
     )
+
+
+def _is_plot_import(s: Statement) -> bool:
+    modules = imported_modules(s)
+    return (
+        bool(s.defines)  # ``import *`` is allowed at module level only
+        and isinstance(s.node, cst.SimpleStatementLine)
+        and bool(modules)
+        and all(m.split(".")[0] in PLOT_ROOTS for m in modules)
+    )
+
+
+def _display_as_print(
+    placement: Placement, statements: Sequence[Statement]
+) -> Placement:
+    """Make IPython's ``display(x)`` a ``print(x)`` in run(), unless defined."""
+    if any("display" in s.defines for s in statements):
+        return placement
+    findings = list(placement.findings)
+    steps: list[Statement] = []
+    for s in placement.pipeline:
+        if "display" in s.uses and s.kind is Kind.LOOSE:
+            s = replace(
+                s,
+                node=display_to_print(s.node),
+                uses=(s.uses - {"display"}) | {"print"},
+                eager_uses=(s.eager_uses - {"display"}) | {"print"},
+            )
+            note = "IPython's display(...) becomes print(...)"
+            findings.append(
+                finding(
+                    "NBP201", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
+            )
+        steps.append(s)
+    return replace(placement, pipeline=tuple(steps), findings=tuple(findings))
 
 
 def _unused_imports(

@@ -26,7 +26,7 @@ def test_convert_writes_package_and_reports(
     make_nb: MakeNotebook, tmp_path: Path
 ) -> None:
     nb = make_nb(
-        "%matplotlib inline\nimport math",
+        "%run helpers.py\nimport math",
         "def area(r):\n    return math.pi * r * r",
         cell("area(1)", result="3.141592653589793"),
         "print(area(2))",
@@ -35,7 +35,7 @@ def test_convert_writes_package_and_reports(
     result = runner.invoke(app, ["convert", str(nb), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "src" / "experiment" / "core.py").is_file()
-    assert "`%matplotlib inline` left out" in result.output
+    assert "`%run helpers.py` left out" in result.output
     assert (
         "1 functions" in result.output
         and "tests: 1 from stored outputs" in result.output

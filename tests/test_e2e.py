@@ -14,13 +14,22 @@ from pathlib import Path
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 from nb2pkg import Options, convert
 from tests.conftest import EXAMPLES
 
 CASES = ["iris_model", "sales_analysis", "text_stats"]
-# Notebooks whose pipeline runs without extra set-up. sales_analysis plots through
-# pandas, which needs matplotlib, a dependency no import names (see issue 7).
-RUNNABLE = ["iris_model", "text_stats"]
+# What each example must declare: exactly the distributions its code imports, and
+# matplotlib in the plot extra for the notebook that plots (``%matplotlib inline``).
+DECLARED = {
+    "iris_model": (["numpy", "scikit-learn"], {"test": ["pytest>=7"]}),
+    "sales_analysis": (["pandas"], {"plot": ["matplotlib"], "test": ["pytest>=7"]}),
+    "text_stats": ([], {"test": ["pytest>=7"]}),
+}
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +43,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     env_dir = root / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
-    packages = [str(root / case) for case in CASES]
+    packages = [
+        f"{root / case}[plot]" if case == "sales_analysis" else str(root / case)
+        for case in CASES
+    ]
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", *packages, "pytest"],
         check=True,
@@ -77,7 +89,16 @@ def test_generated_tests_pass(installed: tuple[Path, Path], case: str) -> None:
     assert " passed" in proc.stdout and "failed" not in proc.stdout
 
 
-@pytest.mark.parametrize("case", RUNNABLE)
+@pytest.mark.parametrize("case", CASES)
+def test_declares_exactly_what_it_imports(
+    installed: tuple[Path, Path], case: str
+) -> None:
+    _, root = installed
+    project = tomllib.loads((root / case / "pyproject.toml").read_text())["project"]
+    assert (project["dependencies"], project["optional-dependencies"]) == DECLARED[case]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_pipeline_prints_what_the_notebook_printed(
     installed: tuple[Path, Path], case: str, tmp_path: Path
 ) -> None:

@@ -32,7 +32,7 @@ def statements(source: str) -> tuple[Statement, ...]:
         ("df.head", Kind.DISPLAY),
         ("df", Kind.DISPLAY),
         ("df.head()", Kind.LOOSE),
-        ("get_ipython().run_line_magic('matplotlib', 'inline')", Kind.IPYTHON),
+        ("get_ipython().run_cell_magic('time', '', 'x')", Kind.IPYTHON),
         (
             "try:\n    import ujson as json\nexcept ImportError:\n    json = None",
             Kind.IMPORT,

@@ -8,7 +8,7 @@ import pytest
 
 from nb2pkg.analyse import analyse_cell
 from nb2pkg.deps import distribution_for, find_dependencies, import_name_table
-from nb2pkg.model import Cell, Statement
+from nb2pkg.model import Cell, Install, Statement
 
 
 @pytest.mark.parametrize(
@@ -40,19 +40,71 @@ def imports(source: str) -> list[Statement]:
 
 
 def test_find_dependencies_skips_stdlib_and_reports_guesses(tmp_path: Path) -> None:
-    deps, findings = find_dependencies(
+    deps = find_dependencies(
         imports("import os\nimport sklearn\nfrom not_a_real_dist_xyz import thing"),
         package="pkg",
         notebook_dir=tmp_path,
     )
-    assert deps == ("not-a-real-dist-xyz", "scikit-learn")
-    assert [f.code for f in findings] == ["NBP402"]
+    assert deps.core == ("not-a-real-dist-xyz", "scikit-learn")
+    assert [f.code for f in deps.findings] == ["NBP402"]
 
 
 def test_local_module_beside_the_notebook_is_reported(tmp_path: Path) -> None:
     (tmp_path / "helpers.py").write_text("x = 1\n")
-    deps, findings = find_dependencies(
+    deps = find_dependencies(
         imports("import helpers"), package="pkg", notebook_dir=tmp_path
     )
-    assert deps == ()
-    assert findings[0].code == "NBP401"
+    assert deps.core == ()
+    assert deps.findings[0].code == "NBP401"
+
+
+def test_explicit_specifier_wins_and_unimported_installs_are_kept(
+    tmp_path: Path,
+) -> None:
+    deps = find_dependencies(
+        imports("import pandas\nimport sklearn"),
+        package="pkg",
+        notebook_dir=tmp_path,
+        installs=[Install("pandas==2.1", 1, 1), Install("openpyxl>=3", 1, 1)],
+    )
+    assert deps.core == ("openpyxl>=3", "pandas==2.1", "scikit-learn")
+    assert [f.code for f in deps.findings if f.code != "NBP402"] == ["NBP404"]
+
+
+def test_requirements_file_beside_the_notebook(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("pandas>=2\n# comment\n")
+    deps = find_dependencies(
+        imports("import pandas"),
+        package="pkg",
+        notebook_dir=tmp_path,
+        installs=[
+            Install("requirements.txt", 1, 1, "file"),
+            Install("gone.txt", 2, 1, "file"),
+        ],
+    )
+    assert deps.core == ("pandas>=2",)
+    assert [f.code for f in deps.findings if f.code != "NBP402"] == ["NBP403"]
+
+
+def test_pin_uses_installed_versions(tmp_path: Path) -> None:
+    deps = find_dependencies(
+        imports("import libcst\nimport not_installed_xyz"),
+        package="pkg",
+        notebook_dir=tmp_path,
+        pin=True,
+    )
+    libcst_req, other = deps.core
+    assert libcst_req.startswith("libcst==") and other == "not-installed-xyz"
+    assert "NBP405" in [f.code for f in deps.findings]
+
+
+def test_plotting_imports_of_the_pipeline_are_an_extra(tmp_path: Path) -> None:
+    deps = find_dependencies(
+        imports("import numpy"),
+        package="pkg",
+        notebook_dir=tmp_path,
+        plot_imports=imports("import seaborn as sns"),
+        installs=[Install("matplotlib", 1, 1, "plot")],
+    )
+    assert deps.core == ("numpy",)
+    assert deps.extras == (("plot", ("matplotlib", "seaborn")),)

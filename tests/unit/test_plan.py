@@ -158,7 +158,7 @@ def test_star_import_is_reported_and_kept_where_names_are_unresolved() -> None:
 
 
 def test_undefined_and_ipython_names_are_reported() -> None:
-    plan = plan_of("def f():\n    return missing_name", "display(f())")
+    plan = plan_of("def f():\n    return missing_name", "def g():\n    display(f())")
     messages = [f.message for f in plan.findings if f.code == "NBP305"]
     assert any("`missing_name`" in m for m in messages)
     assert any("`display` exists only inside IPython" in m for m in messages)
@@ -203,3 +203,31 @@ def test_requires_python_and_title() -> None:
         "Predict which customers leave.",
     )
     assert plan.requires_python == ">=3.9"
+
+
+def test_plotting_imports_used_only_by_run_are_lazy_and_an_extra() -> None:
+    plan = plan_of(
+        "import numpy as np\nimport matplotlib.pyplot as plt",
+        "def f():\n    return np.ones(2)",
+        "plt.plot(f())",
+    )
+    assert plan.pipeline is not None
+    assert [s.code.strip() for s in plan.pipeline.lazy_imports] == [
+        "import matplotlib.pyplot as plt"
+    ]
+    assert plan.pipeline.imports == ()
+    assert plan.dependencies == ("numpy",)
+    assert plan.extras == (("plot", ("matplotlib",)),)
+
+
+def test_pip_lines_become_dependencies_with_their_versions() -> None:
+    plan = plan_of(
+        "%pip install -q 'pandas==2.1'", "import pandas as pd", "pd.DataFrame()"
+    )
+    assert plan.dependencies == ("pandas==2.1",)
+
+
+def test_display_becomes_print_in_run() -> None:
+    plan = plan_of("x = 1", "display(x)")
+    assert step_code(plan) == ["x = 1", "print(x)"]
+    assert "NBP305" not in codes(plan)
