@@ -36,18 +36,26 @@ def _installed() -> dict[str, list[str]]:
     return dict(importlib.metadata.packages_distributions())
 
 
-def imported_modules(statement: Statement) -> tuple[str, ...]:
-    """Return the absolute modules an import statement (or guarded block) imports."""
+def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str, ...]:
+    """Return the absolute modules a statement imports, anywhere inside it.
+
+    With ``names``, ``from a.b import c`` also gives ``a.b.c`` (it may be a module,
+    as in ``from google.cloud import storage``).
+    """
     found: list[str] = []
+    code = cst.Module([]).code_for_node
 
     class Visitor(cst.CSTVisitor):
         def visit_Import(self, node: cst.Import) -> None:
-            for alias in node.names:
-                found.append(cst.Module([]).code_for_node(alias.name))
+            found.extend(code(alias.name) for alias in node.names)
 
         def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if not node.relative and node.module is not None:
-                found.append(cst.Module([]).code_for_node(node.module))
+            if node.relative or node.module is None:
+                return
+            module = code(node.module)
+            found.append(module)
+            if names and not isinstance(node.names, cst.ImportStar):
+                found.extend(f"{module}.{code(alias.name)}" for alias in node.names)
 
     statement.node.visit(Visitor())
     return tuple(found)
@@ -76,6 +84,17 @@ PLOT_ROOTS = frozenset(
 )  # fmt: skip
 
 
+# Modules a hosted notebook service provides, which no installer can: reported.
+RUNTIME_ONLY = frozenset(
+    {"google.colab", "kaggle_secrets", "kaggle_datasets", "js", "pyodide"}
+)
+
+
+def runtime_only(module: str) -> bool:
+    """Return True for modules only a hosted notebook service provides (Colab...)."""
+    return any(module == r or module.startswith(r + ".") for r in RUNTIME_ONLY)
+
+
 @dataclass(frozen=True, slots=True)
 class Dependencies:
     """The requirements of the package: core, and per extra."""
@@ -86,24 +105,32 @@ class Dependencies:
 
 
 def find_dependencies(
-    imports: Iterable[Statement],
+    package_code: Iterable[Statement],
     *,
     package: str,
     notebook_dir: Path,
-    plot_imports: Iterable[Statement] = (),
+    pipeline_code: Iterable[Statement] = (),
     installs: Iterable[Install] = (),
     pin: bool = False,
 ) -> Dependencies:
-    """Return the requirements for the imports, reconciled with the notebook's installs.
+    """Return the requirements of the generated code, reconciled with the installs.
 
-    A requirement the notebook installed with a version (``%pip install
-    pandas==2.1``) wins over the bare name inferred from ``import pandas``.
+    Every import counts, at top level or inside a function. What the package's
+    modules import is a dependency; what only run() imports for plotting goes to
+    the plot extra. A requirement the notebook installed with a version
+    (``%pip install pandas==2.1``) wins over the bare name inferred from
+    ``import pandas``.
     """
     findings: list[Finding] = []
-    core = _inferred(imports, package, notebook_dir, findings)
+    modules = [(m, s) for s in package_code for m in imported_modules(s, names=True)]
+    plotting: list[tuple[str, Statement]] = []
+    for s in pipeline_code:
+        for m in imported_modules(s, names=True):
+            (plotting if m.split(".")[0] in PLOT_ROOTS else modules).append((m, s))
+    core = _inferred(modules, package, notebook_dir, findings)
     plot = {
         k: v
-        for k, v in _inferred(plot_imports, package, notebook_dir, findings).items()
+        for k, v in _inferred(plotting, package, notebook_dir, findings).items()
         if k not in core
     }
     for install in _explicit(installs, notebook_dir, findings):
@@ -142,36 +169,44 @@ def _sorted(requirements: dict[str, str]) -> tuple[str, ...]:
 
 
 def _inferred(
-    imports: Iterable[Statement],
+    modules: Iterable[tuple[str, Statement]],
     package: str,
     notebook_dir: Path,
     findings: list[Finding],
 ) -> dict[str, str]:
+    """Return {canonical name: distribution} for ``(module, statement)`` pairs."""
     found: dict[str, str] = {}
-    seen: set[str] = set()
-    for statement in imports:
-        for module in imported_modules(statement):
-            root = module.split(".")[0]
-            if root in seen or root == package or root in sys.stdlib_module_names:
-                continue
-            seen.add(root)
-            if (notebook_dir / f"{root}.py").is_file() or (
-                notebook_dir / root
-            ).is_dir():
+    by_root: dict[str, list[tuple[str, Statement]]] = {}
+    reported: set[str] = set()
+    for module, statement in modules:
+        root = module.split(".")[0]
+        if runtime_only(module):
+            service = ".".join(module.split(".")[:2]) if root == "google" else root
+            if service not in reported:
+                reported.add(service)
                 note = (
-                    f"`{root}` is a local module beside the notebook: copy it into the "
-                    "package or publish it"
+                    f"`{service}` exists only on its notebook service, so no "
+                    "dependency can provide it; guard its use"
                 )
-                findings.append(finding("NBP401", note, cell=statement.cell))
-                continue
-            dist = distribution_for(module)
-            if dist is None:
-                dist = root.replace("_", "-")
-                note = f"no installed distribution provides `{root}`; assumed `{dist}`"
-                findings.append(
-                    finding("NBP402", note, cell=statement.cell, severity=Severity.INFO)
-                )
-            found[canonicalize_name(dist)] = dist
+                findings.append(finding("NBP406", note, cell=statement.cell))
+        elif root != package and root not in sys.stdlib_module_names:
+            by_root.setdefault(root, []).append((module, statement))
+    for root, uses in by_root.items():
+        cell = uses[0][1].cell
+        if (notebook_dir / f"{root}.py").is_file() or (notebook_dir / root).is_dir():
+            note = (
+                f"`{root}` is a local module beside the notebook: copy it into the "
+                "package or publish it"
+            )
+            findings.append(finding("NBP401", note, cell=cell))
+            continue
+        dists = {d for m, _ in uses if (d := distribution_for(m)) is not None}
+        if not dists:
+            guess = root.replace("_", "-")
+            note = f"no installed distribution provides `{root}`; assumed `{guess}`"
+            findings.append(finding("NBP402", note, cell=cell, severity=Severity.INFO))
+            dists = {guess}
+        found.update((canonicalize_name(d), d) for d in dists)
     return found
 
 

@@ -41,6 +41,7 @@ CODES: dict[str, str] = {
     "NBP403": "requirements file not found",
     "NBP404": "installed but not imported",
     "NBP405": "dependency not pinned",
+    "NBP406": "module of a notebook service",
     "NBP501": "code left unformatted",
 }
 

@@ -79,13 +79,14 @@ def make_plan(
     findings.extend(_star_and_global_notes(imports_all, pipeline))
     findings.extend(_undefined_names(placement))
     dependencies = find_dependencies(
-        [
-            *(i for m in modules for i in m.imports),
-            *(pipeline.imports if pipeline else ()),
-        ],
+        [s for m in modules for s in (*m.imports, *m.body)],
         package=package,
         notebook_dir=notebook.path.parent,
-        plot_imports=pipeline.lazy_imports if pipeline else (),
+        pipeline_code=(
+            [*pipeline.imports, *pipeline.lazy_imports, *pipeline.steps]
+            if pipeline
+            else ()
+        ),
         installs=[i for a in analyses for i in a.installs],
         pin=options.pin,
     )

@@ -103,8 +103,18 @@ def test_plotting_imports_of_the_pipeline_are_an_extra(tmp_path: Path) -> None:
         imports("import numpy"),
         package="pkg",
         notebook_dir=tmp_path,
-        plot_imports=imports("import seaborn as sns"),
+        pipeline_code=imports("import seaborn as sns"),
         installs=[Install("matplotlib", 1, 1, "plot")],
     )
     assert deps.core == ("numpy",)
     assert deps.extras == (("plot", ("matplotlib", "seaborn")),)
+
+
+def test_notebook_service_modules_are_reported_not_declared(tmp_path: Path) -> None:
+    deps = find_dependencies(
+        imports("from google.colab import auth\nimport kaggle_secrets\nimport numpy"),
+        package="pkg",
+        notebook_dir=tmp_path,
+    )
+    assert deps.core == ("numpy",)
+    assert [f.code for f in deps.findings if f.code != "NBP402"] == ["NBP406", "NBP406"]
