@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nb2pkg.errors import Severity
@@ -165,3 +167,10 @@ def test_install_lines_give_requirements_with_their_location() -> None:
 def test_bash_cell_installs_are_read() -> None:
     result = translate_ipython("%%bash\npip install -U scikit-learn\necho done", cell=1)
     assert [i.text for i in result.installs] == ["scikit-learn"]
+
+
+def test_readme_documents_every_magic() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    missing = [f"%{n}" for n in LINE_MAGICS if f"`%{n}`" not in readme]
+    missing += [f"%%{n}" for n in CELL_MAGICS if f"`%%{n}`" not in readme]
+    assert missing == []
