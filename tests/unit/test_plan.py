@@ -231,3 +231,18 @@ def test_display_becomes_print_in_run() -> None:
     plan = plan_of("x = 1", "display(x)")
     assert step_code(plan) == ["x = 1", "print(x)"]
     assert "NBP305" not in codes(plan)
+
+
+def test_future_imports_are_hoisted_into_every_module() -> None:
+    plan = plan_of(
+        "def f(x: int) -> int:\n    return x",
+        "from __future__ import annotations",
+        "print(f(1))",
+    )
+    assert plan.pipeline is not None
+    assert [s.code.strip() for s in plan.modules[0].future] == [
+        "from __future__ import annotations"
+    ]
+    assert [s.code.strip() for s in plan.pipeline.future] == [
+        "from __future__ import annotations"
+    ]
