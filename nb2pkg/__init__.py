@@ -10,23 +10,27 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nb2pkg.api import Result, convert
+    from nb2pkg.api import CheckResult, Result, check, convert
     from nb2pkg.errors import Finding, Nb2PkgError, Severity
     from nb2pkg.options import Options
 
 __all__ = [
+    "CheckResult",
     "Finding",
     "Nb2PkgError",
     "Options",
     "Result",
     "Severity",
     "__version__",
+    "check",
     "convert",
 ]
 __version__ = "0.1.0"
 
 _LAZY = {
     "convert": "nb2pkg.api",
+    "check": "nb2pkg.api",
+    "CheckResult": "nb2pkg.api",
     "Result": "nb2pkg.api",
     "Finding": "nb2pkg.errors",
     "Nb2PkgError": "nb2pkg.errors",

@@ -7,13 +7,46 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nb2pkg.analyse import analyse_notebook
-from nb2pkg.errors import Finding
+from nb2pkg.checks import check_notebook
+from nb2pkg.errors import Finding, InputError, Severity
 from nb2pkg.model import Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 from nb2pkg.read import read_notebook
 from nb2pkg.render import render_plan
 from nb2pkg.write import check_target, write_tree
+
+# The hidden-state checks convert also runs; the others repeat what the plan
+# reports (undefined names, magics) or do not concern a package (stored outputs).
+CONVERT_CHECKS = frozenset(
+    {"NBP101", "NBP103", "NBP105", "NBP106", "NBP108", "NBP109", "NBP111"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The pitfalls found in one notebook."""
+
+    path: Path
+    findings: tuple[Finding, ...]
+
+    def failed(self) -> bool:
+        """Return True if a finding is a warning or worse (exit code 1)."""
+        return any(f.severity >= Severity.WARNING for f in self.findings)
+
+
+def check(
+    path: str | os.PathLike[str], *, options: Options | None = None
+) -> CheckResult:
+    """Return the pitfalls of the notebook at ``path``; nothing is written.
+
+    Raises:
+        Nb2PkgError: the file is not a Python notebook nb2pkg can read.
+    """
+    options = options or Options()
+    notebook = read_notebook(Path(path))
+    analyses = analyse_notebook(notebook)
+    return CheckResult(Path(path), check_notebook(notebook, analyses, options=options))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +72,21 @@ def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> 
     options = options or Options()
     source = Path(path)
     notebook = read_notebook(source)
-    plan = make_plan(notebook, analyse_notebook(notebook), options=options)
+    analyses = analyse_notebook(notebook)
+    plan = make_plan(notebook, analyses, options=options)
+    pitfalls = tuple(
+        f
+        for f in check_notebook(notebook, analyses, options=options)
+        if f.code in CONVERT_CHECKS
+    )
+    if options.strict and any(f.severity >= Severity.WARNING for f in pitfalls):
+        first = next(f for f in pitfalls if f.severity >= Severity.WARNING)
+        raise InputError(
+            f"{len(pitfalls)} notebook problems (--strict), first: "
+            f"{first.location()}: {first.message} ({first.code}); "
+            "run `nb2pkg check` for all of them",
+            path=source,
+        )
     output = options.output if options.output is not None else Path(plan.package)
     check_target(output, force=options.force, keep=[source])
     files, render_findings = render_plan(plan, options=options)
@@ -48,7 +95,12 @@ def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> 
     return Result(
         plan=plan,
         files=files,
-        findings=plan.findings + render_findings,
+        findings=tuple(
+            sorted(
+                plan.findings + pitfalls + render_findings,
+                key=lambda f: (f.cell or 0, f.line or 0, f.code),
+            )
+        ),
         output=output,
         written=not options.dry_run,
     )

@@ -20,7 +20,7 @@ from nb2pkg import __version__
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from nb2pkg.api import Result
+    from nb2pkg.api import CheckResult, Result
 
 T = TypeVar("T")
 
@@ -88,6 +88,10 @@ def convert(
             "--template-dir", help="Templates that override the built-in ones."
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse notebooks with hidden-state warnings."),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print errors only.")
     ] = False,
@@ -111,6 +115,7 @@ def convert(
         tests=tests,
         template_dir=template_dir,
         pin=pin,
+        strict=strict,
     )
     result = _run_guarded(lambda: run_convert(notebook, options=options), debug=debug)
     if dry_run:
@@ -118,6 +123,107 @@ def convert(
             typer.echo(str(result.output / Path(*file.path.parts)))
     if not quiet:
         _report(result, verbose=verbose)
+
+
+def _codes(value: str | None) -> frozenset[str]:
+    return frozenset(c.strip().upper() for c in (value or "").split(",") if c.strip())
+
+
+@app.command()
+def check(
+    notebooks: Annotated[
+        list[Path], typer.Argument(help="Notebooks (.ipynb) to check.")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", help="text (on stderr) or json (on stdout).")
+    ] = "text",
+    select: Annotated[
+        str | None,
+        typer.Option("--select", help="Only these codes or prefixes (NBP1)."),
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option("--ignore", help="Never these codes or prefixes.")
+    ] = None,
+    no_outputs: Annotated[
+        bool, typer.Option("--no-outputs", help="Stored outputs are an error.")
+    ] = False,
+    max_output_size: Annotated[
+        int, typer.Option("--max-output-size", help="Characters of output per cell.")
+    ] = 100_000,
+    debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
+) -> None:
+    """Find hidden state and other pitfalls, without running the notebook.
+
+    Exit code 0 when clean, 1 when a warning or error is found, 2 on bad input.
+    Silence a line with `# nb2pkg: noqa` or `# nb2pkg: noqa: NBP101`.
+
+    Example: nb2pkg check analysis.ipynb --ignore NBP107 --format json
+    """
+    import functools
+    import json
+
+    from nb2pkg.api import check as run_check
+    from nb2pkg.options import Options
+
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter("use text or json", param_hint="--format")
+    options = Options(
+        select=_codes(select),
+        ignore=_codes(ignore),
+        no_outputs=no_outputs,
+        max_output_bytes=max_output_size,
+    )
+    results: list[CheckResult] = []
+    errors: list[str] = []
+    console = _console()
+    for path in notebooks:
+        try:
+            action = functools.partial(run_check, path, options=options)
+            results.append(_run_guarded(action, debug=debug))
+        except typer.Exit as stop:
+            if stop.exit_code != 2:
+                raise
+            errors.append(str(path))
+    if output_format == "json":
+        typer.echo(json.dumps(_check_json(results, errors), indent=2))
+    else:
+        for result in results:
+            for f in result.findings:
+                where = f.location()
+                console.print(
+                    f"{result.path}:{' ' + where + ':' if where else ''} {f.code} "
+                    f"[{f.severity.name.lower()}] {f.message}",
+                    markup=False,
+                )
+        total = sum(len(r.findings) for r in results)
+        console.print(f"{total} findings in {len(results)} notebooks", markup=False)
+    if errors:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(r.failed() for r in results) else 0)
+
+
+def _check_json(results: list[CheckResult], errors: list[str]) -> dict[str, object]:
+    counts: Counter[str] = Counter(f.code for r in results for f in r.findings)
+    return {
+        "notebooks": [
+            {
+                "path": str(r.path),
+                "findings": [
+                    {
+                        "code": f.code,
+                        "severity": f.severity.name.lower(),
+                        "message": f.message,
+                        "cell": f.cell,
+                        "line": f.line,
+                    }
+                    for f in r.findings
+                ],
+            }
+            for r in results
+        ],
+        "errors": errors,
+        "counts": dict(sorted(counts.items())),
+    }
 
 
 def _run_guarded(action: Callable[[], T], *, debug: bool) -> T:

@@ -24,6 +24,11 @@ class Options:
         format: format generated code with black.
         template_dir: a directory whose templates override the built-in ones.
         pin: pin each dependency to the version installed where nb2pkg runs.
+        select: finding codes (or prefixes) to report; empty means all.
+        ignore: finding codes (or prefixes) never to report.
+        no_outputs: stored outputs are an error (for notebooks kept in git).
+        max_output_bytes: a cell's outputs above this size are reported.
+        strict: convert refuses a notebook with hidden-state warnings.
     """
 
     output: Path | None = None
@@ -34,6 +39,11 @@ class Options:
     format: bool = True
     template_dir: Path | None = None
     pin: bool = False
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    no_outputs: bool = False
+    max_output_bytes: int = 100_000
+    strict: bool = False
 
 
 def normalise_name(stem: str) -> str:

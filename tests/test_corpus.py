@@ -10,7 +10,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from nb2pkg import Nb2PkgError, Options, convert
+from nb2pkg import Nb2PkgError, Options, check, convert
 from nb2pkg.deps import distribution_for, runtime_only
 from tests.conftest import CORPUS
 
@@ -77,3 +77,13 @@ def test_every_third_party_import_is_declared(path: Path, tmp_path: Path) -> Non
                     if (d := distribution_for(".".join(parts[:i]))) is not None
                 } or {root.replace("_", "-")}
                 assert {canonicalize_name(d) for d in candidates} & declared, module
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem[:60] for p in NOTEBOOKS])
+def test_check_never_crashes(path: Path) -> None:
+    try:
+        result = check(path)
+    except Nb2PkgError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert all(f.code.startswith("NBP") for f in result.findings)

@@ -1,0 +1,259 @@
+"""Find the notebook's pitfalls: hidden state, stale outputs, secrets, randomness.
+
+Static and fast: no kernel runs. Each check is a small function over the notebook
+and its cell analyses that returns findings; ``check_notebook`` runs them all and
+applies ``--select``/``--ignore`` and ``# nb2pkg: noqa`` comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.model import CellAnalysis, Kind, Notebook
+from nb2pkg.options import Options
+from nb2pkg.plan import BUILTIN_NAMES, IPYTHON_NAMES
+
+# Secrets that often leak into outputs: provider key formats, and private keys.
+SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
+    "AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    "Hugging Face token": re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),
+    "OpenAI key": re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"),
+    "Slack token": re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"),
+    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    "private key": re.compile(
+        r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"
+    ),
+}
+_RANDOM_USE = re.compile(
+    r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"
+    r"random\.(?:random|randint|choice|choices|shuffle|sample|uniform|gauss)|"
+    r"torch\.(?:rand|randn|randint|randperm|normal)|tf\.random\.(?!set_seed)\w+)\s*\("
+)
+_SEED = re.compile(
+    r"\b(?:seed|manual_seed|set_seed|seed_everything|default_rng\(\s*\d|"
+    r"RandomState\(\s*\d)"
+)
+_NOQA = re.compile(r"#\s*nb2pkg:\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.IGNORECASE)
+
+Check = Callable[[Notebook, Sequence[CellAnalysis], Options], Iterable[Finding]]
+
+
+def check_notebook(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], *, options: Options
+) -> tuple[Finding, ...]:
+    """Return the pitfalls found in ``notebook``, filtered as the options say."""
+    found: list[Finding] = [*notebook.findings]
+    for analysis in analyses:
+        found.extend(f for f in analysis.findings if f.severity >= Severity.WARNING)
+    for check in CHECKS:
+        found.extend(check(notebook, analyses, options))
+    kept = [
+        f for f in found if _selected(f.code, options) and not _silenced(f, notebook)
+    ]
+    return tuple(sorted(kept, key=lambda f: (f.cell or 0, f.line or 0, f.code)))
+
+
+def _selected(code: str, options: Options) -> bool:
+    def matches(prefixes: frozenset[str]) -> bool:
+        return any(code.startswith(p) for p in prefixes)
+
+    if options.select and not matches(options.select):
+        return False
+    return not matches(options.ignore)
+
+
+def _silenced(f: Finding, notebook: Notebook) -> bool:
+    """Return True if the finding's line (or its cell's first line) says noqa."""
+    if f.cell is None or not 0 < f.cell <= len(notebook.cells):
+        return False
+    lines = notebook.cells[f.cell - 1].source.split("\n")
+    index = (f.line or 1) - 1
+    if not 0 <= index < len(lines):
+        return False
+    match = _NOQA.search(lines[index])
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or f.code in {c.strip().upper() for c in codes.split(",")}
+
+
+def names_used_before_defined(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP101: a cell reads a name that only a later cell defines."""
+    defined: set[str] = set()
+    later: dict[str, int] = {}
+    for analysis in analyses:
+        for s in analysis.statements:
+            for name in s.defines:
+                later.setdefault(name, s.cell)
+    for analysis in analyses:
+        for s in analysis.statements:
+            for name in sorted(s.eager_uses - defined - BUILTIN_NAMES):
+                first = later.get(name)
+                if first is not None and first > s.cell:
+                    note = (
+                        f"`{name}` is read here but first defined in cell {first}: "
+                        "this works only because cells ran out of order"
+                    )
+                    yield finding("NBP101", note, cell=s.cell, line=s.line)
+            defined |= s.defines
+
+
+def names_never_defined(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP102: a name is read but no cell defines it (a deleted cell, or a typo)."""
+    statements = [s for a in analyses for s in a.statements]
+    defined = {n for s in statements for n in s.defines}
+    if any(not s.defines and "import" in s.code and "*" in s.code for s in statements):
+        return  # a star import may define anything
+    unparsed = [a.cell for a in analyses if not a.parsed]
+    reported: set[str] = set()
+    for s in statements:
+        for name in sorted(s.uses - defined - BUILTIN_NAMES - IPYTHON_NAMES - reported):
+            reported.add(name)
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            left_out = next((c.number for c in unparsed if word.search(c.source)), None)
+            if left_out is None:
+                note = f"`{name}` is read but no cell defines it (deleted, or a typo?)"
+            else:
+                note = (
+                    f"`{name}` appears only in cell {left_out}, which cannot be parsed"
+                )
+            yield finding("NBP102", note, cell=s.cell, line=s.line)
+
+
+def execution_order(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP103-NBP105: cells that ran out of order, or not at all, or lost counts."""
+    highest: tuple[int, int] | None = None  # (count, cell)
+    unexecuted: int | None = None
+    for cell in notebook.code_cells:
+        count = cell.execution_count
+        if count is None:
+            if cell.outputs:
+                note = "has outputs but no execution count (counts were cleared?)"
+                yield finding("NBP104", note, cell=cell.number, severity=Severity.INFO)
+            elif cell.source.strip() and unexecuted is None:
+                unexecuted = cell.number
+            continue
+        if unexecuted is not None:
+            note = f"ran, but cell {unexecuted} above it never did"
+            yield finding("NBP105", note, cell=cell.number)
+            unexecuted = None
+        if highest is not None and count < highest[0]:
+            note = (
+                f"ran before cell {highest[1]} above it (execution count {count} < "
+                f"{highest[0]}): the notebook was not run top to bottom"
+            )
+            yield finding("NBP103", note, cell=cell.number)
+        if highest is None or count > highest[0]:
+            highest = (count, cell.number)
+
+
+def stale_outputs(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP106: a stored output came from a definition made later in the notebook."""
+    counts = {a.cell.number: a.cell.execution_count for a in analyses}
+    definitions: dict[str, list[int]] = {}
+    for a in analyses:
+        for s in a.statements:
+            for name in s.defines:
+                definitions.setdefault(name, []).append(s.cell)
+    for a in analyses:
+        ran = a.cell.execution_count
+        if ran is None or not a.cell.outputs:
+            continue
+        for name in sorted(_reads_from_outside(a)):
+            for cell in definitions.get(name, []):
+                redefined = counts.get(cell)
+                if cell > a.cell.number and redefined is not None and redefined < ran:
+                    note = (
+                        f"its stored output used `{name}` as redefined in cell {cell}, "
+                        "which ran first: a fresh run gives another result"
+                    )
+                    yield finding("NBP106", note, cell=a.cell.number)
+                    break
+
+
+def _reads_from_outside(analysis: CellAnalysis) -> set[str]:
+    """Return the names a cell reads at top level before it binds them itself."""
+    bound: set[str] = set()
+    reads: set[str] = set()
+    for s in analysis.statements:
+        reads |= s.eager_uses - bound
+        bound |= s.defines
+    return reads
+
+
+def stored_outputs(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP107-NBP109: outputs in version control, large outputs, secrets in outputs."""
+    with_outputs = [c for c in notebook.code_cells if c.outputs]
+    if with_outputs:
+        severity = Severity.ERROR if options.no_outputs else Severity.INFO
+        note = f"{len(with_outputs)} cells keep their outputs; clear them to commit"
+        yield finding("NBP107", note, cell=with_outputs[0].number, severity=severity)
+    for cell in with_outputs:
+        size = sum(len(o.text) + len(o.value) for o in cell.outputs)
+        if size > options.max_output_bytes:
+            limit = options.max_output_bytes
+            note = f"stores {size:,} characters of output (over {limit:,})"
+            yield finding("NBP108", note, cell=cell.number)
+        text = "\n".join(o.text + o.value for o in cell.outputs)
+        for kind, pattern in SECRET_PATTERNS.items():
+            if pattern.search(text):
+                note = (
+                    f"an output looks like it holds a {kind}: remove it and revoke it"
+                )
+                yield finding("NBP109", note, cell=cell.number, severity=Severity.ERROR)
+
+
+def unseeded_randomness(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP111: random numbers drawn before any seed is set: outputs not reproducible.
+
+    Only top-level code counts: a function draws when it is called, not defined.
+    """
+    seeded = False
+    for s in (s for a in analyses for s in a.statements):
+        if s.kind in (Kind.DEF, Kind.CLASS):
+            continue
+        code = "\n".join(line.split("#")[0] for line in s.code.split("\n"))
+        use = _RANDOM_USE.search(code)
+        if use and not seeded and not _SEED.search(code[: use.start()]):
+            line = s.line + code[: use.start()].count("\n") - _lines_above(s.code)
+            note = (
+                f"`{use.group(0).rstrip('(').strip()}` draws random numbers before "
+                "any seed is set: its outputs cannot be reproduced"
+            )
+            yield finding("NBP111", note, cell=s.cell, line=line)
+            return
+        if _SEED.search(code):
+            seeded = True
+
+
+def _lines_above(code: str) -> int:
+    """Return the number of comment or blank lines above a statement's code."""
+    for count, line in enumerate(code.split("\n")):
+        if line.strip() and not line.lstrip().startswith("#"):
+            return count
+    return 0
+
+
+CHECKS: tuple[Check, ...] = (
+    names_used_before_defined,
+    names_never_defined,
+    execution_order,
+    stale_outputs,
+    stored_outputs,
+    unseeded_randomness,
+)
