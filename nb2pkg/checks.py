@@ -28,7 +28,7 @@ SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 _RANDOM_USE = re.compile(
-    r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"
+    r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d|RandomState\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"
     r"random\.(?:random|randint|choice|choices|shuffle|sample|uniform|gauss)|"
     r"torch\.(?:rand|randn|randint|randperm|normal)|tf\.random\.(?!set_seed)\w+)\s*\("
 )

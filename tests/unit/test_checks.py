@@ -115,6 +115,15 @@ def test_nbp111_unseeded_randomness(make_nb: MakeNotebook) -> None:
     assert "NBP111" not in codes(seeded)
 
 
+@pytest.mark.parametrize(
+    "source",
+    ["rng = np.random.RandomState(42)\nrng.rand(2)", "rng = np.random.default_rng(0)"],
+)
+def test_nbp111_not_for_seeded_generators(make_nb: MakeNotebook, source: str) -> None:
+    nb = make_nb(cell("import numpy as np\n" + source, count=1))
+    assert "NBP111" not in codes(nb)
+
+
 def test_nbp111_not_for_random_calls_inside_functions(make_nb: MakeNotebook) -> None:
     nb = make_nb(
         cell("import numpy as np\ndef f():\n    return np.random.rand(2)", count=1)
