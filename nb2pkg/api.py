@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nb2pkg.analyse import analyse_notebook
-from nb2pkg.checks import check_notebook
+from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
 from nb2pkg.model import Plan, RenderedFile
 from nb2pkg.options import Options
@@ -46,7 +46,19 @@ def check(
     options = options or Options()
     notebook = read_notebook(Path(path))
     analyses = analyse_notebook(notebook)
-    return CheckResult(Path(path), check_notebook(notebook, analyses, options=options))
+    findings = check_notebook(notebook, analyses, options=options)
+    if options.execute:
+        from nb2pkg.execute import execute_and_compare
+
+        ran = tuple(
+            f
+            for f in execute_and_compare(Path(path), timeout=options.timeout)
+            if selected(f.code, options)
+        )
+        findings = tuple(
+            sorted(findings + ran, key=lambda f: (f.cell or 0, f.line or 0))
+        )
+    return CheckResult(Path(path), findings)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,12 +51,14 @@ def check_notebook(
     for check in CHECKS:
         found.extend(check(notebook, analyses, options))
     kept = [
-        f for f in found if _selected(f.code, options) and not _silenced(f, notebook)
+        f for f in found if selected(f.code, options) and not _silenced(f, notebook)
     ]
     return tuple(sorted(kept, key=lambda f: (f.cell or 0, f.line or 0, f.code)))
 
 
-def _selected(code: str, options: Options) -> bool:
+def selected(code: str, options: Options) -> bool:
+    """Return True if --select and --ignore let a finding with ``code`` through."""
+
     def matches(prefixes: frozenset[str]) -> bool:
         return any(code.startswith(p) for p in prefixes)
 

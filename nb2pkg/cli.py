@@ -150,6 +150,13 @@ def check(
     max_output_size: Annotated[
         int, typer.Option("--max-output-size", help="Characters of output per cell.")
     ] = 100_000,
+    execute: Annotated[
+        bool,
+        typer.Option("--execute", help="Run in a fresh kernel; compare the outputs."),
+    ] = False,
+    timeout: Annotated[
+        int, typer.Option("--timeout", help="Seconds per cell with --execute.")
+    ] = 60,
     debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
 ) -> None:
     """Find hidden state and other pitfalls, without running the notebook.
@@ -172,6 +179,8 @@ def check(
         ignore=_codes(ignore),
         no_outputs=no_outputs,
         max_output_bytes=max_output_size,
+        execute=execute,
+        timeout=timeout,
     )
     results: list[CheckResult] = []
     errors: list[str] = []

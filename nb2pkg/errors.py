@@ -31,6 +31,8 @@ CODES: dict[str, str] = {
     "NBP108": "large output",
     "NBP109": "secret in an output",
     "NBP111": "unseeded randomness",
+    "NBP112": "output differs in a fresh kernel",
+    "NBP113": "cell fails in a fresh kernel",
     "NBP201": "IPython syntax translated",
     "NBP202": "magic left out",
     "NBP203": "shell command left out",

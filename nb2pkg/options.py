@@ -29,6 +29,8 @@ class Options:
         no_outputs: stored outputs are an error (for notebooks kept in git).
         max_output_bytes: a cell's outputs above this size are reported.
         strict: convert refuses a notebook with hidden-state warnings.
+        execute: also run the notebook in a fresh kernel and compare its outputs.
+        timeout: seconds each cell may run when executing.
     """
 
     output: Path | None = None
@@ -44,6 +46,8 @@ class Options:
     no_outputs: bool = False
     max_output_bytes: int = 100_000
     strict: bool = False
+    execute: bool = False
+    timeout: int = 60
 
 
 def normalise_name(stem: str) -> str:

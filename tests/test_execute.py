@@ -1,0 +1,68 @@
+"""check --execute: a fresh kernel run, compared with the stored outputs (slow)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from nb2pkg import Options, check
+from nb2pkg.cli import app
+from nb2pkg.execute import normalise
+from tests.conftest import MakeNotebook, cell
+
+
+@pytest.mark.slow
+def test_reports_exactly_the_cells_an_out_of_order_run_changed(
+    make_nb: MakeNotebook,
+) -> None:
+    # Recorded out of order: cell 3 (x = 2) ran before cells 2 and 4.
+    nb = make_nb(
+        cell("x = 1", count=1),
+        cell("x * 10", count=4, result="20"),
+        cell("x = 2", count=3),
+        cell("print(x + 1)", count=5, stdout="3\n"),
+        cell("print(y)", count=2, stdout="7\n"),
+        cell("y = 7", count=1),
+        cell("print('same')", count=6, stdout="same\n"),
+    )
+    before = nb.read_bytes()
+    result = check(nb, options=Options(execute=True, ignore=frozenset({"NBP10"})))
+    ran = [(f.code, f.cell) for f in result.findings if f.code in ("NBP112", "NBP113")]
+    # Cell 2 now shows 10, cell 5 fails (y is defined below); cell 4 still prints 3.
+    assert ran == [("NBP112", 2), ("NBP113", 5)]
+    assert nb.read_bytes() == before  # the user's notebook is never written
+
+
+@pytest.mark.slow
+def test_ignore_applies_to_the_fresh_run(make_nb: MakeNotebook) -> None:
+    nb = make_nb(cell("print(2)", count=1, stdout="1\n"))
+    assert check(nb, options=Options(execute=True)).findings[-1].code == "NBP112"
+    quiet = check(nb, options=Options(execute=True, ignore=frozenset({"NBP11"})))
+    assert [f.code for f in quiet.findings] == ["NBP107"]
+
+
+@pytest.mark.slow
+def test_cli_execute_exit_code(make_nb: MakeNotebook) -> None:
+    nb = make_nb(cell("print(1 + 1)", count=1, stdout="2\n"))
+    result = CliRunner().invoke(
+        app, ["check", str(nb), "--execute", "--ignore", "NBP107"]
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("<Foo at 0x7f3a2b1c9d00>", "<Foo at 0x7f00deadbeef>"),
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("CPU times: user 1 ms\nresult", "CPU times: user 9 ms\nresult"),
+        ("took 1.25 s", "took 3.5 s"),
+        ("x   \n", "x"),
+    ],
+)
+def test_normalise_masks_what_changes_between_runs(a: str, b: str) -> None:
+    assert normalise(a) == normalise(b)
+
+
+def test_normalise_keeps_real_differences() -> None:
+    assert normalise("total: 10") != normalise("total: 20")
