@@ -91,6 +91,10 @@ def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> 
         for f in check_notebook(notebook, analyses, options=options)
         if f.code in CONVERT_CHECKS
     )
+    if options.execute:
+        from nb2pkg.execute import execute_and_compare
+
+        pitfalls += execute_and_compare(source, timeout=options.timeout)
     if options.strict and any(f.severity >= Severity.WARNING for f in pitfalls):
         first = next(f for f in pitfalls if f.severity >= Severity.WARNING)
         raise InputError(

@@ -88,6 +88,10 @@ def convert(
             "--template-dir", help="Templates that override the built-in ones."
         ),
     ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option("--verify", help="Run the notebook in a fresh kernel first."),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Refuse notebooks with hidden-state warnings."),
@@ -116,6 +120,7 @@ def convert(
         template_dir=template_dir,
         pin=pin,
         strict=strict,
+        execute=verify,
     )
     result = _run_guarded(lambda: run_convert(notebook, options=options), debug=debug)
     if dry_run:

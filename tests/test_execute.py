@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -48,6 +50,18 @@ def test_cli_execute_exit_code(make_nb: MakeNotebook) -> None:
         app, ["check", str(nb), "--execute", "--ignore", "NBP107"]
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.slow
+def test_convert_verify_reports_the_fresh_run(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb(cell("print(2)", count=1, stdout="1\n"))
+    result = CliRunner().invoke(
+        app, ["convert", str(nb), "-o", str(tmp_path / "o"), "--verify"]
+    )
+    assert result.exit_code == 0
+    assert "NBP112" in result.output
 
 
 @pytest.mark.parametrize(
