@@ -99,6 +99,8 @@ def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any
         raise NotebookError(f"nbformat {version} does not exist", path=path)
     if version < 4:
         _repair_old_cells(data, repairs)
+    else:
+        _repair_cells(data, repairs)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -125,6 +127,27 @@ def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any
     if not isinstance(nb.get("cells"), list):
         raise NotebookError("is not a notebook (no list of cells in it)", path=path)
     return nb
+
+
+def _repair_cells(data: dict[str, Any], repairs: list[Finding]) -> None:
+    """Fill the keys nbformat's v4 reader needs (it fails on a cell without them)."""
+    for number, cell in enumerate(data.get("cells") or [], start=1):
+        if not isinstance(cell, dict):
+            continue
+        if not isinstance(cell.get("metadata"), dict):
+            cell["metadata"] = {}
+            repairs.append(
+                finding("NBP001", "cell without metadata; added", cell=number)
+            )
+        if cell.get("cell_type") == "code" and not isinstance(
+            cell.get("outputs"), list
+        ):
+            cell["outputs"] = []
+            repairs.append(
+                finding("NBP001", "code cell without outputs; added", cell=number)
+            )
+        if cell.get("cell_type") == "code":
+            cell.setdefault("execution_count", None)
 
 
 def _repair_old_cells(data: dict[str, Any], repairs: list[Finding]) -> None:

@@ -1,0 +1,234 @@
+"""The bad-input matrix: each row gets one clear line and exit code 2, or a conversion.
+
+Never a traceback. Each row is one test, run through the command line as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nb2pkg.cli import app
+
+runner = CliRunner()
+
+
+def nb_json(cells: list[dict[str, object]], minor: int = 4, **meta: object) -> str:
+    return json.dumps(
+        {"nbformat": 4, "nbformat_minor": minor, "metadata": meta, "cells": cells}
+    )
+
+
+def code(source: object, **extra: object) -> dict[str, object]:
+    return {"cell_type": "code", "source": source, "metadata": {}, "outputs": [],
+            "execution_count": None, **extra}  # fmt: skip
+
+
+def run(path: Path, tmp_path: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(
+        app, ["convert", str(path), "-o", str(tmp_path / "out"), *args]
+    )
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def assert_refused(outcome: tuple[int, str], message: str) -> None:
+    code_, output = outcome
+    assert code_ == 2, output
+    assert output.startswith("nb2pkg: error: ") and output.count("\n") == 1
+    assert message in output
+
+
+def assert_converted(outcome: tuple[int, str], tmp_path: Path) -> Path:
+    code_, output = outcome
+    assert code_ == 0, output
+    package = next((tmp_path / "out" / "src").iterdir())
+    for file in package.rglob("*.py"):
+        compile(file.read_text(encoding="utf-8"), str(file), "exec")
+    return package
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "nb.ipynb") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_invalid_json(tmp_path: Path) -> None:
+    assert_refused(run(write(tmp_path, "{'cells': }"), tmp_path), "invalid JSON")
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    text = nb_json([code("x = 1")])
+    assert_refused(
+        run(write(tmp_path, text[: len(text) // 2]), tmp_path), "invalid JSON"
+    )
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = write(tmp_path, bytes(range(256)) * 4)
+    assert_refused(run(path, tmp_path), "not UTF-8")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    assert_refused(run(write(tmp_path, ""), tmp_path), "invalid JSON")
+
+
+def test_empty_notebook(tmp_path: Path) -> None:
+    code_, output = run(write(tmp_path, nb_json([])), tmp_path)
+    assert code_ == 0 and "no code" in output
+
+
+def test_notebook_without_code_cells(tmp_path: Path) -> None:
+    md = {"cell_type": "markdown", "metadata": {}, "source": "# Only words"}
+    code_, output = run(write(tmp_path, nb_json([md])), tmp_path)
+    assert code_ == 0 and "no code" in output
+
+
+@pytest.mark.parametrize(
+    "source", ["def f():\n    return 1\n", ["def f():\n", "    return 1\n"]]
+)
+def test_source_as_list_or_string(tmp_path: Path, source: object) -> None:
+    package = assert_converted(
+        run(write(tmp_path, nb_json([code(source)])), tmp_path), tmp_path
+    )
+    assert "def f():" in (package / "core.py").read_text()
+
+
+def test_missing_outputs_and_metadata_keys(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "source": "def f():\n    return 1"}
+    outcome = run(write(tmp_path, nb_json([cell])), tmp_path, "-v")
+    assert_converted(outcome, tmp_path)
+    assert "cell without metadata; added" in outcome[1]
+
+
+def test_duplicate_cell_ids(tmp_path: Path) -> None:
+    cells = [code("x = 1", id="a"), code("def f():\n    return x", id="a")]
+    code_, output = run(write(tmp_path, nb_json(cells, minor=5)), tmp_path, "-v")
+    assert code_ == 0 and "duplicate cell id" in output
+
+
+def test_nbformat_3(tmp_path: Path) -> None:
+    old = {"cell_type": "code", "input": "def f():\n    return 3", "language": "python"}
+    old |= {"outputs": [], "metadata": {}}
+    sheets = [{"cells": [old]}]
+    text = json.dumps(
+        {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": sheets}
+    )
+    assert_converted(run(write(tmp_path, text), tmp_path), tmp_path)
+
+
+@pytest.mark.parametrize("minor", [0, 1, 2, 3, 4, 5])
+def test_nbformat_4_minor_versions(tmp_path: Path, minor: int) -> None:
+    cell = code("def f():\n    return 1")
+    if minor >= 5:
+        cell["id"] = "c1"
+    assert_converted(
+        run(write(tmp_path, nb_json([cell], minor=minor)), tmp_path), tmp_path
+    )
+
+
+def test_enormous_cell(tmp_path: Path) -> None:
+    big = "\n".join(f"V{i} = {i}" for i in range(20_000)) + "\ndef f():\n    return V1"
+    package = assert_converted(
+        run(write(tmp_path, nb_json([code(big)])), tmp_path), tmp_path
+    )
+    assert "V19999 = 19999" in (package / "core.py").read_text()
+
+
+def test_non_utf8_bytes(tmp_path: Path) -> None:
+    raw = (
+        nb_json([code("s = 'caf\u00e9'")]).encode("utf-8").replace(b"\\u00e9", b"\xe9")
+    )
+    assert_refused(run(write(tmp_path, raw), tmp_path), "not UTF-8")
+
+
+def test_windows_line_endings(tmp_path: Path) -> None:
+    cell = code("def f():\r\n    return 1\r\n")
+    package = assert_converted(
+        run(write(tmp_path, nb_json([cell])), tmp_path), tmp_path
+    )
+    assert "\r" not in (package / "core.py").read_text()
+
+
+def test_tab_indentation(tmp_path: Path) -> None:
+    cell = code("def f():\n\tif True:\n\t\treturn 1")
+    assert_converted(run(write(tmp_path, nb_json([cell])), tmp_path), tmp_path)
+
+
+def test_byte_order_mark(tmp_path: Path) -> None:
+    raw = b"\xef\xbb\xbf" + nb_json([code("def f():\n    return 1")]).encode()
+    assert_converted(run(write(tmp_path, raw), tmp_path), tmp_path)
+
+
+def test_non_python_kernel(tmp_path: Path) -> None:
+    text = nb_json([code("x <- 1")], kernelspec={"language": "R", "name": "ir"})
+    assert_refused(run(write(tmp_path, text), tmp_path), "is a R notebook")
+
+
+def test_keyword_name(tmp_path: Path) -> None:
+    path = write(tmp_path, nb_json([code("x = 1")]), name="class.ipynb")
+    assert_refused(run(path, tmp_path), "is a Python keyword")
+
+
+@pytest.mark.parametrize("stem", ["test", "json"])
+def test_notebook_named_like_the_standard_library(tmp_path: Path, stem: str) -> None:
+    path = write(tmp_path, nb_json([code("x = 1")]), name=f"{stem}.ipynb")
+    assert_refused(run(path, tmp_path), "shadow the standard library")
+
+
+def test_notebook_named_like_what_it_imports(tmp_path: Path) -> None:
+    path = write(tmp_path, nb_json([code("import numpy")]), name="numpy.ipynb")
+    assert_refused(run(path, tmp_path), "would shadow the 'numpy' the notebook imports")
+
+
+def test_output_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "out").write_text("mine")
+    assert_refused(
+        run(write(tmp_path, nb_json([code("x = 1")])), tmp_path), "is a file"
+    )
+    assert (tmp_path / "out").read_text() == "mine"
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or os.geteuid() == 0, reason="root can write"
+)
+def test_output_not_writable(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    path = write(tmp_path, nb_json([code("x = 1")]))
+    result = runner.invoke(app, ["convert", str(path), "-o", str(locked / "pkg")])
+    locked.chmod(stat.S_IRWXU)
+    assert result.exit_code == 2 and "cannot write" in result.output
+
+
+def test_ctrl_c_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nb2pkg.write
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nb2pkg.write, "_swap", interrupted)
+    result = runner.invoke(
+        app,
+        [
+            "convert",
+            str(write(tmp_path, nb_json([code("x = 1")]))),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["nb.ipynb"]
