@@ -6,10 +6,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from nb2pkg import __version__ as TOOL_VERSION
 from nb2pkg.analyse import analyse_notebook
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
-from nb2pkg.model import Plan, RenderedFile
+from nb2pkg.manifest import (
+    Changes,
+    apply_changes,
+    has_manifest,
+    manifest_file,
+    plan_changes,
+)
+from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 from nb2pkg.read import read_notebook
@@ -63,20 +71,26 @@ def check(
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What a conversion produced: the plan, the files, the findings, where."""
+    """What a conversion produced: the plan, the files, the findings, where.
+
+    ``changes`` is set when an existing generated package was (or, with
+    ``check_only``, would be) updated in place.
+    """
 
     plan: Plan
     files: tuple[RenderedFile, ...]
     findings: tuple[Finding, ...]
     output: Path
     written: bool
+    changes: Changes | None = None
 
 
 def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> Result:
     """Convert the notebook at ``path`` into a package.
 
     Writes the package to ``options.output`` (default ``./<package name>``) unless
-    ``options.dry_run``.
+    ``options.dry_run`` or ``options.check_only``. A package nb2pkg generated before
+    is updated in place, never overwriting a file the user edited.
 
     Raises:
         Nb2PkgError: the notebook or the options need the user's attention.
@@ -86,28 +100,15 @@ def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> 
     notebook = read_notebook(source)
     analyses = analyse_notebook(notebook)
     plan = make_plan(notebook, analyses, options=options)
-    pitfalls = tuple(
-        f
-        for f in check_notebook(notebook, analyses, options=options)
-        if f.code in CONVERT_CHECKS
-    )
-    if options.execute:
-        from nb2pkg.execute import execute_and_compare
-
-        pitfalls += execute_and_compare(source, timeout=options.timeout)
-    if options.strict and any(f.severity >= Severity.WARNING for f in pitfalls):
-        first = next(f for f in pitfalls if f.severity >= Severity.WARNING)
-        raise InputError(
-            f"{len(pitfalls)} notebook problems (--strict), first: "
-            f"{first.location()}: {first.message} ({first.code}); "
-            "run `nb2pkg check` for all of them",
-            path=source,
-        )
+    pitfalls = _pitfalls(notebook, analyses, options)
     output = options.output if options.output is not None else Path(plan.package)
     check_target(output, force=options.force, keep=[source])
     files, render_findings = render_plan(plan, options=options)
-    if not options.dry_run:
-        write_tree(files, output, force=options.force, keep=[source])
+    record = manifest_file(
+        files, notebook=source, notebook_sha=notebook.sha256, version=TOOL_VERSION
+    )
+    files = (*files, record)
+    changes = _write(files, output, source, options)
     return Result(
         plan=plan,
         files=files,
@@ -118,5 +119,50 @@ def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> 
             )
         ),
         output=output,
-        written=not options.dry_run,
+        written=not (options.dry_run or options.check_only),
+        changes=changes,
     )
+
+
+def _pitfalls(
+    notebook: Notebook, analyses: tuple[CellAnalysis, ...], options: Options
+) -> tuple[Finding, ...]:
+    """Return the hidden-state findings convert reports; raise on them with --strict."""
+    pitfalls = tuple(
+        f
+        for f in check_notebook(notebook, analyses, options=options)
+        if f.code in CONVERT_CHECKS
+    )
+    if options.execute:
+        from nb2pkg.execute import execute_and_compare
+
+        pitfalls += execute_and_compare(notebook.path, timeout=options.timeout)
+    warnings = [f for f in pitfalls if f.severity >= Severity.WARNING]
+    if options.strict and warnings:
+        first = warnings[0]
+        raise InputError(
+            f"{len(warnings)} notebook problems (--strict), first: "
+            f"{first.location()}: {first.message} ({first.code}); "
+            "run `nb2pkg check` for all of them",
+            path=notebook.path,
+        )
+    return pitfalls
+
+
+def _write(
+    files: tuple[RenderedFile, ...], output: Path, source: Path, options: Options
+) -> Changes | None:
+    """Write a new package whole, or update a generated one file by file."""
+    updating = has_manifest(output) and not options.force
+    if options.check_only:
+        if updating:
+            return plan_changes(files, output)
+        return Changes(write=files, conflicts=(), remove=(), kept=(), unchanged=())
+    if options.dry_run:
+        return None
+    if updating:
+        changes = plan_changes(files, output)
+        apply_changes(changes, output)
+        return changes
+    write_tree(files, output, force=options.force, keep=[source])
+    return None

@@ -96,6 +96,18 @@ def convert(
         bool,
         typer.Option("--strict", help="Refuse notebooks with hidden-state warnings."),
     ] = False,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Write nothing; exit 1 if the package is out of date."
+        ),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Show how nb2pkg's version of an edited file differs."
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print errors only.")
     ] = False,
@@ -121,6 +133,7 @@ def convert(
         pin=pin,
         strict=strict,
         execute=verify,
+        check_only=check_only,
     )
     result = _run_guarded(lambda: run_convert(notebook, options=options), debug=debug)
     if dry_run:
@@ -128,6 +141,42 @@ def convert(
             typer.echo(str(result.output / Path(*file.path.parts)))
     if not quiet:
         _report(result, verbose=verbose)
+    raise typer.Exit(_changes_outcome(result, check_only=check_only, diff=diff))
+
+
+def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
+    """Report an in-place update; return 1 when out of date (--check) or edits kept."""
+    from nb2pkg.manifest import conflict_diffs
+
+    changes = result.changes
+    if changes is None:
+        return 0
+    console = _console()
+    if check_only:
+        if changes.up_to_date:
+            console.print(f"{result.output} is up to date", markup=False)
+            return 0
+        count = len(changes.write) + len(changes.conflicts) + len(changes.remove)
+        console.print(f"{result.output} is out of date: {count} files would change")
+        return 1
+    for path in changes.remove:
+        console.print(f"  removed {path} (no longer generated)", markup=False)
+    for path in changes.kept:
+        console.print(
+            f"  kept {path}: no longer generated, but you edited it", markup=False
+        )
+    if not changes.conflicts:
+        return 0
+    if diff:
+        for text in conflict_diffs(changes, result.output):
+            typer.echo(text, nl=False)
+    names = ", ".join(str(f.path) for f in changes.conflicts)
+    console.print(
+        f"nb2pkg: kept your edits to {names}; the new versions are beside them as "
+        "*.new: merge them, then delete the .new files",
+        markup=False,
+    )
+    return 1
 
 
 def _codes(value: str | None) -> frozenset[str]:
@@ -299,8 +348,21 @@ def _report(result: Result, *, verbose: bool) -> None:
             f"  {plan.package}/pipeline.py: run() holds the loose code of {cells} cells"
         )
     console.print(f"  tests: {len(plan.tests)} from stored outputs")
-    verb = "Wrote" if result.written else "Would write"
-    console.print(f"{verb} {len(result.files)} files to {result.output}", markup=False)
+    changes = result.changes
+    if changes is not None and result.written:
+        console.print(
+            f"Updated {result.output}: {len(changes.written)} files written, "
+            f"{len(changes.unchanged)} unchanged",
+            markup=False,
+        )
+    elif result.written:
+        console.print(
+            f"Wrote {len(result.files)} files to {result.output}", markup=False
+        )
+    elif not changes:
+        console.print(
+            f"Would write {len(result.files)} files to {result.output}", markup=False
+        )
 
 
 def main() -> None:

@@ -61,6 +61,7 @@ class Notebook:
     cells: tuple[Cell, ...]
     language_version: str | None = None
     findings: tuple[Finding, ...] = ()
+    sha256: str = ""  # of the file's bytes, for the manifest
 
     @property
     def code_cells(self) -> tuple[Cell, ...]:

@@ -31,6 +31,7 @@ class Options:
         strict: convert refuses a notebook with hidden-state warnings.
         execute: also run the notebook in a fresh kernel and compare its outputs.
         timeout: seconds each cell may run when executing.
+        check_only: write nothing; report whether the package is up to date.
     """
 
     output: Path | None = None
@@ -48,6 +49,7 @@ class Options:
     strict: bool = False
     execute: bool = False
     timeout: int = 60
+    check_only: bool = False
 
 
 def normalise_name(stem: str) -> str:

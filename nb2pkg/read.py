@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import warnings
@@ -34,6 +35,12 @@ def read_notebook(path: Path) -> Notebook:
     return reads_notebook(raw, path=path)
 
 
+def _digest(raw: bytes | str) -> str:
+    return hashlib.sha256(
+        raw.encode("utf-8") if isinstance(raw, str) else raw
+    ).hexdigest()
+
+
 def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
     """Return the notebook whose JSON text is ``raw``; ``path`` names it in messages."""
     data = _load_json(raw, path=path)
@@ -49,6 +56,7 @@ def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
         cells=cells,
         language_version=version if isinstance(version, str) else None,
         findings=tuple(repairs),
+        sha256=_digest(raw),
     )
 
 

@@ -32,7 +32,8 @@ def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> Non
                 "replace it, "
                 "so choose another --output"
             )
-    if target.is_dir() and not force and any(target.iterdir()):
+    generated = (target / ".nb2pkg.json").is_file()  # updated in place, edits kept
+    if target.is_dir() and not force and not generated and any(target.iterdir()):
         raise OutputExistsError(
             f"{target} exists and is not empty; pass --force to replace it, "
             "or choose another --output"

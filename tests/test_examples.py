@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
+import nb2pkg.api
 from nb2pkg import Options, convert
 from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(autouse=True)
+def no_version_in_golden_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the version out of the golden manifests: releases must not churn them."""
+    monkeypatch.setattr(nb2pkg.api, "TOOL_VERSION", "0.0.0+golden")
+
 
 CASES = sorted(p.name for p in EXAMPLES.iterdir() if (p / f"{p.name}.ipynb").exists())
 

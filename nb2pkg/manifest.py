@@ -1,0 +1,168 @@
+"""Record what nb2pkg wrote, and update a package without losing the user's edits.
+
+The manifest (``.nb2pkg.json`` in the package) holds the source notebook's name and
+SHA-256, the tool version, and the SHA-256 of every file nb2pkg generated. Converting
+again into that package rewrites a file only if nb2pkg's output changed and the file
+on disk is still what nb2pkg wrote; a file the user edited is kept, and the new
+version is written beside it as ``<name>.new``. Generated files that no longer have a
+source are removed unless edited; files nb2pkg did not generate are never touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from nb2pkg.errors import OutputExistsError
+from nb2pkg.model import RenderedFile
+
+MANIFEST = PurePosixPath(".nb2pkg.json")
+
+
+def sha256(data: str | bytes) -> str:
+    """Return the hex SHA-256 of ``data`` (text is encoded as UTF-8)."""
+    return hashlib.sha256(
+        data.encode("utf-8") if isinstance(data, str) else data
+    ).hexdigest()
+
+
+def manifest_file(
+    files: Sequence[RenderedFile], *, notebook: Path, notebook_sha: str, version: str
+) -> RenderedFile:
+    """Return the manifest recording ``files`` as generated from ``notebook``."""
+    record = {
+        "generator": "nb2pkg",
+        "version": version,
+        "sources": [{"notebook": notebook.name, "sha256": notebook_sha}],
+        "files": {str(f.path): sha256(f.text) for f in files if f.path != MANIFEST},
+    }
+    return RenderedFile(MANIFEST, json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+def has_manifest(target: Path) -> bool:
+    """Return True if ``target`` is a package nb2pkg generated."""
+    return (target / MANIFEST).is_file()
+
+
+def _recorded(target: Path) -> dict[str, str]:
+    try:
+        record = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+        files = record["files"]
+        if not isinstance(files, dict):
+            raise TypeError(type(files).__name__)
+        return {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OutputExistsError(
+            f"{target / MANIFEST} is unreadable, so nb2pkg cannot tell your edits from "
+            "its own files; fix or delete it, or pass --force to replace the package"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What updating a generated package would do."""
+
+    write: tuple[RenderedFile, ...]  # new, or changed and not edited by the user
+    conflicts: tuple[RenderedFile, ...]  # changed, but the user edited the file
+    remove: tuple[PurePosixPath, ...]  # generated before, no source now, not edited
+    kept: tuple[PurePosixPath, ...]  # generated before, no source now, edited
+    unchanged: tuple[PurePosixPath, ...]
+
+    @property
+    def up_to_date(self) -> bool:
+        """Return True if the package already matches the notebook."""
+        return not (self.write or self.conflicts or self.remove)
+
+    @property
+    def written(self) -> tuple[RenderedFile, ...]:
+        """Return the package files written (the manifest aside)."""
+        return tuple(f for f in self.write if f.path != MANIFEST)
+
+
+def plan_changes(files: Sequence[RenderedFile], target: Path) -> Changes:
+    """Return what updating the package at ``target`` to ``files`` would do."""
+    recorded = _recorded(target)
+    write: list[RenderedFile] = []
+    conflicts: list[RenderedFile] = []
+    unchanged: list[PurePosixPath] = []
+    manifest: list[RenderedFile] = []
+    for file in files:
+        path = target.joinpath(*file.path.parts)
+        new = sha256(file.text)
+        on_disk = sha256(path.read_bytes()) if path.is_file() else None
+        before = recorded.get(str(file.path))
+        if file.path == MANIFEST:
+            manifest.extend([file] if on_disk != new else [])
+        elif on_disk == new:
+            unchanged.append(file.path)
+        elif on_disk is None or on_disk == before:
+            write.append(file)  # new, deleted, or still as nb2pkg wrote it
+        elif new == before:
+            unchanged.append(file.path)  # the user's edit stands; nb2pkg's is the same
+        else:
+            conflicts.append(file)
+    current = {str(f.path) for f in files}
+    remove: list[PurePosixPath] = []
+    kept: list[PurePosixPath] = []
+    for name, digest in sorted(recorded.items()):
+        path = target / name
+        if name in current or not path.is_file():
+            continue
+        (remove if sha256(path.read_bytes()) == digest else kept).append(
+            PurePosixPath(name)
+        )
+    # The manifest is nb2pkg's own record: rewritten, last, whenever it changes.
+    return Changes(
+        (*write, *manifest),
+        tuple(conflicts),
+        tuple(remove),
+        tuple(kept),
+        tuple(unchanged),
+    )
+
+
+def apply_changes(changes: Changes, target: Path) -> None:
+    """Write the changes: each file atomically, the user's edits never overwritten."""
+    try:
+        for file in changes.write:
+            _write_atomic(target.joinpath(*file.path.parts), file.text)
+        for file in changes.conflicts:
+            mine = target.joinpath(*file.path.parts)
+            _write_atomic(mine.with_name(mine.name + ".new"), file.text)
+        for stale in changes.remove:
+            target.joinpath(*stale.parts).unlink()
+    except OSError as exc:
+        raise OutputExistsError(
+            f"cannot update {target} ({exc.strerror or exc}); check the permissions"
+        ) from None
+
+
+def conflict_diffs(changes: Changes, target: Path) -> tuple[str, ...]:
+    """Return a unified diff, per conflict, from the user's file to nb2pkg's."""
+    diffs = []
+    for file in changes.conflicts:
+        path = target.joinpath(*file.path.parts)
+        mine = path.read_text(encoding="utf-8", errors="replace").splitlines(True)
+        theirs = file.text.splitlines(True)
+        name = str(file.path)
+        diffs.append(
+            "".join(difflib.unified_diff(mine, theirs, f"{name} (yours)", name))
+        )
+    return tuple(diffs)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.nb2pkg-{os.getpid()}.tmp")
+    try:
+        with temporary.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        temporary.replace(path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()

@@ -1,0 +1,149 @@
+"""Reconverting: never overwrite an edit; remove only what nb2pkg made; --check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from nb2pkg import Options, convert
+from nb2pkg.cli import app
+from tests.conftest import MakeNotebook
+
+runner = CliRunner()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def convert_cli(nb: Path, out: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(out), *args])
+    return result.exit_code, result.output
+
+
+def test_manifest_records_sources_and_files(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("def f():\n    return 1")
+    convert(nb, options=Options(output=tmp_path / "pkg"))
+    record = json.loads((tmp_path / "pkg" / ".nb2pkg.json").read_text())
+    assert record["sources"][0]["notebook"] == "experiment.ipynb"
+    assert len(record["sources"][0]["sha256"]) == 64
+    assert "src/experiment/core.py" in record["files"]
+    assert record["version"]
+
+
+def test_second_conversion_writes_nothing(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("def f():\n    return 1", "print(f())")
+    out = tmp_path / "pkg"
+    convert(nb, options=Options(output=out))
+    before = tree(out)
+    again = convert(nb, options=Options(output=out))
+    assert again.changes is not None
+    assert again.changes.write == ()
+    assert tree(out) == before
+
+
+def test_edit_survives_and_new_version_goes_beside_it(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    nb = make_nb("def f():\n    return 1")
+    convert(nb, options=Options(output=out))
+    core = out / "src" / "experiment" / "core.py"
+    core.write_text(core.read_text() + "\n# my note\n")
+    nb = make_nb("def f():\n    return 2")  # the notebook changes
+    code, output = convert_cli(nb, out)
+    assert code == 1
+    assert "kept your edits to src/experiment/core.py" in output
+    assert core.read_text().endswith("# my note\n")
+    assert "return 2" in core.with_name("core.py.new").read_text()
+    # Converting the same notebook again leaves the edit alone, quietly.
+    code, _ = convert_cli(nb, out)
+    assert code == 0
+    assert core.read_text().endswith("# my note\n")
+
+
+def test_edit_is_kept_when_nb2pkg_output_did_not_change(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    nb = make_nb("def f():\n    return 1")
+    convert(nb, options=Options(output=out))
+    readme = out / "README.md"
+    readme.write_text("My own README\n")
+    code, _ = convert_cli(nb, out)
+    assert code == 0
+    assert readme.read_text() == "My own README\n"
+    assert not readme.with_name("README.md.new").exists()
+
+
+def test_diff_shows_what_nb2pkg_would_write(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    convert(make_nb("def f():\n    return 1"), options=Options(output=out))
+    core = out / "src" / "experiment" / "core.py"
+    core.write_text(core.read_text().replace("return 1", "return 100"))
+    result = runner.invoke(
+        app,
+        ["convert", str(make_nb("def f():\n    return 2")), "-o", str(out), "--diff"],
+    )
+    assert result.exit_code == 1
+    assert "-    return 100" in result.stdout and "+    return 2" in result.stdout
+
+
+def test_stale_generated_files_are_removed_unless_edited(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    convert(
+        make_nb("def f():\n    return 1", "print(f())"), options=Options(output=out)
+    )
+    pipeline = out / "src" / "experiment" / "pipeline.py"
+    main = out / "src" / "experiment" / "__main__.py"
+    assert pipeline.exists() and main.exists()
+    main.write_text(main.read_text() + "# mine\n")
+    (out / "NOTES.txt").write_text("not nb2pkg's")
+    code, output = convert_cli(
+        make_nb("def f():\n    return 1"), out
+    )  # no loose code now
+    assert code == 0
+    assert not pipeline.exists()
+    assert main.exists() and "kept src/experiment/__main__.py" in output
+    assert (out / "NOTES.txt").read_text() == "not nb2pkg's"
+
+
+def test_check_reports_out_of_date_and_writes_nothing(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    nb = make_nb("def f():\n    return 1")
+    assert convert_cli(nb, out, "--check")[0] == 1  # nothing there yet
+    assert not out.exists()
+    convert(nb, options=Options(output=out))
+    code, output = convert_cli(nb, out, "--check")
+    assert code == 0 and "up to date" in output
+    before = tree(out)
+    code, output = convert_cli(make_nb("def f():\n    return 2"), out, "--check")
+    assert code == 1 and "out of date" in output
+    assert tree(out) == before
+
+
+def test_unreadable_manifest_is_a_clear_error(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    nb = make_nb("x = 1")
+    convert(nb, options=Options(output=out))
+    (out / ".nb2pkg.json").write_text("{broken")
+    code, output = convert_cli(nb, out)
+    assert code == 2 and "is unreadable" in output and "--force" in output
