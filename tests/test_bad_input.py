@@ -232,3 +232,22 @@ def test_ctrl_c_leaves_nothing_half_written(
     )
     assert result.exit_code == 130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nb.ipynb"]
+
+
+def test_equivalence_failure_aborts_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nb2pkg.render
+
+    real = nb2pkg.render.module_code
+
+    def corrupt(module: object) -> str:
+        return real(module).replace("return 1", "return 2")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nb2pkg.render, "module_code", corrupt)
+    path = write(tmp_path, nb_json([code("def f():\n    return 1")]))
+    result = runner.invoke(app, ["convert", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert "`f` (cell 1) is not the same in the generated code" in result.output
+    assert not (tmp_path / "out").exists()
+    Path(result.output.strip().split(" ")[-1]).unlink()

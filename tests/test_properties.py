@@ -10,7 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nb2pkg import Nb2PkgError, Options, convert
+from nb2pkg import Nb2PkgError, Options, check, convert
+from nb2pkg.errors import CODES
 from nb2pkg.magics import translate_ipython
 from nb2pkg.read import reads_notebook
 
@@ -59,34 +60,51 @@ LINES = st.sampled_from(
 CELL = st.lists(LINES, max_size=6).map("\n".join) | st.text(max_size=80)
 
 
-def notebook_json(cells: list[tuple[str, str]]) -> str:
+OUTPUTS = st.sampled_from(
+    [
+        [],
+        [{"output_type": "stream", "name": "stdout", "text": "1\n"}],
+        [{"output_type": "execute_result", "data": {"text/plain": "5"}, "metadata": {},
+          "execution_count": 1}],
+        [{"output_type": "execute_result", "data": {"text/plain": "[0.1, 2]"},
+          "metadata": {}, "execution_count": 2}],
+        [{"output_type": "error", "ename": "ValueError", "evalue": "x",
+          "traceback": []}],
+        [{"output_type": "stream", "text": "no name\n"}],
+    ]
+)  # fmt: skip
+# Keys real notebooks sometimes lack.
+DROPPABLE = st.sets(
+    st.sampled_from(["metadata", "outputs", "execution_count", "source"])
+)
+
+
+@st.composite
+def raw_cell(draw: st.DrawFn) -> dict[str, object]:
+    kind = draw(st.sampled_from(["code", "code", "markdown"]))
+    cell: dict[str, object] = {"cell_type": kind, "source": draw(CELL), "metadata": {}}
+    if kind == "code":
+        cell["outputs"] = draw(OUTPUTS)
+        cell["execution_count"] = draw(st.none() | st.integers(1, 50))
+    for key in draw(DROPPABLE):
+        cell.pop(key, None)
+    return cell
+
+
+def notebook_json(cells: list[dict[str, object]]) -> str:
     return json.dumps(
-        {
-            "nbformat": 4,
-            "nbformat_minor": 4,
-            "metadata": {},
-            "cells": [
-                {
-                    "cell_type": kind,
-                    "source": src,
-                    "metadata": {},
-                    "outputs": [],
-                    "execution_count": None,
-                }
-                if kind == "code"
-                else {"cell_type": kind, "source": src, "metadata": {}}
-                for kind, src in cells
-            ],
-        }
+        {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": cells}
     )
 
 
-@given(
-    st.lists(st.tuples(st.sampled_from(["code", "code", "markdown"]), CELL), max_size=8)
-)
+@given(st.lists(raw_cell(), max_size=8))
 def test_convert_never_crashes_and_is_deterministic(
-    cells: list[tuple[str, str]],
+    cells: list[dict[str, object]],
 ) -> None:
+    """Any mix gives a Result or an Nb2PkgError; a Result compiles and is stable.
+
+    convert() also runs the equivalence guard: a changed definition would raise.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "prop.ipynb"
         path.write_text(notebook_json(cells), encoding="utf-8")
@@ -99,6 +117,18 @@ def test_convert_never_crashes_and_is_deterministic(
         for file in first.files:
             if file.path.suffix == ".py":
                 compile(file.text, str(file.path), "exec")
+
+
+@given(st.lists(raw_cell(), max_size=6))
+def test_check_never_crashes(cells: list[dict[str, object]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "prop.ipynb"
+        path.write_text(notebook_json(cells), encoding="utf-8")
+        try:
+            result = check(path)
+        except Nb2PkgError:
+            return
+        assert all(f.code in CODES for f in result.findings)
 
 
 @given(st.text(max_size=200))
