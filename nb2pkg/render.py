@@ -45,15 +45,33 @@ def _environment(options: Options) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["toml"] = lambda s: json.dumps(str(s), ensure_ascii=False)
+    env.filters["toml"] = toml_string
     env.filters["pystr"] = lambda s: json.dumps(str(s), ensure_ascii=False)
     env.filters["docstring"] = _docstring
     return env
 
 
+def toml_string(value: object) -> str:
+    """Return ``value`` as a TOML basic string.
+
+    TOML forbids control characters (U+0000-U+001F, U+007F) in strings, which
+    ``json.dumps`` leaves raw for U+007F: every one is escaped as ``\\uXXXX``.
+    """
+    out = []
+    for ch in str(value):
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def _docstring(text: str) -> str:
     """Return ``text`` as a one-sentence docstring body, ending with a period."""
-    one_line = " ".join(str(text).split()).replace("\\", "\\\\").replace('"', "'")
+    printable = "".join(c for c in str(text) if ord(c) >= 0x20 and ord(c) != 0x7F)
+    one_line = " ".join(printable.split()).replace("\\", "\\\\").replace('"', "'")
     return one_line.rstrip(". ") + "."
 
 

@@ -13,7 +13,7 @@ from nb2pkg.errors import EquivalenceError, TemplateError
 from nb2pkg.model import Cell, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
-from nb2pkg.render import builtin_templates, render_plan
+from nb2pkg.render import builtin_templates, render_plan, toml_string
 from nb2pkg.safety import check_files
 
 
@@ -126,3 +126,17 @@ def test_equivalence_guard_catches_a_changed_definition() -> None:
 def test_builtin_templates_exist() -> None:
     names = {p.name for p in builtin_templates().iterdir()}
     assert {"pyproject.toml.j2", "module.py.j2", "test_module.py.j2"} <= names
+
+
+@pytest.mark.parametrize(
+    "text", ['a "quoted" \\ path', "tab\there", "del\x7f", "nul\x00", "é ünï 🙂"]
+)
+def test_toml_string_round_trips(text: str) -> None:
+    tomllib = pytest.importorskip("tomllib")
+    assert tomllib.loads(f"x = {toml_string(text)}")["x"] == text
+
+
+def test_control_characters_never_reach_a_docstring() -> None:
+    plan = replace(plan_of("def f():\n    pass"), title="Bad\x00 \x7ftitle")
+    init = files_of(plan)["src/demo/__init__.py"]
+    assert ast.get_docstring(ast.parse(init)) == "Bad title."
