@@ -63,9 +63,7 @@ def check(
             for f in execute_and_compare(Path(path), timeout=options.timeout)
             if selected(f.code, options)
         )
-        findings = tuple(
-            sorted(findings + ran, key=lambda f: (f.cell or 0, f.line or 0))
-        )
+        findings = tuple(sorted(findings + ran, key=Finding.order))
     return CheckResult(Path(path), findings)
 
 
@@ -115,7 +113,7 @@ def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> 
         findings=tuple(
             sorted(
                 plan.findings + pitfalls + render_findings,
-                key=lambda f: (f.cell or 0, f.line or 0, f.code),
+                key=Finding.order,
             )
         ),
         output=output,

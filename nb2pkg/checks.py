@@ -53,7 +53,7 @@ def check_notebook(
     kept = [
         f for f in found if selected(f.code, options) and not _silenced(f, notebook)
     ]
-    return tuple(sorted(kept, key=lambda f: (f.cell or 0, f.line or 0, f.code)))
+    return tuple(sorted(kept, key=Finding.order))
 
 
 def selected(code: str, options: Options) -> bool:

@@ -72,6 +72,10 @@ class Finding:
     cell: int | None = None
     line: int | None = None
 
+    def order(self) -> tuple[int, int, str]:
+        """Return the key that sorts findings in reading order: cell, line, code."""
+        return (self.cell or 0, self.line or 0, self.code)
+
     def location(self) -> str:
         """Return "cell 4, line 2" (or less when not known)."""
         parts = []

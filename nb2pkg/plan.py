@@ -109,12 +109,8 @@ def make_plan(
         tests=tests,
         dependencies=dependencies.core,
         extras=dependencies.extras,
-        findings=tuple(sorted(findings, key=_finding_order)),
+        findings=tuple(sorted(findings, key=Finding.order)),
     )
-
-
-def _finding_order(f: Finding) -> tuple[int, int, str]:
-    return (f.cell or 0, f.line or 0, f.code)
 
 
 def _package_name(
