@@ -78,15 +78,16 @@ def make_plan(
     findings.extend(_unused_imports(imports_all, used_imports))
     findings.extend(_star_and_global_notes(imports_all, pipeline))
     findings.extend(_undefined_names(placement))
+    # What any module imports when it is imported is a core dependency; only what
+    # run() itself imports may be the plot extra.
     dependencies = find_dependencies(
-        [s for m in modules for s in (*m.imports, *m.body)],
+        [
+            *(s for m in modules for s in (*m.imports, *m.body)),
+            *(pipeline.imports if pipeline else ()),
+        ],
         package=package,
         notebook_dir=notebook.path.parent,
-        pipeline_code=(
-            [*pipeline.imports, *pipeline.lazy_imports, *pipeline.steps]
-            if pipeline
-            else ()
-        ),
+        pipeline_code=[*pipeline.lazy_imports, *pipeline.steps] if pipeline else (),
         installs=[i for a in analyses for i in a.installs],
         pin=options.pin,
     )

@@ -246,3 +246,13 @@ def test_future_imports_are_hoisted_into_every_module() -> None:
     assert [s.code.strip() for s in plan.pipeline.future] == [
         "from __future__ import annotations"
     ]
+
+
+def test_plotting_star_import_of_the_pipeline_is_a_core_dependency() -> None:
+    # ``from pylab import *`` cannot move into run(), so importing the pipeline
+    # needs matplotlib: it must not be only an optional extra.
+    plan = plan_of("%pylab inline", "plot(rand(3))")
+    assert plan.pipeline is not None
+    assert [s.code.strip() for s in plan.pipeline.imports] == ["from pylab import *"]
+    assert plan.dependencies == ("matplotlib",)
+    assert plan.extras == ()
