@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Kind, Notebook
 from nb2pkg.options import Options
-from nb2pkg.plan import BUILTIN_NAMES, IPYTHON_NAMES
+from nb2pkg.place import BUILTIN_NAMES, IPYTHON_NAMES
 
 # Secrets that often leak into outputs: provider key formats, and private keys.
 SECRET_PATTERNS: dict[str, re.Pattern[str]] = {

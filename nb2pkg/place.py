@@ -1,0 +1,257 @@
+"""Decide where each statement goes: module level, the pipeline, or nowhere.
+
+Definitions and side-effect-free constants live at module level unless they read a
+name only the notebook's loose code makes; the rest runs, in order, in run().
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import libcst as cst
+
+from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.extract import display_to_print
+from nb2pkg.model import CellAnalysis, Kind, ModulePlan, Statement
+from nb2pkg.testgen import called_names, sound_names
+
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
+IPYTHON_NAMES = frozenset({"display", "get_ipython", "In", "Out", "_", "__", "___"})
+DEFINITIONS = (Kind.DEF, Kind.CLASS)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Which statements live at module level, and which run in the pipeline."""
+
+    module: tuple[Statement, ...]  # definitions and constants, in dependency order
+    imports: tuple[Statement, ...]
+    future: tuple[Statement, ...]
+    pipeline: tuple[Statement, ...]
+    findings: tuple[Finding, ...]
+
+
+def place_statements(statements: Sequence[Statement]) -> Placement:
+    """Return where each statement goes.
+
+    Definitions and side-effect-free constants live at module level unless they
+    read a name that only the notebook's loose code defines: those stay in the
+    pipeline, where that name exists. At module level the last definition of a
+    name wins, as in the kernel; in the pipeline every version stays, in order.
+    """
+    findings: list[Finding] = []
+    kept = _drop_display(statements, findings)
+    last = {s.name: s for s in kept if s.kind in DEFINITIONS}
+    bindings = Counter(n for s in kept for n in s.defines)
+    imports = [s for s in kept if s.kind is Kind.IMPORT]
+    candidates = [
+        s
+        for s in kept
+        if (s.kind in DEFINITIONS and last[s.name] is s)
+        or (s.kind is Kind.ASSIGN and all(bindings[n] == 1 for n in s.defines))
+    ]
+    module = _needed_constants(_settle(candidates, kept, imports, findings))
+    module_ids = {id(s) for s in module}
+    pipeline: list[Statement] = []
+    for s in kept:
+        if id(s) in module_ids or s.kind in (Kind.IMPORT, Kind.FUTURE):
+            continue
+        if s.kind in DEFINITIONS and id(last[s.name]) in module_ids:
+            winner = last[s.name]
+            note = (
+                f"`{s.name}` is defined again in cell {winner.cell}; that one is kept"
+            )
+            findings.append(
+                finding(
+                    "NBP303", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
+            )
+            continue
+        pipeline.append(s)
+    return Placement(
+        module=_dependency_order(module),
+        imports=tuple(imports),
+        future=tuple(s for s in kept if s.kind is Kind.FUTURE),
+        pipeline=tuple(pipeline),
+        findings=tuple(findings),
+    )
+
+
+def _drop_display(
+    statements: Sequence[Statement], findings: list[Finding]
+) -> list[Statement]:
+    """Return the statements that do something, reporting those left out."""
+    kept: list[Statement] = []
+    for s in statements:
+        if s.kind is Kind.DISPLAY:
+            if s.code.strip() != "pass":
+                note = f"display-only expression `{first_line(s)}` left out"
+                findings.append(
+                    finding(
+                        "NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                    )
+                )
+        elif s.kind is Kind.IPYTHON:
+            note = f"`{first_line(s)}` left out (IPython only)"
+            findings.append(finding("NBP205", note, cell=s.cell, line=s.line))
+        else:
+            kept.append(s)
+    return kept
+
+
+# Builtins with no side effects, allowed in a shown result that is left out.
+PURE_BUILTINS = frozenset(
+    {
+        "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int",
+        "isinstance", "len", "list", "map", "max", "min", "range", "repr", "reversed",
+        "round", "set", "sorted", "str", "sum", "tuple", "type", "zip",
+    }
+)  # fmt: skip
+
+
+def drop_shown_results(
+    placement: Placement, analyses: Sequence[CellAnalysis], core: ModulePlan
+) -> Placement:
+    """Leave out of run() a cell's last expression whose only effect was its result.
+
+    That is an expression statement ending a cell with a stored result, calling only
+    package functions that depend on package code alone, and pure builtins. Its
+    stored result is evidence for the tests, not a step of the pipeline.
+    """
+    imports = {n for s in placement.imports for n in s.defines}
+    sound = sound_names(core.body, imports)
+    shown = {
+        id(a.statements[-1])
+        for a in analyses
+        if a.statements
+        and any(o.output_type == "execute_result" for o in a.cell.outputs)
+    }
+    findings = list(placement.findings)
+    steps: list[Statement] = []
+    for s in placement.pipeline:
+        node = s.node
+        expr = node.body[0] if isinstance(node, cst.SimpleStatementLine) else None
+        if (
+            id(s) in shown
+            and isinstance(expr, cst.Expr)
+            and called_names(expr.value)
+            and called_names(expr.value) <= sound | PURE_BUILTINS
+            and s.uses <= sound | BUILTIN_NAMES
+        ):
+            note = f"`{first_line(s)}` only shows a result; left out of run()"
+            findings.append(
+                finding(
+                    "NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
+            )
+            continue
+        steps.append(s)
+    return replace(placement, pipeline=tuple(steps), findings=tuple(findings))
+
+
+def _settle(
+    candidates: list[Statement],
+    kept: list[Statement],
+    imports: list[Statement],
+    findings: list[Finding],
+) -> list[Statement]:
+    """Return the candidates that can live at module level (a fixpoint)."""
+    module = list(candidates)
+    while True:
+        ids = {id(s) for s in module}
+        module_names = {n for s in [*module, *imports] for n in s.defines}
+        loose_names = {n for s in kept if id(s) not in ids for n in s.defines}
+        loose_only = loose_names - module_names
+        moved = [s for s in module if s.uses & loose_only]
+        if not moved:
+            return module
+        for s in moved:
+            module.remove(s)
+            if s.kind in DEFINITIONS:
+                names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
+                note = (
+                    f"`{s.name}` reads {names}, made by loose code, so it stays in "
+                    "run(); pass them as parameters to export it"
+                )
+                findings.append(finding("NBP304", note, cell=s.cell, line=s.line))
+
+
+def _needed_constants(module: list[Statement]) -> list[Statement]:
+    """Keep at module level the constants that definitions need, or named as constants.
+
+    A lowercase value that only the loose code reads stays in run(), where the
+    reader of the notebook expects it.
+    """
+    needed = {n for s in module if s.kind in DEFINITIONS for n in s.uses}
+    keep = {
+        id(s)
+        for s in module
+        if s.kind in DEFINITIONS or any(n.isupper() or n in needed for n in s.defines)
+    }
+    while True:
+        more = {n for s in module if id(s) in keep for n in s.uses}
+        grown = {id(s) for s in module if s.defines & more} | keep
+        if grown == keep:
+            return [s for s in module if id(s) in keep]
+        keep = grown
+
+
+def _dependency_order(module: list[Statement]) -> tuple[Statement, ...]:
+    """Order module statements so that each comes after what it needs at import."""
+    definer = {n: s for s in module for n in s.defines}
+    placed: list[Statement] = []
+    done: set[int] = set()
+    visiting: set[int] = set()
+
+    def place(s: Statement) -> None:
+        if id(s) in done or id(s) in visiting:
+            return
+        visiting.add(id(s))
+        for name in sorted(s.eager_uses):
+            need = definer.get(name)
+            if need is not None and need is not s:
+                place(need)
+        visiting.discard(id(s))
+        done.add(id(s))
+        placed.append(s)
+
+    for s in module:
+        place(s)
+    return tuple(placed)
+
+
+def display_as_print(
+    placement: Placement, statements: Sequence[Statement]
+) -> Placement:
+    """Make IPython's ``display(x)`` a ``print(x)`` in run(), unless defined."""
+    if any("display" in s.defines for s in statements):
+        return placement
+    findings = list(placement.findings)
+    steps: list[Statement] = []
+    for s in placement.pipeline:
+        if "display" in s.uses and s.kind is Kind.LOOSE:
+            s = replace(
+                s,
+                node=display_to_print(s.node),
+                uses=(s.uses - {"display"}) | {"print"},
+                eager_uses=(s.eager_uses - {"display"}) | {"print"},
+            )
+            note = "IPython's display(...) becomes print(...)"
+            findings.append(
+                finding(
+                    "NBP201", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
+            )
+        steps.append(s)
+    return replace(placement, pipeline=tuple(steps), findings=tuple(findings))
+
+
+def first_line(s: Statement) -> str:
+    lines = [
+        ln for ln in s.code.strip().splitlines() if not ln.lstrip().startswith("#")
+    ]
+    text = lines[0].strip() if lines else ""
+    return text if len(text) <= 60 else text[:57] + "..."
