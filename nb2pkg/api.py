@@ -22,6 +22,7 @@ from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 from nb2pkg.read import read_notebook
 from nb2pkg.render import render_plan
+from nb2pkg.table import CellRow, cell_rows
 from nb2pkg.write import check_target, write_tree
 
 # The hidden-state checks convert also runs; the others repeat what the plan
@@ -65,6 +66,17 @@ def check(
         )
         findings = tuple(sorted(findings + ran, key=Finding.order))
     return CheckResult(Path(path), findings)
+
+
+def describe(
+    path: str | os.PathLike[str], *, options: Options | None = None
+) -> tuple[Plan, tuple[CellRow, ...]]:
+    """Return the plan for the notebook at ``path``, and a row per cell."""
+    options = options or Options()
+    notebook = read_notebook(Path(path))
+    analyses = analyse_notebook(notebook)
+    plan = make_plan(notebook, analyses, options=options)
+    return plan, cell_rows(notebook, analyses, plan)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from nb2pkg import __version__
+from nb2pkg.errors import Finding, Severity
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,6 +180,59 @@ def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
     return 1
 
 
+@app.command("plan")
+def plan_command(
+    notebook: Annotated[Path, typer.Argument(help="The notebook (.ipynb) to plan.")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Import name of the package.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON on stdout.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
+) -> None:
+    """Show, cell by cell, what convert would do; write nothing.
+
+    Example: nb2pkg plan experiment.ipynb --json
+    """
+    import dataclasses
+    import json
+
+    from nb2pkg.api import describe
+    from nb2pkg.options import Options
+
+    options = Options(name=name)
+    plan, rows = _run_guarded(lambda: describe(notebook, options=options), debug=debug)
+    if as_json:
+        data = {
+            "package": plan.package,
+            "cells": [dataclasses.asdict(row) for row in rows],
+            "findings": [_finding_json(f) for f in plan.findings],
+        }
+        typer.echo(json.dumps(data, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("cell", "kind", "first line", "defines", "reads", "goes to")
+    for row in rows:
+        table.add_row(
+            str(row.cell),
+            row.kind,
+            row.first_line,
+            ", ".join(row.defines),
+            ", ".join(row.reads),
+            ", ".join(row.goes_to),
+        )
+    console = _console()
+    console.print(table)
+    for f in plan.findings:
+        if f.severity >= Severity.WARNING:
+            where = f.location()
+            console.print(
+                f"{where + ': ' if where else ''}{f.message} ({f.code})", markup=False
+            )
+
+
 def _codes(value: str | None) -> frozenset[str]:
     return frozenset(c.strip().upper() for c in (value or "").split(",") if c.strip())
 
@@ -265,22 +319,23 @@ def check(
     raise typer.Exit(1 if any(r.failed() for r in results) else 0)
 
 
+def _finding_json(f: Finding) -> dict[str, object]:
+    return {
+        "code": f.code,
+        "severity": f.severity.name.lower(),
+        "message": f.message,
+        "cell": f.cell,
+        "line": f.line,
+    }
+
+
 def _check_json(results: list[CheckResult], errors: list[str]) -> dict[str, object]:
     counts: Counter[str] = Counter(f.code for r in results for f in r.findings)
     return {
         "notebooks": [
             {
                 "path": str(r.path),
-                "findings": [
-                    {
-                        "code": f.code,
-                        "severity": f.severity.name.lower(),
-                        "message": f.message,
-                        "cell": f.cell,
-                        "line": f.line,
-                    }
-                    for f in r.findings
-                ],
+                "findings": [_finding_json(f) for f in r.findings],
             }
             for r in results
         ],

@@ -1,0 +1,81 @@
+"""Describe, cell by cell, what the plan does with the notebook (``nb2pkg plan``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nb2pkg.model import CellAnalysis, Kind, Notebook, Plan, Statement
+from nb2pkg.place import BUILTIN_NAMES
+
+LEFT_OUT = "left out"
+
+
+@dataclass(frozen=True, slots=True)
+class CellRow:
+    """One row of the plan table."""
+
+    cell: int
+    kind: str  # code, markdown, raw
+    first_line: str
+    defines: tuple[str, ...]
+    reads: tuple[str, ...]  # names it reads from other cells (builtins aside)
+    goes_to: tuple[str, ...]  # e.g. ("core.py",), ("run()",), ("left out",)
+
+
+def cell_rows(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], plan: Plan
+) -> tuple[CellRow, ...]:
+    """Return a row per cell: what it defines and reads, and where the plan puts it."""
+    where: dict[int, str] = {}
+    imports: dict[str, set[str]] = {}  # file -> the names its imports bind
+    for module in plan.modules:
+        for s in module.body:
+            where[id(s)] = f"{module.name}.py"
+        imports[f"{module.name}.py"] = {n for i in module.imports for n in i.defines}
+    if plan.pipeline is not None:
+        for s in plan.pipeline.steps:
+            where[id(s)] = "run()"
+        lazy = (*plan.pipeline.imports, *plan.pipeline.lazy_imports)
+        imports["pipeline.py"] = {n for i in lazy for n in i.defines}
+    tested = {t.cell: f"test_{t.module}.py" for t in plan.tests}
+    by_cell = {a.cell.number: a for a in analyses}
+    rows = []
+    for cell in notebook.cells:
+        analysis = by_cell.get(cell.number)
+        statements = analysis.statements if analysis else ()
+        places: list[str] = []
+        for s in statements:
+            found = [f for f, names in imports.items() if s.defines & names]
+            if s.kind is not Kind.IMPORT:
+                found = [where[id(s)]] if id(s) in where else []
+            if not found and cell.number in tested and s is statements[-1]:
+                found = [tested[cell.number]]
+            places += [p for p in found or [LEFT_OUT] if p not in places]
+        if analysis is not None and cell.source.strip():
+            places = places if analysis.parsed and places else [LEFT_OUT]
+        rows.append(
+            CellRow(
+                cell=cell.number,
+                kind=cell.kind,
+                first_line=_first_line(cell.source),
+                defines=tuple(sorted({n for s in statements for n in s.defines})),
+                reads=_reads(statements),
+                goes_to=tuple(places),
+            )
+        )
+    return tuple(rows)
+
+
+def _reads(statements: Sequence[Statement]) -> tuple[str, ...]:
+    bound: set[str] = set()
+    reads: set[str] = set()
+    for s in statements:
+        reads |= s.uses - bound
+        bound |= s.defines
+    return tuple(sorted(reads - BUILTIN_NAMES))
+
+
+def _first_line(source: str) -> str:
+    line = next((ln.strip() for ln in source.split("\n") if ln.strip()), "")
+    return line if len(line) <= 50 else line[:47] + "..."

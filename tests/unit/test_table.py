@@ -1,0 +1,55 @@
+"""`nb2pkg plan`: a row per cell saying what it defines, reads, and where it goes."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from nb2pkg.api import describe
+from nb2pkg.cli import app
+from tests.conftest import MakeNotebook, cell, markdown
+
+
+def test_rows_say_where_each_cell_goes(make_nb: MakeNotebook) -> None:
+    nb = make_nb(
+        markdown("# Title"),
+        "import os\nimport sys",
+        "def add(a, b):\n    return a + b",
+        cell("add(2, 3)", result="5", count=3),
+        "total = add(1, 2)\nprint(os.getcwd())",
+        "%matplotlib inline",
+        "x = (",
+    )
+    plan, rows = describe(nb)
+    goes = {row.cell: row.goes_to for row in rows}
+    assert goes == {
+        1: (),
+        2: ("pipeline.py", "left out"),  # os is used by run(); sys by nothing
+        3: ("core.py",),
+        4: ("test_core.py",),
+        5: ("run()",),
+        6: ("left out",),
+        7: ("left out",),
+    }
+    third = rows[2]
+    assert (third.kind, third.first_line, third.defines, third.reads) == (
+        "code",
+        "def add(a, b):",
+        ("add",),
+        (),
+    )
+    assert rows[4].reads == ("add", "os")
+    assert plan.package == "experiment"
+
+
+def test_plan_command_json_and_table(make_nb: MakeNotebook) -> None:
+    nb = make_nb("def f():\n    return 1", "print(f())")
+    runner = CliRunner()
+    as_json = runner.invoke(app, ["plan", str(nb), "--json"])
+    assert as_json.exit_code == 0
+    data = json.loads(as_json.stdout)
+    assert [c["goes_to"] for c in data["cells"]] == [["core.py"], ["run()"]]
+    text = runner.invoke(app, ["plan", str(nb)], env={"COLUMNS": "120"})
+    assert text.exit_code == 0
+    assert "goes to" in text.output and "core.py" in text.output
