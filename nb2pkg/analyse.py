@@ -150,6 +150,11 @@ def _statements(
             uses[found].add(name)
             if _runs_eagerly(access.scope):
                 eager[found].add(name)
+    for i, stmt in enumerate(module.body):
+        # ScopeProvider records ``x += 1`` as an assignment only, but it reads x.
+        updated = _augmented_targets(stmt)
+        uses[i] |= updated
+        eager[i] |= updated
     return tuple(
         _make_statement(
             stmt,
@@ -161,6 +166,32 @@ def _statements(
         )
         for i, stmt in enumerate(module.body)
     )
+
+
+class _AugmentedTargets(cst.CSTVisitor):
+    """Gather ``x`` of ``x += ...`` in top-level code (not inside functions)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Name):
+            self.names.add(node.target.value)
+
+
+def _augmented_targets(stmt: cst.CSTNode) -> set[str]:
+    visitor = _AugmentedTargets()
+    stmt.visit(visitor)
+    return visitor.names
 
 
 def _accessed_name(access: Access) -> str | None:

@@ -399,8 +399,10 @@ def _report(result: Result, *, verbose: bool) -> None:
         )
     if plan.pipeline is not None:
         cells = len({s.cell for s in plan.pipeline.steps})
+        count = len(plan.pipeline.functions)
         console.print(
-            f"  {plan.package}/pipeline.py: run() holds the loose code of {cells} cells"
+            f"  {plan.package}/pipeline.py: {count} steps from the loose code of "
+            f"{cells} cells, called in order by run()"
         )
     console.print(f"  tests: {len(plan.tests)} from stored outputs")
     changes = result.changes

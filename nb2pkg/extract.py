@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 
 from nb2pkg.deps import imported_modules
-from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode
+from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 
 
 def module_code(module: ModulePlan) -> str:
@@ -28,7 +28,8 @@ def pipeline_code(pipeline: PipelinePlan) -> str:
         f"from .{module} import {', '.join(names)}"
         for module, names in pipeline.from_package
     )
-    run = cst.Module(body=[_run_function(pipeline)]).code
+    functions = [_step_function(step) for step in pipeline.functions]
+    run = cst.Module(body=[*functions, _run_function(pipeline)]).code
     parts = [_code(pipeline.future), import_block(pipeline.imports), own, run]
     return "\n\n".join(p for p in parts if p.strip())
 
@@ -51,10 +52,7 @@ def display_to_print(node: StatementNode) -> StatementNode:
 
 def is_async(pipeline: PipelinePlan) -> bool:
     """Return True if the loose code awaits at top level, so ``run()`` is async."""
-    finder = _TopLevelAwait()
-    for step in pipeline.steps:
-        step.node.visit(finder)
-    return finder.found
+    return _awaits(pipeline.steps)
 
 
 def import_block(imports: Sequence[Statement]) -> str:
@@ -87,26 +85,65 @@ def _code(statements: Iterable[Statement]) -> str:
     return cst.Module(body=body).code if body else ""
 
 
-def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
-    body: list[StatementNode] = [
-        cst.SimpleStatementLine(
-            [cst.Expr(cst.SimpleString('"""Run the notebook\'s code in order."""'))]
-        )
-    ]
-    if pipeline.global_names:
-        names = [cst.NameItem(cst.Name(n)) for n in pipeline.global_names]
+def _docstring_line(text: str) -> StatementNode:
+    safe = " ".join(text.split()).replace("\\", "\\\\").replace('"', "'")
+    return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(f'"""{safe}"""'))])
+
+
+def _awaits(statements: Sequence[Statement]) -> bool:
+    finder = _TopLevelAwait()
+    for statement in statements:
+        statement.node.visit(finder)
+    return finder.found
+
+
+def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
+    if len(names) == 1:
+        return cst.Name(names[0])
+    return cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
+
+
+def _step_function(step: Step) -> cst.FunctionDef:
+    cells = sorted({s.cell for s in step.statements})
+    span = f"cell {cells[0]}" if len(cells) == 1 else f"cells {cells[0]}-{cells[-1]}"
+    doc = f"{step.title} ({span})." if step.title else f"Run {span} of the notebook."
+    body: list[StatementNode] = [_docstring_line(doc)]
+    if step.global_names:
+        names = [cst.NameItem(cst.Name(n)) for n in step.global_names]
         body.append(cst.SimpleStatementLine([cst.Global(names=names)]))
-    for statement in pipeline.lazy_imports:
-        body.append(statement.node.with_changes(leading_lines=()))
+    body.extend(s.node.with_changes(leading_lines=()) for s in step.imports)
     cell = None
-    for step in pipeline.steps:
-        node = step.node
-        if step.cell != cell:
-            cell = step.cell
+    for statement in step.statements:
+        node = statement.node
+        if statement.cell != cell:
+            gap: list[cst.EmptyLine] = [cst.EmptyLine()] if cell is not None else []
+            cell = statement.cell
             marker = cst.EmptyLine(comment=cst.Comment(f"# Cell {cell}"))
-            lead = [cst.EmptyLine(), marker, *node.leading_lines]
-            node = node.with_changes(leading_lines=lead)
+            node = node.with_changes(leading_lines=[*gap, marker, *node.leading_lines])
         body.append(node)
+    if step.returns:
+        body.append(cst.SimpleStatementLine([cst.Return(_names(step.returns))]))
+    return cst.FunctionDef(
+        name=cst.Name(step.name),
+        params=cst.Parameters(params=[cst.Param(cst.Name(p)) for p in step.params]),
+        body=cst.IndentedBlock(body=body),
+        asynchronous=cst.Asynchronous() if _awaits(step.statements) else None,
+    )
+
+
+def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
+    body: list[StatementNode] = [_docstring_line("Run the notebook's steps in order.")]
+    for step in pipeline.functions:
+        call: cst.BaseExpression = cst.Call(
+            cst.Name(step.name), args=[cst.Arg(cst.Name(p)) for p in step.params]
+        )
+        if _awaits(step.statements):
+            call = cst.Await(call)
+        if step.returns:
+            target = cst.AssignTarget(_names(step.returns))
+            body.append(cst.SimpleStatementLine([cst.Assign([target], call)]))
+        else:
+            body.append(cst.SimpleStatementLine([cst.Expr(call)]))
     return cst.FunctionDef(
         name=cst.Name("run"),
         params=cst.Parameters(),

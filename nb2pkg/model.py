@@ -134,6 +134,19 @@ class ModulePlan:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """A step function of the pipeline: a group of loose cells under one heading."""
+
+    name: str
+    title: str
+    params: tuple[str, ...]  # names it reads that earlier steps made
+    returns: tuple[str, ...]  # names it makes that later steps read
+    global_names: tuple[str, ...]
+    imports: tuple[Statement, ...]  # plotting imports made inside it
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PipelinePlan:
     """The notebook's loose code, run in order by ``run()``."""
 
@@ -143,6 +156,7 @@ class PipelinePlan:
     lazy_imports: tuple[Statement, ...]  # plotting imports, made inside run()
     global_names: tuple[str, ...]
     steps: tuple[Statement, ...]
+    functions: tuple[Step, ...] = ()  # the steps grouped into functions
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,7 +174,7 @@ def _settle(
                 names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
                 note = (
                     f"`{s.name}` reads {names}, made by loose code, so it stays in "
-                    "run(); pass them as parameters to export it"
+                    "the pipeline; pass them as parameters to export it"
                 )
                 findings.append(finding("NBP304", note, cell=s.cell, line=s.line))
 

@@ -34,6 +34,7 @@ from nb2pkg.place import (
     first_line,
     place_statements,
 )
+from nb2pkg.steps import make_steps
 from nb2pkg.testgen import make_tests
 
 CORE_MODULE = "core"
@@ -64,7 +65,7 @@ def make_plan(
     if modules:
         placement = drop_shown_results(placement, analyses, modules[0])
     placement = display_as_print(placement, statements)
-    pipeline = _pipeline_plan(placement, core_names)
+    pipeline = _pipeline_plan(placement, core_names, _headings(notebook))
     used_imports = [*(i for m in modules for i in m.imports)]
     if pipeline is not None:
         used_imports.extend(pipeline.imports)
@@ -186,7 +187,7 @@ def _module_plan(placement: Placement) -> ModulePlan:
 
 
 def _pipeline_plan(
-    placement: Placement, core_names: frozenset[str]
+    placement: Placement, core_names: frozenset[str], headings: dict[int, str]
 ) -> PipelinePlan | None:
     steps = placement.pipeline
     if not steps:
@@ -204,14 +205,34 @@ def _pipeline_plan(
     imports = _imports_for(uses | rebinds, placement.imports, unresolved)
     # Plotting libraries are an extra: import them only when run() runs.
     lazy = tuple(s for s in imports if _is_plot_import(s) and not s.defines & rebinds)
+    eager = tuple(s for s in imports if s not in lazy)
+    functions = make_steps(
+        steps,
+        headings=headings,
+        module_names=core_names | {n for s in eager for n in s.defines},
+        global_names=frozenset(rebinds),
+        lazy_imports=lazy,
+    )
     return PipelinePlan(
         future=placement.future,
-        imports=tuple(s for s in imports if s not in lazy),
+        imports=eager,
         from_package=((CORE_MODULE, from_core),) if from_core else (),
         lazy_imports=lazy,
         global_names=tuple(sorted(rebinds)),
         steps=steps,
+        functions=functions,
     )
+
+
+def _headings(notebook: Notebook) -> dict[int, str]:
+    """Return cell number -> heading text for markdown cells that start with one."""
+    found: dict[int, str] = {}
+    for cell in notebook.cells:
+        first = cell.source.strip().split("\n")[0] if cell.kind == "markdown" else ""
+        match = _HEADING.match(first)
+        if match:
+            found[cell.number] = _plain(match.group(1))
+    return found
 
 
 def _is_plot_import(s: Statement) -> bool:

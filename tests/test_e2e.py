@@ -22,13 +22,14 @@ else:
 from nb2pkg import Options, convert
 from tests.conftest import EXAMPLES
 
-CASES = ["iris_model", "sales_analysis", "text_stats"]
+CASES = ["iris_model", "sales_analysis", "text_stats", "weather_report"]
 # What each example must declare: exactly the distributions its code imports, and
 # matplotlib in the plot extra for the notebook that plots (``%matplotlib inline``).
 DECLARED = {
     "iris_model": (["numpy", "scikit-learn"], {"test": ["pytest>=7"]}),
     "sales_analysis": (["pandas"], {"plot": ["matplotlib"], "test": ["pytest>=7"]}),
     "text_stats": ([], {"test": ["pytest>=7"]}),
+    "weather_report": ([], {"test": ["pytest>=7"]}),
 }
 
 pytestmark = pytest.mark.slow

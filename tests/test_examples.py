@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import io
 import shutil
 from pathlib import Path
 
@@ -64,3 +65,17 @@ def test_conversion_is_deterministic(case: str, tmp_path: Path) -> None:
     convert(notebook, options=Options(output=tmp_path / "a"))
     convert(notebook, options=Options(output=tmp_path / "b"))
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASES)
+def test_generated_code_is_pyflakes_clean(case: str, tmp_path: Path) -> None:
+    """No undefined name and no unused import in any generated module."""
+    from pyflakes import api, reporter
+
+    out = tmp_path / case
+    convert(EXAMPLES / case / f"{case}.ipynb", options=Options(output=out))
+    messages = io.StringIO()
+    report = reporter.Reporter(messages, messages)
+    for file in sorted((out / "src").rglob("*.py")):
+        api.check(file.read_text(encoding="utf-8"), str(file), report)
+    assert messages.getvalue() == ""

@@ -134,3 +134,10 @@ def test_magics_do_not_break_parsing() -> None:
     assert analysis.parsed
     assert [s.kind for s in analysis.statements] == [Kind.IMPORT]
     assert [f.code for f in analysis.findings] == ["NBP202", "NBP203"]
+
+
+def test_augmented_assignment_reads_its_target() -> None:
+    (loop,) = statements("for i in range(3):\n    total += i")
+    assert "total" in loop.uses and "total" in loop.eager_uses
+    (func,) = statements("def f():\n    local = 0\n    local += 1")
+    assert "local" not in func.uses

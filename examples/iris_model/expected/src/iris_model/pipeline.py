@@ -9,9 +9,8 @@ from sklearn.model_selection import train_test_split
 from .core import SEED, TEST_SIZE, accuracy, make_model
 
 
-def run() -> None:
-    """Run the notebook's code in order."""
-
+def train():
+    """Train (cells 9-13)."""
     # Cell 9
     iris = load_iris()
     X_train, X_test, y_train, y_test = train_test_split(
@@ -37,3 +36,8 @@ def run() -> None:
 
     # Cell 13
     species_name(model.predict([[5.1, 3.5, 1.4, 0.2]])[0])
+
+
+def run() -> None:
+    """Run the notebook's steps in order."""
+    train()

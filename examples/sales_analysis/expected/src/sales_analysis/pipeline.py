@@ -6,21 +6,35 @@ Nothing runs on import; call ``run()``.
 from .core import add_revenue, fastest_growing, load_sales, monthly_totals
 
 
-def run() -> None:
-    """Run the notebook's code in order."""
-
+def the_data():
+    """The data (cell 6)."""
     # Cell 6
     sales = load_sales()
     sales.head()
+    return sales
 
+
+def revenue(sales):
+    """Revenue (cell 9)."""
     # Cell 9
     sales = add_revenue(sales)
     totals = monthly_totals(sales)
     print(totals)
+    return sales
 
+
+def growth(sales):
+    """Growth (cells 14-15)."""
     # Cell 14
     best = fastest_growing(sales)
     print("fastest growing:", ", ".join(best))
 
     # Cell 15
     sales.plot.bar(x="product", y="revenue")
+
+
+def run() -> None:
+    """Run the notebook's steps in order."""
+    sales = the_data()
+    sales = revenue(sales)
+    growth(sales)

@@ -6,9 +6,8 @@ Nothing runs on import; call ``run()``.
 from .core import Vocabulary, tokenize, top_words
 
 
-def run() -> None:
-    """Run the notebook's code in order."""
-
+def word_statistics():
+    """Word statistics (cells 16-19)."""
     # Cell 16
     pangram = "The quick brown fox jumps over the lazy dog and the quick cat"
     vocab = Vocabulary()
@@ -27,3 +26,8 @@ def run() -> None:
 
     # Cell 19
     top_words(pangram)
+
+
+def run() -> None:
+    """Run the notebook's steps in order."""
+    word_statistics()

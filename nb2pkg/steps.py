@@ -1,0 +1,165 @@
+"""Split the notebook's loose code into step functions with real inputs and outputs.
+
+A markdown heading starts a step. A step's parameters are the names it reads that
+earlier steps made; it returns the names that later steps read. Names the package's
+modules define (functions, constants, imports) are read as module globals, not
+passed. A function defined in a step that reads a name only a later step makes would
+lose its closure if the two were split, so such steps are merged.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+
+from nb2pkg.model import Kind, Statement, Step
+from nb2pkg.options import normalise_name
+from nb2pkg.place import BUILTIN_NAMES
+
+_DEFINITIONS = (Kind.DEF, Kind.CLASS)
+
+
+def make_steps(
+    statements: Sequence[Statement],
+    *,
+    headings: Mapping[int, str],
+    module_names: frozenset[str],
+    global_names: frozenset[str],
+    lazy_imports: Sequence[Statement],
+) -> tuple[Step, ...]:
+    """Return the step functions for the pipeline's ``statements``, in order.
+
+    Args:
+        statements: the loose code, in notebook order.
+        headings: cell number -> heading text, for the markdown cells with one.
+        module_names: names the package's modules and imports provide.
+        global_names: names run() used to declare global (kept global).
+        lazy_imports: plotting imports, made inside the steps that use them.
+    """
+    groups, titles = _merge_for_closures(*_split_at_headings(statements, headings))
+    passed = module_names | global_names | BUILTIN_NAMES
+    reads = [_reads(g) for g in groups]
+    defines = [{n for s in g for n in s.defines} for g in groups]
+    taken = {n for s in statements for n in s.defines | s.uses} | module_names | {"run"}
+    steps: list[Step] = []
+    for i, group in enumerate(groups):
+        before = set().union(*defines[:i])
+        later = set().union(*reads[i + 1 :])
+        name = _unique_name(titles[i], i + 1, taken)
+        taken.add(name)
+        uses = {n for s in group for n in s.uses}
+        steps.append(
+            Step(
+                name=name,
+                title=titles[i],
+                params=tuple(sorted((reads[i] & before) - passed)),
+                returns=tuple(sorted((defines[i] & later) - passed)),
+                global_names=tuple(sorted(global_names & defines[i])),
+                imports=tuple(s for s in lazy_imports if s.defines & uses),
+                statements=tuple(group),
+            )
+        )
+    return tuple(steps)
+
+
+def _split_at_headings(
+    statements: Sequence[Statement], headings: Mapping[int, str]
+) -> tuple[list[list[Statement]], list[str]]:
+    groups: list[list[Statement]] = []
+    titles: list[str] = []
+    previous = 0
+    for s in statements:
+        crossed = [c for c in sorted(headings) if previous < c < s.cell]
+        if crossed or not groups:
+            groups.append([])
+            title = headings[crossed[-1]] if crossed else ""
+            if not crossed:
+                earlier = [c for c in sorted(headings) if c < s.cell]
+                title = headings[earlier[-1]] if earlier else ""
+            titles.append(title)
+        groups[-1].append(s)
+        previous = s.cell
+    return groups, titles
+
+
+def _merge_for_closures(
+    groups: list[list[Statement]], titles: list[str]
+) -> tuple[list[list[Statement]], list[str]]:
+    """Merge a step that defines a function with the later step whose names it reads."""
+    while True:
+        first_defined: dict[str, int] = {}
+        for i, group in enumerate(groups):
+            for s in group:
+                for name in s.defines:
+                    first_defined.setdefault(name, i)
+        merge = None
+        for i, group in enumerate(groups):
+            for s in group:
+                if s.kind not in _DEFINITIONS:
+                    continue
+                later = [
+                    first_defined[n] for n in s.uses if first_defined.get(n, -1) > i
+                ]
+                if later:
+                    merge = (i, max(later))
+                    break
+            if merge:
+                break
+        if merge is None:
+            return groups, titles
+        i, j = merge
+        groups[i : j + 1] = [[s for g in groups[i : j + 1] for s in g]]
+        titles[i : j + 1] = [titles[i] or next((t for t in titles[i : j + 1] if t), "")]
+
+
+def _reads(group: Sequence[Statement]) -> set[str]:
+    """Return the names a step reads before it binds them itself."""
+    bound: set[str] = set()
+    reads: set[str] = set()
+    for s in group:
+        reads |= s.uses - bound - _bound_first(s.node)
+        bound |= s.defines
+    return reads
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def _names_in(node: cst.CSTNode | None) -> set[str]:
+    visitor = _Names()
+    if node is not None:
+        node.visit(visitor)
+    return visitor.names
+
+
+def _bound_first(node: cst.CSTNode) -> set[str]:
+    """Return the names a ``for``/``with`` binds before its body reads them.
+
+    ``for station in stations: use(station)`` reads ``stations``, not ``station``:
+    the target is bound first (unless the iterable itself reads it).
+    """
+    if isinstance(node, cst.For):
+        return _names_in(node.target) - _names_in(node.iter)
+    if isinstance(node, cst.With):
+        targets = {
+            n for item in node.items if item.asname for n in _names_in(item.asname)
+        }
+        return targets - {n for item in node.items for n in _names_in(item.item)}
+    return set()
+
+
+def _unique_name(title: str, number: int, taken: set[str]) -> str:
+    base = normalise_name(title)[:40].rstrip("_") if title else ""
+    if not base or not base.isidentifier() or base.startswith("nb_"):
+        base = f"step_{number}"
+    name = base
+    while name in taken or keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        name = f"{name}_step" if not name.endswith("_step") else f"{name}_{number}"
+    return name

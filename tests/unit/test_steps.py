@@ -1,0 +1,104 @@
+"""Step functions: inputs come from earlier steps, outputs go to later ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nb2pkg.analyse import analyse_notebook
+from nb2pkg.model import Cell, Notebook, Step
+from nb2pkg.options import Options
+from nb2pkg.plan import make_plan
+
+
+def steps_of(*cells: str) -> tuple[Step, ...]:
+    """Cells starting with '#' are markdown headings; the others are code."""
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=tuple(
+            Cell(i, "markdown" if c.startswith("#") else "code", c)
+            for i, c in enumerate(cells)
+        ),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    assert plan.pipeline is not None
+    return plan.pipeline.functions
+
+
+def shape(
+    steps: tuple[Step, ...],
+) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return [(s.name, s.params, s.returns) for s in steps]
+
+
+def test_headings_split_steps_with_params_and_returns() -> None:
+    steps = steps_of(
+        "## Load data", "data = [3, 1, 2]\nlimit = 2",
+        "## Filter", "small = [x for x in data if x <= limit]",
+        "## Report", "print(len(small), limit)",
+    )  # fmt: skip
+    assert shape(steps) == [
+        ("load_data", (), ("data", "limit")),
+        ("filter", ("data", "limit"), ("small",)),
+        ("report", ("limit", "small"), ()),
+    ]
+
+
+def test_augmented_assignment_is_a_read_and_a_write() -> None:
+    steps = steps_of("total = 0", "## Add", "total += 5", "## Show", "print(total)")
+    assert shape(steps) == [
+        ("step_1", (), ("total",)),
+        ("add", ("total",), ("total",)),
+        ("show", ("total",), ()),
+    ]
+
+
+def test_mutation_passes_the_object_without_returning_it() -> None:
+    steps = steps_of("df = {}", "## Fill", 'df["x"] = 1', "## Show", "print(df)")
+    assert shape(steps)[1] == ("fill", ("df",), ())
+
+
+def test_for_target_is_not_an_input() -> None:
+    steps = steps_of("names = ['a']", "## Loop", "for name in names:\n    print(name)")
+    assert shape(steps)[1] == ("loop", ("names",), ())
+
+
+def test_function_reading_a_later_name_keeps_its_closure() -> None:
+    steps = steps_of(
+        "## Define", "def predict(x):\n    return model(x)",
+        "## Train", "model = make()",
+        "## Use", "print(predict(1))",
+    )  # fmt: skip
+    assert shape(steps) == [("define", (), ("predict",)), ("use", ("predict",), ())]
+    assert [s.code.split("(")[0] for s in steps[0].statements] == [
+        "def predict",
+        "model = make",
+    ]
+
+
+def test_module_names_are_not_passed() -> None:
+    steps = steps_of(
+        "import math", "def area(r):\n    return math.pi * r * r", "print(area(2))"
+    )
+    assert shape(steps) == [("step_1", (), ())]
+
+
+def test_names_that_clash_get_a_suffix_and_keywords_are_avoided() -> None:
+    steps = steps_of("## Report", "report = 1", "## Import", "print(report)")
+    assert [s.name for s in steps] == ["report_step", "import_step"]
+
+
+def test_top_level_await_makes_the_step_async() -> None:
+    from nb2pkg.extract import pipeline_code
+    from nb2pkg.plan import make_plan as plan_notebook
+
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(
+            Cell(0, "code", "import asyncio"),
+            Cell(1, "code", "await asyncio.sleep(0)"),
+        ),
+    )
+    plan = plan_notebook(notebook, analyse_notebook(notebook), options=Options())
+    assert plan.pipeline is not None
+    code = pipeline_code(plan.pipeline)
+    assert "async def step_1():" in code and "await step_1()" in code
