@@ -41,7 +41,8 @@ def make_steps(
     groups, titles = _merge_for_closures(*_split_at_headings(statements, headings))
     passed = module_names | global_names | BUILTIN_NAMES
     reads = [_reads(g) for g in groups]
-    defines = [{n for s in g for n in s.defines} for g in groups]
+    # ``except E as e`` binds e only inside its handler: never a step's output.
+    defines = [{n for s in g for n in s.defines} - _handler_names(g) for g in groups]
     taken = {n for s in statements for n in s.defines | s.uses} | module_names | {"run"}
     steps: list[Step] = []
     for i, group in enumerate(groups):
@@ -121,7 +122,31 @@ def _reads(group: Sequence[Statement]) -> set[str]:
     for s in group:
         reads |= s.uses - bound - _bound_first(s.node)
         bound |= s.defines
-    return reads
+    return reads - _handler_names(group)
+
+
+class _HandlerNames(cst.CSTVisitor):
+    """Gather ``e`` of ``except E as e`` in top-level code (not inside functions)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None and isinstance(node.name.name, cst.Name):
+            self.names.add(node.name.name.value)
+
+
+def _handler_names(group: Sequence[Statement]) -> set[str]:
+    visitor = _HandlerNames()
+    for s in group:
+        s.node.visit(visitor)
+    return visitor.names
 
 
 class _Names(cst.CSTVisitor):

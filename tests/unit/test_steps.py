@@ -102,3 +102,12 @@ def test_top_level_await_makes_the_step_async() -> None:
     assert plan.pipeline is not None
     code = pipeline_code(plan.pipeline)
     assert "async def step_1():" in code and "await step_1()" in code
+
+
+def test_except_as_names_are_neither_inputs_nor_outputs() -> None:
+    steps = steps_of(
+        "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(e)",
+        "## Again",
+        "try:\n    {}['k']\nexcept KeyError as e:\n    print(e)",
+    )
+    assert shape(steps) == [("step_1", (), ()), ("again", (), ())]
