@@ -168,8 +168,11 @@ def _statements(
     )
 
 
-class _AugmentedTargets(cst.CSTVisitor):
-    """Gather ``x`` of ``x += ...`` in top-level code (not inside functions)."""
+class TopLevelVisitor(cst.CSTVisitor):
+    """Visit the code a statement runs itself: not function, class or lambda bodies.
+
+    Subclasses gather what they look for into ``names``.
+    """
 
     def __init__(self) -> None:
         self.names: set[str] = set()
@@ -182,6 +185,10 @@ class _AugmentedTargets(cst.CSTVisitor):
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         return False
+
+
+class _AugmentedTargets(TopLevelVisitor):
+    """Gather ``x`` of ``x += ...``."""
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name):

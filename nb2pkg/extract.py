@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
+from nb2pkg.analyse import TopLevelVisitor
 from nb2pkg.deps import imported_modules
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 
@@ -153,27 +154,24 @@ def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
     )
 
 
-class _TopLevelAwait(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
+class _TopLevelAwait(TopLevelVisitor):
+    """Find ``await``, ``async for`` and ``async with`` in top-level code."""
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+    @property
+    def found(self) -> bool:
+        return bool(self.names)
 
     def visit_Await(self, node: cst.Await) -> None:
-        self.found = True
+        self.names.add("await")
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         if node.asynchronous is not None:
-            self.found = True
+            self.names.add("async for")
 
     def visit_For(self, node: cst.For) -> None:
         if node.asynchronous is not None:
-            self.found = True
+            self.names.add("async for")
 
     def visit_With(self, node: cst.With) -> None:
         if node.asynchronous is not None:
-            self.found = True
+            self.names.add("async with")

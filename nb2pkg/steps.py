@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
+from nb2pkg.analyse import TopLevelVisitor
 from nb2pkg.model import Kind, Statement, Step
 from nb2pkg.options import normalise_name
 from nb2pkg.place import BUILTIN_NAMES
@@ -125,17 +126,8 @@ def _reads(group: Sequence[Statement]) -> set[str]:
     return reads - _handler_names(group)
 
 
-class _HandlerNames(cst.CSTVisitor):
-    """Gather ``e`` of ``except E as e`` in top-level code (not inside functions)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
+class _HandlerNames(TopLevelVisitor):
+    """Gather ``e`` of ``except E as e``."""
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None and isinstance(node.name.name, cst.Name):
