@@ -86,9 +86,21 @@ def _code(statements: Iterable[Statement]) -> str:
     return cst.Module(body=body).code if body else ""
 
 
+def docstring_text(text: str) -> str:
+    """Return ``text`` as a one-sentence docstring body, ending with a period.
+
+    Control characters are dropped (a NUL would make the file uncompilable),
+    backslashes escaped and double quotes made single, so no text can end the
+    docstring early.
+    """
+    printable = "".join(c for c in str(text) if ord(c) >= 0x20 and ord(c) != 0x7F)
+    one_line = " ".join(printable.split()).replace("\\", "\\\\").replace('"', "'")
+    return one_line.rstrip(". ") + "."
+
+
 def _docstring_line(text: str) -> StatementNode:
-    safe = " ".join(text.split()).replace("\\", "\\\\").replace('"', "'")
-    return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(f'"""{safe}"""'))])
+    body = docstring_text(text)
+    return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(f'"""{body}"""'))])
 
 
 def _awaits(statements: Sequence[Statement]) -> bool:

@@ -12,7 +12,7 @@ import black
 import jinja2
 
 from nb2pkg.errors import Finding, Severity, TemplateError, finding
-from nb2pkg.extract import is_async, module_code, pipeline_code
+from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
 from nb2pkg.model import ModulePlan, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.safety import check_files
@@ -47,7 +47,7 @@ def _environment(options: Options) -> jinja2.Environment:
     )
     env.filters["toml"] = toml_string
     env.filters["pystr"] = lambda s: json.dumps(str(s), ensure_ascii=False)
-    env.filters["docstring"] = _docstring
+    env.filters["docstring"] = docstring_text
     return env
 
 
@@ -66,13 +66,6 @@ def toml_string(value: object) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
-
-
-def _docstring(text: str) -> str:
-    """Return ``text`` as a one-sentence docstring body, ending with a period."""
-    printable = "".join(c for c in str(text) if ord(c) >= 0x20 and ord(c) != 0x7F)
-    one_line = " ".join(printable.split()).replace("\\", "\\\\").replace('"', "'")
-    return one_line.rstrip(". ") + "."
 
 
 def render_plan(

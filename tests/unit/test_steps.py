@@ -111,3 +111,17 @@ def test_except_as_names_are_neither_inputs_nor_outputs() -> None:
         "try:\n    {}['k']\nexcept KeyError as e:\n    print(e)",
     )
     assert shape(steps) == [("step_1", (), ()), ("again", (), ())]
+
+
+def test_step_docstrings_drop_control_characters_and_quotes() -> None:
+    from nb2pkg.extract import pipeline_code
+
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(Cell(0, "markdown", '## Load\x00 "raw" data'), Cell(1, "code", "x = 1")),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    assert plan.pipeline is not None
+    code = pipeline_code(plan.pipeline)
+    compile(code, "pipeline.py", "exec")
+    assert '"""Load \'raw\' data (cell 2)."""' in code
