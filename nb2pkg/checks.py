@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.model import CellAnalysis, Kind, Notebook
+from nb2pkg.model import CellAnalysis, Notebook
 from nb2pkg.options import Options
-from nb2pkg.place import BUILTIN_NAMES, IPYTHON_NAMES
+from nb2pkg.place import BUILTIN_NAMES, DEFINITIONS, IPYTHON_NAMES, has_star_import
 
 # Secrets that often leak into outputs: provider key formats, and private keys.
 SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -111,8 +111,8 @@ def names_never_defined(
     """NBP102: a name is read but no cell defines it (a deleted cell, or a typo)."""
     statements = [s for a in analyses for s in a.statements]
     defined = {n for s in statements for n in s.defines}
-    if any(not s.defines and "import" in s.code and "*" in s.code for s in statements):
-        return  # a star import may define anything
+    if has_star_import(statements):
+        return
     unparsed = [a.cell for a in analyses if not a.parsed]
     reported: set[str] = set()
     for s in statements:
@@ -227,7 +227,7 @@ def unseeded_randomness(
     """
     seeded = False
     for s in (s for a in analyses for s in a.statements):
-        if s.kind in (Kind.DEF, Kind.CLASS):
+        if s.kind in DEFINITIONS:
             continue
         code = "\n".join(line.split("#")[0] for line in s.code.split("\n"))
         use = _RANDOM_USE.search(code)

@@ -23,6 +23,11 @@ IPYTHON_NAMES = frozenset({"display", "get_ipython", "In", "Out", "_", "__", "__
 DEFINITIONS = (Kind.DEF, Kind.CLASS)
 
 
+def has_star_import(statements: Sequence[Statement]) -> bool:
+    """Return True if any statement is ``from x import *``: it may define any name."""
+    return any(s.kind is Kind.IMPORT and not s.defines for s in statements)
+
+
 @dataclass(frozen=True, slots=True)
 class Placement:
     """Which statements live at module level, and which run in the pipeline."""

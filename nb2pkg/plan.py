@@ -32,6 +32,7 @@ from nb2pkg.place import (
     display_as_print,
     drop_shown_results,
     first_line,
+    has_star_import,
     place_statements,
 )
 from nb2pkg.steps import make_steps
@@ -289,8 +290,8 @@ def _star_and_global_notes(
 def _undefined_names(placement: Placement) -> list[Finding]:
     kept = [*placement.module, *placement.pipeline]
     defined = {n for s in [*kept, *placement.imports] for n in s.defines}
-    if any(not s.defines for s in placement.imports):
-        return []  # a star import may define anything
+    if has_star_import(placement.imports):
+        return []
     out: list[Finding] = []
     reported: set[str] = set()
     for s in kept:

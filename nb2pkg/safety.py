@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from nb2pkg.errors import EquivalenceError
-from nb2pkg.model import Kind, Plan, RenderedFile, Statement
+from nb2pkg.model import Plan, RenderedFile, Statement
+from nb2pkg.place import DEFINITIONS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,7 +61,7 @@ def _placed_definitions(plan: Plan) -> list[Statement]:
     statements = [s for m in plan.modules for s in m.body]
     if plan.pipeline is not None:
         statements.extend(plan.pipeline.steps)
-    return [s for s in statements if s.kind in (Kind.DEF, Kind.CLASS)]
+    return [s for s in statements if s.kind in DEFINITIONS]
 
 
 def _compile(file: RenderedFile) -> ast.Module:

@@ -15,11 +15,9 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from nb2pkg.analyse import TopLevelVisitor
-from nb2pkg.model import Kind, Statement, Step
+from nb2pkg.model import Statement, Step
 from nb2pkg.options import normalise_name
-from nb2pkg.place import BUILTIN_NAMES
-
-_DEFINITIONS = (Kind.DEF, Kind.CLASS)
+from nb2pkg.place import BUILTIN_NAMES, DEFINITIONS
 
 
 def make_steps(
@@ -99,7 +97,7 @@ def _merge_for_closures(
         merge = None
         for i, group in enumerate(groups):
             for s in group:
-                if s.kind not in _DEFINITIONS:
+                if s.kind not in DEFINITIONS:
                     continue
                 later = [
                     first_defined[n] for n in s.uses if first_defined.get(n, -1) > i

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nb2pkg.errors import OutputExistsError
+from nb2pkg.manifest import has_manifest
 from nb2pkg.model import RenderedFile
 
 
@@ -32,7 +33,7 @@ def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> Non
                 "replace it, "
                 "so choose another --output"
             )
-    generated = (target / ".nb2pkg.json").is_file()  # updated in place, edits kept
+    generated = has_manifest(target)  # updated in place, edits kept
     if target.is_dir() and not force and not generated and any(target.iterdir()):
         raise OutputExistsError(
             f"{target} exists and is not empty; pass --force to replace it, "

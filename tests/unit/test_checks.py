@@ -44,6 +44,11 @@ def test_nbp101_ignores_function_bodies(make_nb: MakeNotebook) -> None:
 def test_nbp102_name_never_defined(make_nb: MakeNotebook) -> None:
     nb = make_nb(cell("print(undefined_thing)", count=1))
     assert codes(nb) == ["NBP102"]
+    # Text that merely mentions a star import is not one.
+    mention = make_nb(cell("print('import *', undefined_thing)", count=1), name="m")
+    assert codes(mention) == ["NBP102"]
+    star = make_nb(cell("from math import *\nprint(sqrt(2))", count=1), name="s")
+    assert "NBP102" not in codes(star)
 
 
 def test_nbp103_out_of_order_execution(make_nb: MakeNotebook) -> None:
