@@ -139,11 +139,11 @@ def drop_shown_results(
     for s in placement.pipeline:
         node = s.node
         expr = node.body[0] if isinstance(node, cst.SimpleStatementLine) else None
+        calls = called_names(expr.value) if isinstance(expr, cst.Expr) else set()
         if (
             id(s) in shown
-            and isinstance(expr, cst.Expr)
-            and called_names(expr.value)
-            and called_names(expr.value) <= sound | PURE_BUILTINS
+            and calls
+            and calls <= sound | PURE_BUILTINS
             and s.uses <= sound | BUILTIN_NAMES
         ):
             note = f"`{first_line(s)}` only shows a result; left out of run()"

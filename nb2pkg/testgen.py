@@ -95,7 +95,8 @@ def _test_for_cell(
     expr = node.body[0]
     if not isinstance(expr, cst.Expr):
         return None
-    called = called_names(expr.value) & set(by_name)
+    order = _called_order(expr.value)
+    called = set(order) & set(by_name)
     if not called or not last.uses <= (sound | import_names | _BUILTINS):
         return None
     if not _fresh(analysis, [by_name[n] for n in last.uses if n in by_name], runs):
@@ -110,7 +111,7 @@ def _test_for_cell(
     if approx is None:
         return None
     setup = _setup(last.uses, imports)
-    func = next(n for n in _called_order(expr.value) if n in called)
+    func = next(n for n in order if n in called)
     expression = cst.Module([]).code_for_node(expr.value).strip()
     return func, expression, expected, approx, setup
 
