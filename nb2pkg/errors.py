@@ -17,7 +17,7 @@ class Severity(enum.IntEnum):
 
 # Stable finding codes. The prefix is ours: other notebook linters use NB1xx.
 # 0xx reading, 2xx IPython syntax, 3xx analysis and plan, 4xx dependencies,
-# 5xx rendering.
+# 5xx rendering, 6xx the author's marks (tags, directives) and modules.
 CODES: dict[str, str] = {
     "NBP001": "notebook repaired",
     "NBP002": "notebook has no code",
@@ -55,6 +55,16 @@ CODES: dict[str, str] = {
     "NBP405": "dependency not pinned",
     "NBP406": "module of a notebook service",
     "NBP501": "code left unformatted",
+    "NBP601": "unknown directive or tag",
+    "NBP602": "not a module name",
+    "NBP603": "cell left out by its marks",
+    "NBP604": "exported code reads a name loose code makes",
+    "NBP605": "contradicting marks",
+    "NBP606": "conversion mode",
+    "NBP607": "one public name in two modules",
+    "NBP608": "test left as a stub",
+    "NBP609": "parameters cell holds more than assignments",
+    "NBP610": "modules import each other",
 }
 
 

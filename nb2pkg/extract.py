@@ -19,7 +19,17 @@ from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Ste
 
 def module_code(module: ModulePlan) -> str:
     """Return the source of a definitions module (docstring excluded)."""
-    parts = [_code(module.future), import_block(module.imports), _code(module.body)]
+    dots = "." * (module.name.count(".") + 1)
+    own = "\n".join(
+        f"from {dots}{other} import {', '.join(names)}"
+        for other, names in module.from_package
+    )
+    parts = [
+        _code(module.future),
+        import_block(module.imports),
+        own,
+        _code(module.body),
+    ]
     return "\n\n".join(p for p in parts if p.strip())
 
 
@@ -157,9 +167,17 @@ def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
             body.append(cst.SimpleStatementLine([cst.Assign([target], call)]))
         else:
             body.append(cst.SimpleStatementLine([cst.Expr(call)]))
+    # papermill's parameters: keyword arguments whose defaults are the notebook's.
+    keywords = [
+        cst.Param(cst.Name(name), default=cst.Name(name))
+        for name in pipeline.parameters
+    ]
     return cst.FunctionDef(
         name=cst.Name("run"),
-        params=cst.Parameters(),
+        params=cst.Parameters(
+            kwonly_params=keywords,
+            star_arg=cst.ParamStar() if keywords else cst.MaybeSentinel.DEFAULT,
+        ),
         body=cst.IndentedBlock(body=body),
         returns=cst.Annotation(cst.Name("None")),
         asynchronous=cst.Asynchronous() if is_async(pipeline) else None,

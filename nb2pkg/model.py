@@ -22,6 +22,32 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True)
+class Marks:
+    """What the author said about a cell with tags or directive comments."""
+
+    export: bool = False  # put the cell's code into the package as it is
+    internal: bool = False  # nbdev's exporti: exported, but not public
+    module: str = ""  # the module this cell's code goes to
+    default_module: str = ""  # the module of the cells that follow (default_exp)
+    skip: bool = False  # leave the cell out
+    why: str = ""  # why it is left out, when another tool's tag says so
+    test: bool = False  # the cell is a test
+    parameters: bool = False  # papermill's parameters cell
+    pipeline: bool = False  # loose code for run(), starting a step
+    step: str = ""  # the step's name, if the directive gives one
+    no_run: bool = False  # nbdev's eval: false / notest: the notebook skips it
+    hide: bool = False  # nbdev's hide: left out of docs, nothing more
+    nbdev: bool = False  # written in nbdev's spelling
+
+    @property
+    def marked(self) -> bool:
+        """Return True if the cell says where its code goes."""
+        return bool(
+            self.export or self.module or self.test or self.parameters or self.pipeline
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One notebook cell; ``index`` counts from 0, ``number`` from 1."""
 
@@ -31,6 +57,7 @@ class Cell:
     tags: tuple[str, ...] = ()
     outputs: tuple[Output, ...] = ()
     execution_count: int | None = None
+    marks: Marks = Marks()
 
     @property
     def number(self) -> int:
@@ -131,6 +158,12 @@ class ModulePlan:
     imports: tuple[Statement, ...]
     body: tuple[Statement, ...]
     exports: tuple[str, ...]
+    from_package: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names)
+
+    @property
+    def path(self) -> str:
+        """Return the module's file, relative to the package (``data/load.py``)."""
+        return self.name.replace(".", "/") + ".py"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,22 +190,47 @@ class PipelinePlan:
     global_names: tuple[str, ...]
     steps: tuple[Statement, ...]
     functions: tuple[Step, ...] = ()  # the steps grouped into functions
+    parameters: tuple[str, ...] = ()  # run()'s keyword arguments (papermill)
+
+
+class TestKind(enum.Enum):
+    """What a generated test checks."""
+
+    __test__ = False  # a value, not a pytest test class
+
+    EQUAL = "equal"  # assert call == literal
+    APPROX = "approx"  # assert call == pytest.approx(literal)
+    ALLCLOSE = "allclose"  # numpy.testing.assert_allclose(call, values)
+    REPR = "repr"  # assert repr(call) == text, for the package's own classes
+    RAISES = "raises"  # with pytest.raises(Error, match=message): call
+    STDOUT = "stdout"  # call; assert capsys.readouterr().out == text
+    CODE = "code"  # the cell's own asserts (a test cell)
+    STUB = "stub"  # no evidence: pytest.skip with a TODO
 
 
 @dataclass(frozen=True, slots=True)
 class TestCase:
-    """A test made from a stored output: ``assert <expression> == <expected>``."""
+    """A test made from a notebook cell and what it stored.
+
+    ``expression`` is the call under test; ``expected`` the recorded value (a
+    Python expression), the exception class for RAISES, or the printed text for
+    STDOUT; ``match`` the exception message's pattern; ``body`` the cell's code for
+    CODE and STUB tests; ``reason`` why a STUB checks nothing.
+    """
 
     __test__ = False  # a value, not a pytest test class
 
     module: str
     name: str
     cell: int
-    setup: tuple[str, ...]  # import lines the test needs (not the package's own)
-    names: tuple[str, ...]  # the package names it uses, from ``module``
-    expression: str
-    expected: str
-    approx: bool
+    kind: TestKind
+    setup: tuple[str, ...] = ()  # import lines the test needs (not the package's own)
+    names: tuple[tuple[str, str], ...] = ()  # (module, name) it uses from the package
+    expression: str = ""
+    expected: str = ""
+    match: str = ""
+    body: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,9 @@ class Options:
         execute: also run the notebook in a fresh kernel and compare its outputs.
         timeout: seconds each cell may run when executing.
         check_only: write nothing; report whether the package is up to date.
+        mode: ``auto`` converts every cell, ``tagged`` only the marked ones; None
+            chooses ``tagged`` for nbdev notebooks, else ``auto``.
+        layout: ``src`` (``src/<package>/``) or ``flat`` (``<package>/``).
     """
 
     output: Path | None = None
@@ -50,6 +53,8 @@ class Options:
     execute: bool = False
     timeout: int = 60
     check_only: bool = False
+    mode: str | None = None
+    layout: str = "src"
 
 
 def normalise_name(stem: str) -> str:

@@ -15,7 +15,7 @@ import libcst as cst
 
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.extract import display_to_print
-from nb2pkg.model import CellAnalysis, Kind, ModulePlan, Statement
+from nb2pkg.model import CellAnalysis, Kind, Statement
 from nb2pkg.testgen import called_names, sound_names
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
@@ -39,33 +39,49 @@ class Placement:
     findings: tuple[Finding, ...]
 
 
-def place_statements(statements: Sequence[Statement]) -> Placement:
+def place_statements(
+    statements: Sequence[Statement],
+    *,
+    exported: frozenset[int] = frozenset(),
+    run: frozenset[int] = frozenset(),
+) -> Placement:
     """Return where each statement goes.
 
     Definitions and side-effect-free constants live at module level unless they
     read a name that only the notebook's loose code defines: those stay in the
     pipeline, where that name exists. At module level the last definition of a
     name wins, as in the kernel; in the pipeline every version stays, in order.
+
+    Args:
+        statements: every statement of the cells converted, in notebook order.
+        exported: ids of statements the author exported: module level, as they are.
+        run: ids of statements the author put in the pipeline.
     """
     findings: list[Finding] = []
-    kept = _drop_display(statements, findings)
-    last = {s.name: s for s in kept if s.kind in DEFINITIONS}
+    kept = _drop_display(statements, findings, exported)
+    last = {s.name: s for s in kept if s.kind in DEFINITIONS and id(s) not in run}
     bindings = Counter(n for s in kept for n in s.defines)
     imports = [s for s in kept if s.kind is Kind.IMPORT]
     candidates = [
         s
         for s in kept
-        if (s.kind in DEFINITIONS and last[s.name] is s)
-        or (s.kind is Kind.ASSIGN and all(bindings[n] == 1 for n in s.defines))
+        if s.kind not in (Kind.IMPORT, Kind.FUTURE)
+        and id(s) not in run
+        and (
+            id(s) in exported
+            or (s.kind in DEFINITIONS and last[s.name] is s)
+            or (s.kind is Kind.ASSIGN and all(bindings[n] == 1 for n in s.defines))
+        )
     ]
-    module = _needed_constants(_settle(candidates, kept, imports, findings))
+    settled = _settle(candidates, kept, imports, findings, exported)
+    module = _needed_constants(settled, exported)
     module_ids = {id(s) for s in module}
     pipeline: list[Statement] = []
     for s in kept:
         if id(s) in module_ids or s.kind in (Kind.IMPORT, Kind.FUTURE):
             continue
-        if s.kind in DEFINITIONS and id(last[s.name]) in module_ids:
-            winner = last[s.name]
+        winner = last.get(s.name) if s.kind in DEFINITIONS else None
+        if winner is not None and id(winner) in module_ids and id(s) not in run:
             note = (
                 f"`{s.name}` is defined again in cell {winner.cell}; that one is kept"
             )
@@ -77,7 +93,7 @@ def place_statements(statements: Sequence[Statement]) -> Placement:
             continue
         pipeline.append(s)
     return Placement(
-        module=_dependency_order(module),
+        module=dependency_order(module),
         imports=tuple(imports),
         future=tuple(s for s in kept if s.kind is Kind.FUTURE),
         pipeline=tuple(pipeline),
@@ -86,12 +102,12 @@ def place_statements(statements: Sequence[Statement]) -> Placement:
 
 
 def _drop_display(
-    statements: Sequence[Statement], findings: list[Finding]
+    statements: Sequence[Statement], findings: list[Finding], exported: frozenset[int]
 ) -> list[Statement]:
     """Return the statements that do something, reporting those left out."""
     kept: list[Statement] = []
     for s in statements:
-        if s.kind is Kind.DISPLAY:
+        if s.kind is Kind.DISPLAY and id(s) not in exported:
             if s.code.strip() != "pass":
                 note = f"display-only expression `{first_line(s)}` left out"
                 findings.append(
@@ -118,22 +134,26 @@ PURE_BUILTINS = frozenset(
 
 
 def drop_shown_results(
-    placement: Placement, analyses: Sequence[CellAnalysis], core: ModulePlan
+    placement: Placement,
+    analyses: Sequence[CellAnalysis],
+    package_code: Sequence[Statement],
 ) -> Placement:
     """Leave out of run() a cell's last expression whose only effect was its result.
 
-    That is an expression statement ending a cell with a stored result, calling only
-    package functions that depend on package code alone, and pure builtins. Its
-    stored result is evidence for the tests, not a step of the pipeline.
+    That is an expression statement ending a cell with a stored result (or a
+    stored error: run() would stop there), calling only package functions that
+    depend on package code alone, and pure builtins. What it stored is evidence
+    for the tests, not a step of the pipeline.
     """
     imports = {n for s in placement.imports for n in s.defines}
-    sound = sound_names(core.body, imports)
-    shown = {
-        id(a.statements[-1])
-        for a in analyses
-        if a.statements
-        and any(o.output_type == "execute_result" for o in a.cell.outputs)
-    }
+    sound = sound_names(package_code, imports)
+    shown: dict[int, str] = {}
+    for a in analyses:
+        kinds = {o.output_type for o in a.cell.outputs}
+        if a.statements and "error" in kinds:
+            shown[id(a.statements[-1])] = "raised an error in the notebook"
+        elif a.statements and "execute_result" in kinds:
+            shown[id(a.statements[-1])] = "only shows a result"
     findings = list(placement.findings)
     steps: list[Statement] = []
     for s in placement.pipeline:
@@ -146,7 +166,7 @@ def drop_shown_results(
             and calls <= sound | PURE_BUILTINS
             and s.uses <= sound | BUILTIN_NAMES
         ):
-            note = f"`{first_line(s)}` only shows a result; left out of run()"
+            note = f"`{first_line(s)}` {shown[id(s)]}; left out of run()"
             findings.append(
                 finding(
                     "NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO
@@ -162,17 +182,22 @@ def _settle(
     kept: list[Statement],
     imports: list[Statement],
     findings: list[Finding],
+    exported: frozenset[int],
 ) -> list[Statement]:
-    """Return the candidates that can live at module level (a fixpoint)."""
+    """Return the candidates that can live at module level (a fixpoint).
+
+    Exported statements stay whatever they read: the author decided; a name they
+    read that only loose code makes is reported.
+    """
     module = list(candidates)
     while True:
         ids = {id(s) for s in module}
         module_names = {n for s in [*module, *imports] for n in s.defines}
         loose_names = {n for s in kept if id(s) not in ids for n in s.defines}
         loose_only = loose_names - module_names
-        moved = [s for s in module if s.uses & loose_only]
+        moved = [s for s in module if s.uses & loose_only and id(s) not in exported]
         if not moved:
-            return module
+            break
         for s in moved:
             module.remove(s)
             if s.kind in DEFINITIONS:
@@ -182,19 +207,32 @@ def _settle(
                     "the pipeline; pass them as parameters to export it"
                 )
                 findings.append(finding("NBP304", note, cell=s.cell, line=s.line))
+    for s in module:
+        if id(s) in exported and s.uses & loose_only:
+            names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
+            note = (
+                f"exported code reads {names}, which only loose code makes: the "
+                "module will not find them; export the cells that make them"
+            )
+            findings.append(finding("NBP604", note, cell=s.cell, line=s.line))
+    return module
 
 
-def _needed_constants(module: list[Statement]) -> list[Statement]:
+def _needed_constants(
+    module: list[Statement], exported: frozenset[int]
+) -> list[Statement]:
     """Keep at module level the constants that definitions need, or named as constants.
 
     A lowercase value that only the loose code reads stays in run(), where the
-    reader of the notebook expects it.
+    reader of the notebook expects it; what the author exported stays.
     """
     needed = {n for s in module if s.kind in DEFINITIONS for n in s.uses}
     keep = {
         id(s)
         for s in module
-        if s.kind in DEFINITIONS or any(n.isupper() or n in needed for n in s.defines)
+        if s.kind in DEFINITIONS
+        or id(s) in exported
+        or any(n.isupper() or n in needed for n in s.defines)
     }
     while True:
         more = {n for s in module if id(s) in keep for n in s.uses}
@@ -204,7 +242,7 @@ def _needed_constants(module: list[Statement]) -> list[Statement]:
         keep = grown
 
 
-def _dependency_order(module: list[Statement]) -> tuple[Statement, ...]:
+def dependency_order(module: list[Statement]) -> tuple[Statement, ...]:
     """Order module statements so that each comes after what it needs at import."""
     definer = {n: s for s in module for n in s.defines}
     placed: list[Statement] = []

@@ -14,6 +14,7 @@ import libcst as cst
 
 from nb2pkg.deps import PLOT_ROOTS, find_dependencies, imported_modules
 from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.model import (
     CellAnalysis,
     Kind,
@@ -29,6 +30,7 @@ from nb2pkg.place import (
     DEFINITIONS,
     IPYTHON_NAMES,
     Placement,
+    dependency_order,
     display_as_print,
     drop_shown_results,
     first_line,
@@ -38,35 +40,39 @@ from nb2pkg.place import (
 from nb2pkg.steps import make_steps
 from nb2pkg.testgen import make_tests
 
-CORE_MODULE = "core"
-
 
 def make_plan(
     notebook: Notebook, analyses: Sequence[CellAnalysis], *, options: Options
 ) -> Plan:
     """Return the plan for converting ``notebook``, given its cell analyses."""
     findings: list[Finding] = [*notebook.findings]
-    for analysis in analyses:
+    layout = lay_out(notebook, analyses, mode=options.mode)
+    findings.extend(layout.findings)
+    for analysis in (*layout.converted, *layout.tests):
         findings.extend(analysis.findings)
-    statements = [s for a in analyses for s in a.statements]
+    statements = [s for a in layout.converted for s in a.statements]
     imports_all = [s for s in statements if s.kind is Kind.IMPORT]
     package = _package_name(notebook, imports_all, options)
     if not any(a.cell.source.strip() for a in analyses):
         findings.append(
             finding("NBP002", "the notebook has no code; the package is empty")
         )
-    placement = place_statements(statements)
+    placement = place_statements(statements, exported=layout.exported, run=layout.run)
+    placement = replace(placement, imports=placement.imports + layout.extra_imports)
     findings.extend(placement.findings)
-    modules: list[ModulePlan] = []
-    core_names: frozenset[str] = frozenset()
-    if placement.module:
-        core = _module_plan(placement)
-        modules.append(core)
-        core_names = frozenset(n for s in core.body for n in s.defines)
+    modules = _module_plans(placement, layout, findings)
+    owner = {n: m.name for m in modules for s in m.body for n in s.defines}
+    package_code = [s for m in modules for s in m.body]
     if modules:
-        placement = drop_shown_results(placement, analyses, modules[0])
+        placement = drop_shown_results(placement, layout.converted, package_code)
     placement = display_as_print(placement, statements)
-    pipeline = _pipeline_plan(placement, core_names, _headings(notebook))
+    parameters = frozenset(n for s in layout.parameters for n in s.defines)
+    pipeline = _pipeline_plan(
+        placement,
+        owner,
+        {**_headings(notebook), **_step_starts(notebook, layout)},
+        parameters,
+    )
     used_imports = [*(i for m in modules for i in m.imports)]
     if pipeline is not None:
         used_imports.extend(pipeline.imports)
@@ -88,8 +94,9 @@ def make_plan(
         pin=options.pin,
     )
     findings.extend(dependencies.findings)
+    evidence = [a for a in analyses if not a.cell.marks.skip]
     tests = (
-        make_tests(analyses, modules[0], imports=placement.imports)
+        make_tests(evidence, modules, imports=placement.imports)
         if options.tests and modules
         else ()
     )
@@ -101,7 +108,7 @@ def make_plan(
         summary=summary,
         notebook=notebook.path.name,
         requires_python=_requires_python(notebook.language_version),
-        modules=tuple(modules),
+        modules=modules,
         pipeline=pipeline,
         tests=tests,
         dependencies=dependencies.core,
@@ -169,40 +176,100 @@ def _bound_name(alias: cst.ImportAlias) -> str:
     return name.value if isinstance(name, cst.Name) else ""
 
 
-def _module_plan(placement: Placement) -> ModulePlan:
-    body = placement.module
-    uses = {n for s in body for n in s.uses}
-    defined = {n for s in [*body, *placement.imports] for n in s.defines}
-    unresolved = bool(uses - defined - BUILTIN_NAMES)
-    exports = tuple(
-        s.name for s in body if s.kind in DEFINITIONS and not s.name.startswith("_")
-    )
-    return ModulePlan(
-        name=CORE_MODULE,
-        docstring="Functions, classes and constants extracted from the notebook.",
-        future=placement.future,
-        imports=_imports_for(uses, placement.imports, unresolved),
-        body=body,
-        exports=exports,
-    )
+def _module_plans(
+    placement: Placement, layout: Layout, findings: list[Finding]
+) -> tuple[ModulePlan, ...]:
+    """Return a plan per module, in the order the notebook first fills them."""
+    by_module: dict[str, list[Statement]] = {}
+    first: dict[str, int] = {}
+    for s in placement.module:
+        name = layout.module_of.get(s.cell, CORE_MODULE)
+        by_module.setdefault(name, []).append(s)
+        first[name] = min(first.get(name, s.cell), s.cell)
+    owner = {n: m for m, body in by_module.items() for s in body for n in s.defines}
+    import_names = {n for s in placement.imports for n in s.defines}
+    plans: list[ModulePlan] = []
+    for name in sorted(by_module, key=lambda m: first[m]):
+        body = by_module[name]
+        uses = {n for s in body for n in s.uses}
+        defined = {n for s in body for n in s.defines}
+        others: dict[str, list[str]] = {}
+        for n in sorted(uses - defined - import_names):
+            if n in owner:
+                others.setdefault(owner[n], []).append(n)
+        known = defined | import_names | set(owner)
+        unresolved = bool(uses - known - BUILTIN_NAMES)
+        exports = tuple(
+            s.name
+            for s in body
+            if s.kind in DEFINITIONS
+            and not s.name.startswith("_")
+            and s.name not in layout.internal
+        )
+        plans.append(
+            ModulePlan(
+                name=name,
+                docstring="Functions, classes and constants extracted from the "
+                "notebook.",
+                future=placement.future,
+                imports=_imports_for(uses, placement.imports, unresolved),
+                body=dependency_order(body),
+                exports=exports,
+                from_package=tuple((m, tuple(ns)) for m, ns in others.items()),
+            )
+        )
+    findings.extend(_module_problems(plans))
+    return tuple(plans)
+
+
+def _module_problems(plans: Sequence[ModulePlan]) -> list[Finding]:
+    """Report a public name two modules export, and modules that import each other."""
+    out: list[Finding] = []
+    seen: dict[str, str] = {}
+    for plan in plans:
+        for name in plan.exports:
+            if name in seen:
+                note = (
+                    f"`{name}` is defined in module {seen[name]} and in module "
+                    f"{plan.name}; the package exports the one in {plan.name}"
+                )
+                out.append(finding("NBP607", note))
+            seen[name] = plan.name
+    needs = {p.name: {m for m, _ in p.from_package} for p in plans}
+    for plan in plans:
+        for other in sorted(needs[plan.name]):
+            if plan.name in needs.get(other, set()) and plan.name < other:
+                note = (
+                    f"modules {plan.name} and {other} import each other; Python "
+                    "cannot import them: move the shared code into one module"
+                )
+                out.append(finding("NBP610", note))
+    return out
 
 
 def _pipeline_plan(
-    placement: Placement, core_names: frozenset[str], headings: dict[int, str]
+    placement: Placement,
+    owner: dict[str, str],
+    headings: dict[int, str],
+    parameters: frozenset[str],
 ) -> PipelinePlan | None:
     steps = placement.pipeline
     if not steps:
         return None
+    package_names = frozenset(owner)
     uses = {n for s in steps for n in s.uses}
     local = {n for s in steps for n in s.defines}
     import_names = {n for s in placement.imports for n in s.defines}
-    unresolved = bool(uses - local - core_names - import_names - BUILTIN_NAMES)
-    from_core = tuple(sorted(uses & core_names))
+    unresolved = bool(uses - local - package_names - import_names - BUILTIN_NAMES)
+    read = sorted((uses | parameters) & package_names)
+    from_package: dict[str, list[str]] = {}
+    for name in read:
+        from_package.setdefault(owner[name], []).append(name)
     # A nested def's ``global x`` must reach the same x that run() assigns.
     declared_global = {
         n for s in steps if s.kind in DEFINITIONS for n in s.defines - {s.name}
     }
-    rebinds = (local & (core_names | import_names)) | declared_global
+    rebinds = ((local & (package_names | import_names)) | declared_global) - parameters
     imports = _imports_for(uses | rebinds, placement.imports, unresolved)
     # Plotting libraries are an extra: import them only when run() runs.
     lazy = tuple(s for s in imports if _is_plot_import(s) and not s.defines & rebinds)
@@ -210,19 +277,34 @@ def _pipeline_plan(
     functions = make_steps(
         steps,
         headings=headings,
-        module_names=core_names | {n for s in eager for n in s.defines},
+        module_names=package_names | {n for s in eager for n in s.defines},
         global_names=frozenset(rebinds),
         lazy_imports=lazy,
+        parameters=parameters & uses,
     )
     return PipelinePlan(
         future=placement.future,
         imports=eager,
-        from_package=((CORE_MODULE, from_core),) if from_core else (),
+        from_package=tuple(sorted((m, tuple(ns)) for m, ns in from_package.items())),
         lazy_imports=lazy,
         global_names=tuple(sorted(rebinds)),
         steps=steps,
         functions=functions,
+        parameters=tuple(sorted(parameters & uses)),
     )
+
+
+def _step_starts(notebook: Notebook, layout: Layout) -> dict[int, str]:
+    """Return cell number -> step title for cells marked pipeline.
+
+    A mark without a name takes the title of the heading above it, if any.
+    """
+    headings = _headings(notebook)
+    out: dict[int, str] = {}
+    for number, title in layout.step_starts.items():
+        above = [t for c, t in sorted(headings.items()) if c < number]
+        out[number] = title or (above[-1] if above else "")
+    return out
 
 
 def _headings(notebook: Notebook) -> dict[int, str]:

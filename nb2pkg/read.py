@@ -11,6 +11,7 @@ from typing import Any
 
 import nbformat
 
+from nb2pkg.directives import mark_cells
 from nb2pkg.errors import Finding, NotebookError, finding
 from nb2pkg.model import Cell, Notebook, Output
 
@@ -49,6 +50,8 @@ def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
     _check_language(nb, path=path)
     cells = tuple(_make_cell(i, c, repairs) for i, c in enumerate(nb["cells"]))
     _validate(nb, repairs)
+    cells, marks = mark_cells(cells)
+    repairs.extend(marks)
     info = nb["metadata"].get("language_info")
     version = info.get("version") if isinstance(info, dict) else None
     return Notebook(

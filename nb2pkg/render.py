@@ -13,7 +13,7 @@ import jinja2
 
 from nb2pkg.errors import Finding, Severity, TemplateError, finding
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
-from nb2pkg.model import ModulePlan, Plan, RenderedFile
+from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
 from nb2pkg.safety import check_files
 
@@ -75,9 +75,15 @@ def render_plan(
     env = _environment(options)
     files: list[RenderedFile] = []
     exports = [name for m in plan.modules for name in m.exports]
-    base: dict[str, Any] = {"plan": plan, "exports": exports}
+    base: dict[str, Any] = {
+        "plan": plan,
+        "exports": exports,
+        "package_dir": "src/" + plan.package
+        if options.layout == "src"
+        else plan.package,
+    }
     description = plan.summary or f"Code from the notebook {plan.notebook}."
-    pkg = f"src/{plan.package}"
+    root = f"src/{plan.package}" if options.layout == "src" else plan.package
 
     def add(path: str, template: str, **extra: Any) -> None:
         text = _render(env, template, {**base, **extra})
@@ -86,27 +92,41 @@ def render_plan(
     add("pyproject.toml", "pyproject.toml.j2", description=description.split("\n")[0])
     add("README.md", "README.md.j2")
     add(".gitignore", "gitignore.j2")
-    add(f"{pkg}/__init__.py", "__init__.py.j2")
+    add(f"{root}/__init__.py", "__init__.py.j2")
+    for folder in _subpackages(plan):
+        add(f"{root}/{folder}/__init__.py", "subpackage.py.j2", folder=folder)
     for module in plan.modules:
         add(
-            f"{pkg}/{module.name}.py",
+            f"{root}/{module.path}",
             "module.py.j2",
             module=module,
             code=module_code(module),
         )
         if options.tests:
             add(
-                f"tests/test_{module.name}.py",
+                f"tests/test_{module.name.replace('.', '_')}.py",
                 "test_module.py.j2",
                 **_test_context(plan, module),
             )
     if plan.pipeline is not None:
         run_is_async = is_async(plan.pipeline)
-        add(f"{pkg}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
-        add(f"{pkg}/__main__.py", "__main__.py.j2", run_is_async=run_is_async)
+        add(f"{root}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
+        add(f"{root}/__main__.py", "__main__.py.j2", run_is_async=run_is_async)
         if options.tests:
             add("tests/test_pipeline.py", "test_pipeline.py.j2")
     return _format_and_check(files, plan, options)
+
+
+def _subpackages(plan: Plan) -> list[str]:
+    """Return the folders dotted module names need (``data`` for ``data.load``)."""
+    folders: list[str] = []
+    for module in plan.modules:
+        parts = module.name.split(".")[:-1]
+        for i in range(1, len(parts) + 1):
+            folder = "/".join(parts[:i])
+            if folder not in folders:
+                folders.append(folder)
+    return folders
 
 
 def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
@@ -114,8 +134,28 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
     setup: list[str] = []
     for test in tests:
         setup.extend(line for line in test.setup if line not in setup)
-    names = sorted({n for t in tests for n in t.names})
-    return {"module": module, "tests": tests, "setup": setup, "names": names}
+    by_module: dict[str, set[str]] = {}
+    for test in tests:
+        for owner, name in test.names:
+            by_module.setdefault(owner, set()).add(name)
+    package_imports = [
+        f"from {plan.package}.{owner} import {', '.join(sorted(names))}"
+        for owner, names in sorted(by_module.items())
+    ]
+    parent, _, leaf = f"{plan.package}.{module.name}".rpartition(".")
+    kinds = {t.kind for t in tests}
+    return {
+        "module": module,
+        "tests": tests,
+        "setup": setup,
+        "package_imports": package_imports,
+        "module_import": f"from {parent} import {leaf}",
+        "leaf": leaf,
+        "kinds": [k.value for k in kinds],
+        "needs_pytest": bool(
+            kinds - {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}
+        ),
+    }
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

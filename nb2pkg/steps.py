@@ -27,6 +27,7 @@ def make_steps(
     module_names: frozenset[str],
     global_names: frozenset[str],
     lazy_imports: Sequence[Statement],
+    parameters: frozenset[str] = frozenset(),
 ) -> tuple[Step, ...]:
     """Return the step functions for the pipeline's ``statements``, in order.
 
@@ -36,16 +37,17 @@ def make_steps(
         module_names: names the package's modules and imports provide.
         global_names: names run() used to declare global (kept global).
         lazy_imports: plotting imports, made inside the steps that use them.
+        parameters: run()'s keyword arguments, passed to the steps that read them.
     """
     groups, titles = _merge_for_closures(*_split_at_headings(statements, headings))
-    passed = module_names | global_names | BUILTIN_NAMES
+    passed = (module_names | global_names | BUILTIN_NAMES) - parameters
     reads = [_reads(g) for g in groups]
     # ``except E as e`` binds e only inside its handler: never a step's output.
     defines = [{n for s in g for n in s.defines} - _handler_names(g) for g in groups]
     taken = {n for s in statements for n in s.defines | s.uses} | module_names | {"run"}
     steps: list[Step] = []
     for i, group in enumerate(groups):
-        before = set().union(*defines[:i])
+        before = set().union(*defines[:i]) | parameters
         later = set().union(*reads[i + 1 :])
         name = _unique_name(titles[i], i + 1, taken)
         taken.add(name)
@@ -71,7 +73,8 @@ def _split_at_headings(
     titles: list[str] = []
     previous = 0
     for s in statements:
-        crossed = [c for c in sorted(headings) if previous < c < s.cell]
+        # A heading is a markdown cell before s; a pipeline mark is s's own cell.
+        crossed = [c for c in sorted(headings) if previous < c <= s.cell]
         if crossed or not groups:
             groups.append([])
             title = headings[crossed[-1]] if crossed else ""

@@ -1,4 +1,10 @@
-"""Turn the notebook's stored outputs into pytest test cases."""
+"""Turn the notebook's stored outputs, and its test cells, into pytest test cases.
+
+A stored output is evidence only when the cell is a call of package code that is
+stable (no randomness, time, files or network), made after the definitions it calls
+last ran. Each kind of output makes its own kind of test (``TestKind``); a public
+function with no evidence gets a stub that says so and skips.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +13,103 @@ import builtins
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from nb2pkg.model import CellAnalysis, Kind, ModulePlan, Statement, TestCase
+from nb2pkg.deps import imported_modules
+from nb2pkg.model import (
+    CellAnalysis,
+    Kind,
+    ModulePlan,
+    Output,
+    Statement,
+    TestCase,
+    TestKind,
+)
 
 _BUILTINS = frozenset(dir(builtins))
+_EXCEPTIONS = frozenset(
+    n
+    for n in _BUILTINS
+    if isinstance(getattr(builtins, n), type)
+    and issubclass(getattr(builtins, n), BaseException)
+)
 # Code whose result can change from run to run: its stored output is no evidence.
 _UNSTABLE = re.compile(
     r"\b(random|rand|randn|randint|shuffle|uuid\d?|time|now|today|perf_counter|"
     r"open|input|urlopen|requests|getenv|environ|listdir|glob|read_csv|load)\b"
 )
+# Text that differs between runs: memory addresses, elided reprs.
+_UNSTABLE_TEXT = re.compile(r"0x[0-9a-fA-F]{6,}|\.\.\.|…")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_ARRAY = re.compile(r"^array\((?P<values>.*?)(?:,\s*dtype=[\w.]+)?\)$", re.DOTALL)
 _MAX_OUTPUT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Package:
+    """What the tests may use: the package's code and the notebook's imports."""
+
+    owner: dict[str, str]  # name -> module
+    by_name: dict[str, Statement]
+    sound: set[str]
+    import_names: set[str]
+    imports: Sequence[Statement]
+    classes: frozenset[str]
+    numpy: bool
+    default_module: str
 
 
 def make_tests(
     analyses: Sequence[CellAnalysis],
-    core: ModulePlan,
+    modules: Sequence[ModulePlan],
     *,
     imports: Sequence[Statement],
 ) -> tuple[TestCase, ...]:
-    """Return a test for each cell whose stored result is a literal of a package call.
+    """Return the tests the notebook's cells give evidence for, then the stubs.
 
-    A cell qualifies when it is a single expression (imports aside) calling the
-    package's functions with literals or package names, it ran after the functions
-    it calls were (last) defined, and its ``text/plain`` result is a Python literal.
+    A cell marked ``test``, or made only of asserts on package code, becomes a test
+    as it is. A cell that calls package code (imports aside) and stored a result,
+    printed text or raised an error becomes a test of that. Each public function
+    without any test gets a stub that skips, saying what is missing.
     """
-    by_name = {n: s for s in core.body for n in s.defines}
+    body = [s for m in modules for s in m.body]
     import_names = {n for s in imports for n in s.defines}
-    sound = sound_names(core.body, import_names)
+    package = _Package(
+        owner={n: m.name for m in modules for s in m.body for n in s.defines},
+        by_name={n: s for s in body for n in s.defines},
+        sound=sound_names(body, import_names),
+        import_names=import_names,
+        imports=imports,
+        classes=frozenset(s.name for s in body if s.kind is Kind.CLASS),
+        numpy=any(
+            m.split(".")[0] == "numpy" for s in imports for m in imported_modules(s)
+        ),
+        default_module=modules[0].name if modules else "",
+    )
     runs = {a.cell.number: a.cell.execution_count for a in analyses}
     counts: Counter[str] = Counter()
     tests: list[TestCase] = []
-    for analysis in analyses:
-        case = _test_for_cell(analysis, by_name, sound, import_names, imports, runs)
-        if case is None:
-            continue
-        func, expression, expected, approx, setup = case
-        own = tuple(sorted(n for n in analysis.statements[-1].uses if n in by_name))
+
+    def add(func: str, case: TestCase) -> None:
         counts[func] += 1
-        tests.append(
-            TestCase(
-                module=core.name,
-                name=f"test_{func.lower()}_{counts[func]}",
-                cell=analysis.cell.number,
-                setup=setup,
-                names=own,
-                expression=expression,
-                expected=expected,
-                approx=approx,
-            )
-        )
+        module = package.owner.get(func, package.default_module)
+        name = f"test_{func.lower()}_{counts[func]}"
+        tests.append(replace(case, module=module, name=name))
+
+    for analysis in analyses:
+        if analysis.cell.marks.test or _assert_cell(analysis, package, runs):
+            func, case = _code_test(analysis, package)
+            add(func, case)
+            continue
+        for func, case in _output_tests(analysis, package, runs):
+            add(func, case)
+    for module in modules:
+        for name in module.exports:
+            s = package.by_name[name]
+            if s.kind is Kind.DEF and not counts[name]:
+                tests.append(_stub(module.name, s))
     return tuple(tests)
 
 
@@ -77,43 +129,228 @@ def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
             del sound[k]
 
 
-def _test_for_cell(
-    analysis: CellAnalysis,
-    by_name: dict[str, Statement],
-    sound: set[str],
-    import_names: set[str],
-    imports: Sequence[Statement],
-    runs: dict[int, int | None],
-) -> tuple[str, str, str, bool, tuple[str, ...]] | None:
+def _call_cell(
+    analysis: CellAnalysis, package: _Package, runs: dict[int, int | None]
+) -> tuple[str, str, bool, TestCase] | None:
+    """Return (function, expression, shown, base case) for a sound package call.
+
+    That is: imports, then one expression (``shown``: its value is the cell's
+    result) or an assignment of one, calling package code that needs nothing but
+    package code, imports and builtins.
+    """
     statements = analysis.statements
     if not statements or any(s.kind is not Kind.IMPORT for s in statements[:-1]):
         return None
     last = statements[-1]
     node = last.node
-    if last.kind is not Kind.LOOSE or not isinstance(node, cst.SimpleStatementLine):
+    if not isinstance(node, cst.SimpleStatementLine):
         return None
-    expr = node.body[0]
-    if not isinstance(expr, cst.Expr):
+    small = node.body[0]
+    if not isinstance(small, cst.Expr | cst.Assign):
         return None
-    order = _called_order(expr.value)
-    called = set(order) & set(by_name)
-    if not called or not last.uses <= (sound | import_names | _BUILTINS):
+    value = small.value
+    order = _called_order(value)
+    called = [n for n in order if n in package.by_name]
+    allowed = package.sound | package.import_names | _BUILTINS
+    if not called or not last.uses <= allowed:
         return None
-    if not _fresh(analysis, [by_name[n] for n in last.uses if n in by_name], runs):
+    expression = cst.Module([]).code_for_node(value).strip()
+    if _UNSTABLE.search(expression):
         return None
-    result = next(
-        (o for o in analysis.cell.outputs if o.output_type == "execute_result"), None
+    own = [package.by_name[n] for n in last.uses if n in package.by_name]
+    if not _fresh(analysis, own, runs):
+        return None
+    case = TestCase(
+        module="",
+        name="",
+        cell=analysis.cell.number,
+        kind=TestKind.STUB,
+        setup=_setup(last.uses, package.imports),
+        names=_package_names(last.uses, package),
     )
-    if result is None or not result.text.strip() or len(result.text) > _MAX_OUTPUT:
+    return called[0], expression, isinstance(small, cst.Expr), case
+
+
+def _output_tests(
+    analysis: CellAnalysis, package: _Package, runs: dict[int, int | None]
+) -> list[tuple[str, TestCase]]:
+    found = _call_cell(analysis, package, runs)
+    if found is None:
+        return []
+    func, expression, shown, base = found
+    outputs = analysis.cell.outputs
+    out: list[tuple[str, TestCase]] = []
+    error = next((o for o in outputs if o.output_type == "error"), None)
+    if error is not None:
+        case = _raises(error, expression, base, package)
+        return [(func, case)] if case else []
+    result = next((o for o in outputs if o.output_type == "execute_result"), None)
+    if result is not None and shown:
+        case = _result(result.text, expression, base, package)
+        if case is not None:
+            out.append((func, case))
+    printed = "".join(
+        o.text for o in outputs if o.output_type == "stream" and o.name == "stdout"
+    )
+    if printed and len(printed) <= _MAX_OUTPUT and not _UNSTABLE_TEXT.search(printed):
+        out.append(
+            (
+                func,
+                replace(
+                    base, kind=TestKind.STDOUT, expression=expression, expected=printed
+                ),
+            )
+        )
+    return out
+
+
+def _result(
+    text: str, expression: str, base: TestCase, package: _Package
+) -> TestCase | None:
+    """Return the test of a stored ``text/plain`` result, if it can be compared."""
+    text = text.strip()
+    if not text or len(text) > _MAX_OUTPUT:
         return None
-    expected = result.text.strip()
-    approx = _approx_kind(expected)
-    if approx is None:
+    approx = _approx_kind(text)
+    if approx is not None:
+        kind = TestKind.APPROX if approx else TestKind.EQUAL
+        return replace(base, kind=kind, expression=expression, expected=text)
+    if _UNSTABLE_TEXT.search(text):
         return None
-    setup = _setup(last.uses, imports)
-    func = next(n for n in order if n in called)
-    expression = cst.Module([]).code_for_node(expr.value).strip()
-    return func, expression, expected, approx, setup
+    array = _ARRAY.match(text)
+    if array and package.numpy:
+        values = " ".join(array.group("values").split())
+        if _approx_kind(values) is not None:
+            setup = (*base.setup, "from numpy.testing import assert_allclose")
+            return replace(
+                base,
+                kind=TestKind.ALLCLOSE,
+                expression=expression,
+                expected=values,
+                setup=setup,
+            )
+        return None
+    head = re.match(r"^([A-Za-z_]\w*)\(", text)
+    if head and head.group(1) in package.classes and "\n" not in text:
+        return replace(
+            base, kind=TestKind.REPR, expression=expression, expected=repr(text)
+        )
+    return None
+
+
+def _raises(
+    error: Output, expression: str, base: TestCase, package: _Package
+) -> TestCase | None:
+    """Return ``pytest.raises`` for a stored error, if its class can be named."""
+    name = _ANSI.sub("", error.name).strip()
+    names = base.names
+    if name in package.classes:
+        names = tuple(sorted({*names, (package.owner[name], name)}))
+    elif name not in _EXCEPTIONS:
+        return None
+    message = _ANSI.sub("", error.value).strip().split("\n")[0][:200]
+    match = repr(_escape(message)) if message else ""
+    return replace(
+        base,
+        kind=TestKind.RAISES,
+        expression=expression,
+        expected=name,
+        match=match,
+        names=names,
+    )
+
+
+def _escape(text: str) -> str:
+    """Return ``text`` as a regular expression that matches it literally.
+
+    Unlike ``re.escape``, only the characters that mean something are escaped,
+    so the generated ``match=`` stays readable.
+    """
+    return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
+
+
+def _assert_cell(
+    analysis: CellAnalysis, package: _Package, runs: dict[int, int | None]
+) -> bool:
+    """Return True if the cell is only asserts (and imports) on sound package code."""
+    code = [s for s in analysis.statements if s.kind is not Kind.IMPORT]
+    if not code:
+        return False
+    asserts = all(
+        isinstance(s.node, cst.SimpleStatementLine)
+        and isinstance(s.node.body[0], cst.Assert)
+        for s in code
+    )
+    uses = {n for s in code for n in s.uses}
+    own = [package.by_name[n] for n in uses if n in package.by_name]
+    return (
+        asserts
+        and bool(own)
+        and uses <= package.sound | package.import_names | _BUILTINS
+        and _fresh(analysis, own, runs)
+    )
+
+
+def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase]:
+    """Return a test of the cell's own code; a stub if it needs notebook state."""
+    statements = analysis.statements
+    code = [s for s in statements if s.kind is not Kind.IMPORT]
+    local = {n for s in statements for n in s.defines}
+    uses = {n for s in code for n in s.uses}
+    missing = sorted(
+        uses - local - set(package.by_name) - package.import_names - _BUILTINS
+    )
+    own_imports = [s.code.strip() for s in statements if s.kind is Kind.IMPORT]
+    calls = [n for s in code for n in _called_order_of(s) if n in package.by_name]
+    func = calls[0] if calls else f"cell_{analysis.cell.number}"
+    body = "".join(s.code for s in code).strip("\n")
+    base = TestCase(
+        module="",
+        name="",
+        cell=analysis.cell.number,
+        kind=TestKind.CODE,
+        setup=(*_setup(frozenset(uses), package.imports), *own_imports),
+        names=_package_names(frozenset(uses), package),
+        body=body or "pass",
+    )
+    if missing or not analysis.parsed:
+        why = (
+            f"needs {', '.join(missing)} from the notebook's loose code"
+            if missing
+            else "the cell could not be parsed"
+        )
+        commented = "\n".join(f"# {line}" for line in body.split("\n"))
+        return func, replace(
+            base,
+            kind=TestKind.STUB,
+            reason=f"test cell {analysis.cell.number} {why}",
+            body=f"# Build what it needs, then:\n{commented}",
+            setup=(),
+            names=(),
+        )
+    return func, base
+
+
+def _stub(module: str, s: Statement) -> TestCase:
+    node = s.node
+    signature = ""
+    if isinstance(node, cst.FunctionDef):
+        signature = cst.Module([]).code_for_node(node.params)
+    call = f"{s.name}({' '.join(signature.split())})"
+    return TestCase(
+        module=module,
+        name=f"test_{s.name.lower()}_todo",
+        cell=s.cell,
+        kind=TestKind.STUB,
+        reason="no recorded output to compare",
+        expression=call,
+    )
+
+
+def _package_names(
+    uses: frozenset[str], package: _Package
+) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((package.owner[n], n) for n in uses if n in package.owner))
 
 
 def _fresh(
@@ -190,6 +427,12 @@ class _Calls(cst.CSTVisitor):
 def _called_order(expr: cst.BaseExpression) -> list[str]:
     visitor = _Calls()
     expr.visit(visitor)
+    return visitor.names
+
+
+def _called_order_of(s: Statement) -> list[str]:
+    visitor = _Calls()
+    s.node.visit(visitor)
     return visitor.names
 
 

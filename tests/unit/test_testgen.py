@@ -7,33 +7,48 @@ from pathlib import Path
 import pytest
 
 from nb2pkg.analyse import analyse_notebook
-from nb2pkg.model import Cell, Notebook, Output, TestCase
+from nb2pkg.directives import mark_cells
+from nb2pkg.model import Cell, Notebook, Output, TestCase, TestKind
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 
 ADD = "def add(a, b):\n    return a + b"
 
 
-def generated(
-    *cells: tuple[str, str | None], counts: list[int | None] | None = None
+def all_tests(
+    *cells: tuple[str, str | None | Output],
+    counts: list[int | None] | None = None,
+    tags: dict[int, tuple[str, ...]] | None = None,
 ) -> tuple[TestCase, ...]:
+    """Return every test planned for the cells (source, stored result or output)."""
     counts = counts or [i + 1 for i in range(len(cells))]
-    notebook = Notebook(
-        path=Path("t.ipynb"),
-        cells=tuple(
+    tags = tags or {}
+    built = []
+    for i, (src, out) in enumerate(cells):
+        if isinstance(out, str):
+            out = Output("execute_result", text=out)
+        built.append(
             Cell(
                 index=i,
                 kind="code",
                 source=src,
-                outputs=(Output("execute_result", text=out),)
-                if out is not None
-                else (),
+                outputs=(out,) if out is not None else (),
                 execution_count=counts[i],
+                tags=tags.get(i + 1, ()),
             )
-            for i, (src, out) in enumerate(cells)
-        ),
-    )
+        )
+    notebook = Notebook(path=Path("t.ipynb"), cells=mark_cells(tuple(built))[0])
     return make_plan(notebook, analyse_notebook(notebook), options=Options()).tests
+
+
+def generated(
+    *cells: tuple[str, str | None | Output],
+    counts: list[int | None] | None = None,
+    tags: dict[int, tuple[str, ...]] | None = None,
+) -> tuple[TestCase, ...]:
+    """Return the tests that check something (stubs aside)."""
+    tests = all_tests(*cells, counts=counts, tags=tags)
+    return tuple(t for t in tests if t.kind is not TestKind.STUB)
 
 
 def test_literal_result_becomes_an_assertion() -> None:
@@ -44,7 +59,7 @@ def test_literal_result_becomes_an_assertion() -> None:
         "add(2, 3)",
         "5",
     )
-    assert not case.approx and case.names == ("add",)
+    assert case.kind is TestKind.EQUAL and case.names == (("core", "add"),)
 
 
 @pytest.mark.parametrize(
@@ -59,7 +74,7 @@ def test_literal_result_becomes_an_assertion() -> None:
 )
 def test_floats_compare_approximately(result: str, approx: bool) -> None:
     (case,) = generated((ADD, None), ("add(0.1, 0.2)", result))
-    assert case.approx is approx
+    assert case.kind is (TestKind.APPROX if approx else TestKind.EQUAL)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +112,128 @@ def test_imports_the_test_needs_are_listed() -> None:
         ("area(math.sqrt(1))", "3.141592653589793"),
     )
     assert case.setup == ("import math",)
+
+
+DIV = "def div(a, b):\n    return a / b"
+
+
+def test_error_output_becomes_pytest_raises_without_ansi_codes() -> None:
+    error = Output("error", name="ZeroDivisionError", value="\x1b[31mdivision by zero")
+    (case,) = generated((DIV, None), ("div(1, 0)", error))
+    assert (case.kind, case.expression, case.expected) == (
+        TestKind.RAISES,
+        "div(1, 0)",
+        "ZeroDivisionError",
+    )
+    assert case.match == "'division by zero'"
+
+
+def test_error_message_is_matched_literally() -> None:
+    error = Output("error", name="ValueError", value="bad value (x) [1]\nmore")
+    (case,) = generated(
+        ("def check(x):\n    raise ValueError(f'bad value ({x}) [1]')", None),
+        ("check('x')", error),
+    )
+    assert case.match == repr(r"bad value \(x\) \[1\]")
+
+
+def test_error_of_an_unknown_class_makes_no_test() -> None:
+    error = Output("error", name="LinAlgError", value="Singular matrix")
+    assert generated((DIV, None), ("div(1, 0)", error)) == ()
+
+
+def test_error_of_a_package_exception_imports_it() -> None:
+    source = (
+        "class Invalid(Exception):\n    pass\n\ndef check(x):\n    raise Invalid(x)"
+    )
+    error = Output("error", name="Invalid", value="3")
+    (case,) = generated((source, None), ("check(3)", error))
+    assert case.kind is TestKind.RAISES
+    assert ("core", "Invalid") in case.names
+
+
+def test_printed_output_becomes_a_capsys_test() -> None:
+    greet = "def greet(name):\n    print('hello', name)"
+    printed = Output("stream", name="stdout", text="hello ada\n")
+    (case,) = generated((greet, None), ("greet('ada')", printed))
+    assert (case.kind, case.expression, case.expected) == (
+        TestKind.STDOUT,
+        "greet('ada')",
+        "hello ada\n",
+    )
+
+
+def test_stderr_and_addresses_are_not_evidence() -> None:
+    greet = "def greet(name):\n    print(object())"
+    warning = Output("stream", name="stderr", text="careful\n")
+    address = Output("stream", name="stdout", text="<object at 0x7f3a2b1c9d00>\n")
+    assert generated((greet, None), ("greet('a')", warning)) == ()
+    assert generated((greet, None), ("greet('a')", address)) == ()
+
+
+@pytest.mark.parametrize(
+    ("shown", "values"),
+    [
+        ("array([1., 2.])", "[1., 2.]"),
+        ("array([[1, 2],\n       [3, 4]])", "[[1, 2], [3, 4]]"),
+        ("array([0.5, 0.25], dtype=float32)", "[0.5, 0.25]"),
+    ],
+)
+def test_numpy_arrays_compare_with_assert_allclose(shown: str, values: str) -> None:
+    source = "import numpy as np\n\ndef halves(x):\n    return np.asarray(x) / 2"
+    (case,) = generated((source, None), ("halves([2, 4])", shown))
+    assert (case.kind, case.expected) == (TestKind.ALLCLOSE, values)
+    assert "from numpy.testing import assert_allclose" in case.setup
+
+
+def test_truncated_arrays_are_not_evidence() -> None:
+    source = "import numpy as np\n\ndef ones(n):\n    return np.ones(n)"
+    assert generated((source, None), ("ones(2000)", "array([1., 1., ..., 1.])")) == ()
+
+
+def test_repr_of_a_package_class_is_compared() -> None:
+    source = (
+        "from dataclasses import dataclass\n\n@dataclass\nclass Point:\n"
+        "    x: int\n    y: int"
+    )
+    (case,) = generated((source, None), ("Point(1, 2)", "Point(x=1, y=2)"))
+    assert (case.kind, case.expected) == (TestKind.REPR, "'Point(x=1, y=2)'")
+
+
+def test_a_cell_of_asserts_on_package_code_is_a_test() -> None:
+    (case,) = generated(
+        (ADD, None), ("assert add(1, 2) == 3\nassert add(0, 0) == 0", None)
+    )
+    assert case.kind is TestKind.CODE
+    assert case.body == "assert add(1, 2) == 3\nassert add(0, 0) == 0"
+
+
+def test_a_cell_tagged_test_is_a_test_and_keeps_its_imports() -> None:
+    cell = "import math\nresult = add(1, 2)\nassert math.isclose(result, 3)"
+    (case,) = generated((ADD, None), (cell, None), tags={2: ("test",)})
+    assert case.kind is TestKind.CODE
+    assert "import math" in case.setup
+    assert "assert math.isclose(result, 3)" in case.body
+
+
+def test_a_test_cell_that_needs_loose_state_is_a_stub() -> None:
+    (case, *_) = all_tests(
+        (ADD, None),
+        ("data = [1, 2]", None),
+        ("# nb2pkg: test\nassert add(*data) == 3", None),
+    )
+    assert case.kind is TestKind.STUB
+    assert "needs data" in case.reason
+    assert "# assert add(*data) == 3" in case.body
+
+
+def test_each_function_without_evidence_gets_a_stub_with_its_signature() -> None:
+    tests = all_tests(
+        (ADD, None),
+        ("def scale(x, *, by=2):\n    return x * by", None),
+        ("add(1, 2)", "3"),
+    )
+    stubs = [t for t in tests if t.kind is TestKind.STUB]
+    assert [(t.name, t.expression) for t in stubs] == [
+        ("test_scale_todo", "scale(x, *, by=2)")
+    ]

@@ -20,3 +20,8 @@ def test_accuracy_1() -> None:
 def test_accuracy_2() -> None:
     """Cell 7 of the notebook showed this result."""
     assert accuracy([2, 2, 1, 0], [2, 2, 1, 0]) == pytest.approx(1.0)
+
+
+def test_make_model_todo() -> None:
+    """TODO: no recorded output to compare."""
+    pytest.skip("no recorded output to compare: make_model(C=1.0)")

@@ -18,3 +18,23 @@ def test_core_imports() -> None:
 def test_growth_rate_1() -> None:
     """Cell 12 of the notebook showed this result."""
     assert growth_rate(100, 120) == pytest.approx(0.2)
+
+
+def test_load_sales_todo() -> None:
+    """TODO: no recorded output to compare."""
+    pytest.skip("no recorded output to compare: load_sales()")
+
+
+def test_add_revenue_todo() -> None:
+    """TODO: no recorded output to compare."""
+    pytest.skip("no recorded output to compare: add_revenue(df)")
+
+
+def test_monthly_totals_todo() -> None:
+    """TODO: no recorded output to compare."""
+    pytest.skip("no recorded output to compare: monthly_totals(df)")
+
+
+def test_fastest_growing_todo() -> None:
+    """TODO: no recorded output to compare."""
+    pytest.skip("no recorded output to compare: fastest_growing(df, n=2)")

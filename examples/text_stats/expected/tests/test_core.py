@@ -1,5 +1,7 @@
 """Tests of text_stats.core, from the notebook's stored outputs."""
 
+import pytest
+
 from text_stats import core
 from text_stats.core import fibonacci, tokenize, top_words
 
@@ -34,3 +36,10 @@ def test_fibonacci_1() -> None:
 def test_fibonacci_2() -> None:
     """Cell 15 of the notebook showed this result."""
     assert fibonacci(30) == 832040
+
+
+def test_word_counts_todo() -> None:
+    """TODO: no recorded output to compare."""
+    pytest.skip(
+        "no recorded output to compare: word_counts(text, stop_words=STOP_WORDS)"
+    )
