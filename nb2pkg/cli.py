@@ -63,6 +63,7 @@ def _main(
 
 @app.command()
 def convert(
+    ctx: typer.Context,
     notebook: Annotated[Path, typer.Argument(help="The notebook (.ipynb) to convert.")],
     output: Annotated[
         Path | None,
@@ -115,13 +116,29 @@ def convert(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List every finding.")
     ] = False,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            help="auto: analysis places unmarked cells; tagged: only marked cells "
+            "[default: tagged for nbdev notebooks, else auto].",
+        ),
+    ] = None,
+    layout: Annotated[
+        str,
+        typer.Option("--layout", help="src: src/<name>/; flat: <name>/."),
+    ] = "src",
     debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
 ) -> None:
     """Convert a notebook into a package with tests.
 
+    Settings in [tool.nb2pkg] of the nearest pyproject.toml apply; options given
+    here win.
+
     Example: nb2pkg convert experiment.ipynb --output experiment --name my_experiment
     """
     from nb2pkg.api import convert as run_convert
+    from nb2pkg.config import with_config
     from nb2pkg.options import Options
 
     options = Options(
@@ -135,8 +152,16 @@ def convert(
         strict=strict,
         execute=verify,
         check_only=check_only,
+        mode=mode,
+        layout=layout,
     )
-    result = _run_guarded(lambda: run_convert(notebook, options=options), debug=debug)
+    given = _given(ctx)
+    result = _run_guarded(
+        lambda: run_convert(
+            notebook, options=with_config(options, notebook, given=given)
+        ),
+        debug=debug,
+    )
     if dry_run:
         for file in result.files:
             typer.echo(str(result.output / Path(*file.path.parts)))
@@ -182,6 +207,7 @@ def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
 
 @app.command("plan")
 def plan_command(
+    ctx: typer.Context,
     notebook: Annotated[Path, typer.Argument(help="The notebook (.ipynb) to plan.")],
     name: Annotated[
         str | None, typer.Option("--name", help="Import name of the package.")
@@ -189,6 +215,9 @@ def plan_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON on stdout.")
     ] = False,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="auto or tagged, as for convert.")
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
 ) -> None:
     """Show, cell by cell, what convert would do; write nothing.
@@ -199,10 +228,15 @@ def plan_command(
     import json
 
     from nb2pkg.api import describe
+    from nb2pkg.config import with_config
     from nb2pkg.options import Options
 
-    options = Options(name=name)
-    plan, rows = _run_guarded(lambda: describe(notebook, options=options), debug=debug)
+    options = Options(name=name, mode=mode)
+    given = _given(ctx)
+    plan, rows = _run_guarded(
+        lambda: describe(notebook, options=with_config(options, notebook, given=given)),
+        debug=debug,
+    )
     if as_json:
         data = {
             "package": plan.package,
@@ -231,6 +265,18 @@ def plan_command(
             console.print(
                 f"{where + ': ' if where else ''}{f.message} ({f.code})", markup=False
             )
+
+
+def _given(ctx: typer.Context) -> frozenset[str]:
+    """Return the Options fields set on the command line (they beat the config)."""
+    fields = {"template_dir": "template_dir", "tests": "tests", "pin": "pin"}
+    fields |= {"name": "name", "mode": "mode", "layout": "layout"}
+    return frozenset(
+        field
+        for param, field in fields.items()
+        if param in ctx.params
+        and getattr(ctx.get_parameter_source(param), "name", "") == "COMMANDLINE"
+    )
 
 
 def _codes(value: str | None) -> frozenset[str]:

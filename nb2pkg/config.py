@@ -1,0 +1,113 @@
+"""Read ``[tool.nb2pkg]`` from the nearest pyproject.toml; the command line wins.
+
+The nearest pyproject.toml is the first one found from the notebook's folder
+upwards. Its keys are the long option names (``name``, ``mode``, ``layout``,
+``template-dir``, ``tests``, ``pin``); paths in it are relative to its folder.
+An unknown key or a value of the wrong type is a one-line error.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from nb2pkg.errors import InputError
+from nb2pkg.layout import MODES
+from nb2pkg.options import Options
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+LAYOUTS = ("src", "flat")
+# key -> (Options field, expected type)
+_KEYS: dict[str, tuple[str, type]] = {
+    "name": ("name", str),
+    "mode": ("mode", str),
+    "layout": ("layout", str),
+    "template-dir": ("template_dir", str),
+    "tests": ("tests", bool),
+    "pin": ("pin", bool),
+}
+
+
+def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """Return the nearest pyproject.toml from ``start`` up and its ``[tool.nb2pkg]``.
+
+    Raises:
+        InputError: that pyproject.toml is not valid TOML.
+    """
+    folder = start.resolve()
+    for candidate in (
+        folder / "pyproject.toml",
+        *(p / "pyproject.toml" for p in folder.parents),
+    ):
+        if not candidate.is_file():
+            continue
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(
+                f"cannot read its settings ({exc})", path=candidate
+            ) from None
+        tool = data.get("tool", {})
+        table = tool.get("nb2pkg", {}) if isinstance(tool, dict) else {}
+        return candidate, table if isinstance(table, dict) else {}
+    return None, {}
+
+
+def with_config(
+    options: Options, notebook: Path, *, given: frozenset[str] = frozenset()
+) -> Options:
+    """Return ``options`` with the settings of the nearest ``[tool.nb2pkg]`` applied.
+
+    Args:
+        options: what the caller chose.
+        notebook: the notebook converted; the search starts in its folder.
+        given: the Options fields the user set on the command line: they win.
+
+    Raises:
+        InputError: a key is unknown or a value has the wrong type.
+    """
+    path, table = find_config(notebook.parent)
+    if path is None:
+        return check_choices(options)
+    changes: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            raise InputError(
+                f"[tool.nb2pkg] has an unknown key {key!r}; known keys: {known}",
+                path=path,
+            )
+        field, kind = _KEYS[key]
+        if not isinstance(value, kind):
+            raise InputError(
+                f"[tool.nb2pkg] {key} must be a {kind.__name__}, not {value!r}",
+                path=path,
+            )
+        if field in given:
+            continue
+        changes[field] = path.parent / str(value) if field == "template_dir" else value
+    return check_choices(replace(options, **changes), source=path)
+
+
+def check_choices(options: Options, *, source: Path | None = None) -> Options:
+    """Return ``options`` if its mode and layout are known values.
+
+    Raises:
+        InputError: they are not.
+    """
+    if options.mode is not None and options.mode not in MODES:
+        raise InputError(
+            f"mode must be one of {', '.join(MODES)}, not {options.mode!r}", path=source
+        )
+    if options.layout not in LAYOUTS:
+        raise InputError(
+            f"layout must be one of {', '.join(LAYOUTS)}, not {options.layout!r}",
+            path=source,
+        )
+    return options
