@@ -39,6 +39,26 @@ class Marks:
     hide: bool = False  # nbdev's hide: left out of docs, nothing more
     nbdev: bool = False  # written in nbdev's spelling
 
+    def describe(self) -> str:
+        """Return the marks as the user would write them: ``export, module: io``."""
+        words = [
+            word
+            for word, on in (
+                ("skip", self.skip),
+                ("export", self.export and not self.internal),
+                ("exporti", self.internal),
+                ("test", self.test),
+                ("parameters", self.parameters),
+                ("pipeline" + (f": {self.step}" if self.step else ""), self.pipeline),
+                (f"module: {self.module}", bool(self.module)),
+                (f"default_exp {self.default_module}", bool(self.default_module)),
+                ("eval: false", self.no_run),
+                ("hide", self.hide),
+            )
+            if on
+        ]
+        return ", ".join(words)
+
     @property
     def marked(self) -> bool:
         """Return True if the cell says where its code goes."""

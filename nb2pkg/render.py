@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -134,6 +135,13 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
     setup: list[str] = []
     for test in tests:
         setup.extend(line for line in test.setup if line not in setup)
+    kinds = {t.kind for t in tests}
+    if kinds - {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}:
+        setup.append("import pytest")
+    # Standard library first, then third party, as isort would have them.
+    stdlib = sorted(line for line in setup if _root(line) in sys.stdlib_module_names)
+    others = sorted(line for line in setup if line not in stdlib)
+    setup = [*stdlib, *([""] if stdlib and others else []), *others]
     by_module: dict[str, set[str]] = {}
     for test in tests:
         for owner, name in test.names:
@@ -143,7 +151,6 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
         for owner, names in sorted(by_module.items())
     ]
     parent, _, leaf = f"{plan.package}.{module.name}".rpartition(".")
-    kinds = {t.kind for t in tests}
     return {
         "module": module,
         "tests": tests,
@@ -151,11 +158,13 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
         "package_imports": package_imports,
         "module_import": f"from {parent} import {leaf}",
         "leaf": leaf,
-        "kinds": [k.value for k in kinds],
-        "needs_pytest": bool(
-            kinds - {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}
-        ),
     }
+
+
+def _root(import_line: str) -> str:
+    """Return the top-level module an import line imports (``os`` for os.path)."""
+    words = import_line.split()
+    return words[1].split(".")[0] if len(words) > 1 else ""
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

@@ -57,7 +57,9 @@ def cell_rows(
         rows.append(
             CellRow(
                 cell=cell.number,
-                kind=cell.kind,
+                kind=f"{cell.kind} [{cell.marks.describe()}]"
+                if cell.marks.describe()
+                else cell.kind,
                 first_line=_first_line(cell.source),
                 defines=tuple(sorted({n for s in statements for n in s.defines})),
                 reads=_reads(statements),

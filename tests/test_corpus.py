@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import itertools
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -87,3 +90,69 @@ def test_check_never_crashes(path: Path) -> None:
         assert "\n" not in str(exc)
         return
     assert all(f.code.startswith("NBP") for f in result.findings)
+
+
+# The corpus notebooks written for nbdev (MANIFEST: "nbdev export comments").
+NBDEV = [
+    p
+    for p in NOTEBOOKS
+    if p.name
+    in (
+        "fastai__fastcore__nbs__06_logargs.ipynb",
+        "fastai__fastcore__nbs__04_dispatch.ipynb",
+        "fastai__nbdev__nbs__api__01_config.ipynb",
+    )
+]
+_EXPORT = re.compile(r"^\s*#\s*\|?\s*export[si]?\s*$")
+_DEFAULT_EXP = re.compile(r"^\s*#\s*\|?\s*default_exp\s+([\w.]+)\s*$")
+
+
+def nbdev_would_export(path: Path) -> tuple[str, dict[str, str]]:
+    """Return nbdev's module name and {name: AST dump} of the definitions it exports.
+
+    Read straight from the JSON, as nbdev does: a code cell is exported when a line
+    of its leading comments is an export directive (``#| export``, ``# export``).
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    module, definitions = "", {}
+    for raw in notebook["cells"]:
+        if raw["cell_type"] != "code":
+            continue
+        source = "".join(raw["source"])
+        lines = source.splitlines()
+        leading = list(
+            itertools.takewhile(lambda ln: ln.strip().startswith("#"), lines)
+        )
+        for line in leading:
+            if match := _DEFAULT_EXP.match(line):
+                module = match.group(1)
+        if any(_EXPORT.match(line) for line in leading):
+            for node in ast.parse(source).body:
+                if isinstance(
+                    node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                ):
+                    definitions[node.name] = ast.dump(node)
+    return module, definitions
+
+
+@pytest.mark.parametrize("path", NBDEV, ids=[p.stem[:60] for p in NBDEV])
+def test_nbdev_notebook_converts_to_the_module_nbdev_would_write(
+    path: Path, tmp_path: Path
+) -> None:
+    module, expected = nbdev_would_export(path)
+    assert module and expected, "the notebook is not an nbdev notebook"
+    result = convert(path, options=Options(output=tmp_path / "pkg", name="converted"))
+    assert [m.name for m in result.plan.modules] == [module]
+    assert result.plan.pipeline is None  # nbdev exports no loose cell
+    text = (
+        (tmp_path / "pkg" / "src" / "converted" / module.replace(".", "/"))
+        .with_suffix(".py")
+        .read_text(encoding="utf-8")
+    )
+    got = {
+        node.name: ast.dump(node)
+        for node in ast.parse(text).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    # nbdev keeps every exported definition; a name defined twice keeps the last.
+    assert got == expected

@@ -22,15 +22,20 @@ else:
 from nb2pkg import Options, convert
 from tests.conftest import EXAMPLES
 
-CASES = ["iris_model", "sales_analysis", "text_stats", "weather_report"]
+CASES = ["iris_model", "sales_analysis", "text_stats", "units", "weather_report"]
 # What each example must declare: exactly the distributions its code imports, and
 # matplotlib in the plot extra for the notebook that plots (``%matplotlib inline``).
 DECLARED = {
     "iris_model": (["numpy", "scikit-learn"], {"test": ["pytest>=7"]}),
     "sales_analysis": (["pandas"], {"plot": ["matplotlib"], "test": ["pytest>=7"]}),
     "text_stats": ([], {"test": ["pytest>=7"]}),
+    "units": ([], {"test": ["pytest>=7"]}),
     "weather_report": ([], {"test": ["pytest>=7"]}),
 }
+
+# The examples with loose code: ``python -m <package>`` runs it (units is nbdev's
+# kind of notebook: only exported code, no pipeline).
+RUNNABLE = [c for c in CASES if c != "units"]
 
 pytestmark = pytest.mark.slow
 
@@ -71,10 +76,15 @@ def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]
 def test_import_runs_no_notebook_code(
     installed: tuple[Path, Path], case: str, tmp_path: Path
 ) -> None:
-    python, _ = installed
-    proc = run(
-        python, "-c", f"import {case}, {case}.core, {case}.pipeline", cwd=tmp_path
+    python, root = installed
+    package = root / case / "src" / case
+    modules = sorted(
+        ".".join((case, *p.relative_to(package).with_suffix("").parts))
+        for p in package.rglob("*.py")
+        if p.name not in ("__init__.py", "__main__.py")
     )
+    assert modules, "the package has no modules"
+    proc = run(python, "-c", f"import {case}, {', '.join(modules)}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and proc.stderr == ""
     assert list(tmp_path.iterdir()) == []
@@ -99,7 +109,7 @@ def test_declares_exactly_what_it_imports(
     assert (project["dependencies"], project["optional-dependencies"]) == DECLARED[case]
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", RUNNABLE)
 def test_pipeline_prints_what_the_notebook_printed(
     installed: tuple[Path, Path], case: str, tmp_path: Path
 ) -> None:

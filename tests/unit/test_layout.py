@@ -71,7 +71,8 @@ def test_nbdev_notebook_converts_only_exported_cells(make_nb: MakeNotebook) -> N
         "#| hide\nfrom nbdev.showdoc import *",
         "#| export\nimport json\n\ndef dump(x):\n    return json.dumps(x)",
         "dump({'a': 1})",
-        "#| exporti\ndef _private():\n    return 2\n\ndef internal_helper():\n    return 3",
+        "#| exporti\ndef _private():\n    return 2\n\n"
+        "def internal_helper():\n    return 3",
         "print('exploring')",
     )
     plan, files = plan_and_files(path)
