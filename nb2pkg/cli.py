@@ -245,17 +245,24 @@ def plan_command(
         }
         typer.echo(json.dumps(data, indent=2))
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table("cell", "kind", "first line", "defines", "reads", "goes to")
+    table = Table("cell", "kind", "marks", "first line", "defines", "reads", "goes to")
     for row in rows:
         table.add_row(
-            str(row.cell),
-            row.kind,
-            row.first_line,
-            ", ".join(row.defines),
-            ", ".join(row.reads),
-            ", ".join(row.goes_to),
+            *(
+                escape(text)
+                for text in (
+                    str(row.cell),
+                    row.kind,
+                    row.marks,
+                    row.first_line,
+                    ", ".join(row.defines),
+                    ", ".join(row.reads),
+                    ", ".join(row.goes_to),
+                )
+            )
         )
     console = _console()
     console.print(table)

@@ -62,7 +62,6 @@ CODES: dict[str, str] = {
     "NBP605": "contradicting marks",
     "NBP606": "conversion mode",
     "NBP607": "one public name in two modules",
-    "NBP608": "test left as a stub",
     "NBP609": "parameters cell holds more than assignments",
     "NBP610": "modules import each other",
 }

@@ -17,6 +17,7 @@ class CellRow:
 
     cell: int
     kind: str  # code, markdown, raw
+    marks: str  # its tags and directives, as written: "export, module: io"
     first_line: str
     defines: tuple[str, ...]
     reads: tuple[str, ...]  # names it reads from other cells (builtins aside)
@@ -57,9 +58,8 @@ def cell_rows(
         rows.append(
             CellRow(
                 cell=cell.number,
-                kind=f"{cell.kind} [{cell.marks.describe()}]"
-                if cell.marks.describe()
-                else cell.kind,
+                kind=cell.kind,
+                marks=cell.marks.describe(),
                 first_line=_first_line(cell.source),
                 defines=tuple(sorted({n for s in statements for n in s.defines})),
                 reads=_reads(statements),
