@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import (
@@ -150,19 +151,24 @@ def _statements(
             uses[found].add(name)
             if _runs_eagerly(access.scope):
                 eager[found].add(name)
+    mutated: list[set[str]] = []
     for i, stmt in enumerate(module.body):
         # ScopeProvider records ``x += 1`` as an assignment only, but it reads x.
         updated = _augmented_targets(stmt)
         uses[i] |= updated
         eager[i] |= updated
+        mutated.append(_mutated_names(stmt))
     return tuple(
-        _make_statement(
-            stmt,
-            number,
-            lines[i] if i < len(lines) else 1,
-            defines[i],
-            uses[i],
-            eager[i],
+        replace(
+            _make_statement(
+                stmt,
+                number,
+                lines[i] if i < len(lines) else 1,
+                defines[i],
+                uses[i],
+                eager[i],
+            ),
+            mutates=frozenset(mutated[i]),
         )
         for i, stmt in enumerate(module.body)
     )
@@ -193,6 +199,41 @@ class _AugmentedTargets(TopLevelVisitor):
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Name):
             self.names.add(node.target.value)
+
+
+class _MutatedNames(TopLevelVisitor):
+    """Gather ``df`` of ``df["x"] = ...``, ``df.x += ...`` and ``del df["x"]``."""
+
+    def _target(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._target(element.value)
+            return
+        if not isinstance(target, cst.Subscript | cst.Attribute):
+            return
+        base: cst.BaseExpression = target
+        while isinstance(base, cst.Subscript | cst.Attribute):
+            base = base.value
+        if isinstance(base, cst.Name):
+            self.names.add(base.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._target(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._target(node.target)
+
+
+def _mutated_names(stmt: cst.CSTNode) -> set[str]:
+    visitor = _MutatedNames()
+    stmt.visit(visitor)
+    return visitor.names
 
 
 def _augmented_targets(stmt: cst.CSTNode) -> set[str]:

@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "NBP307": "star import",
     "NBP308": "unused import left out",
     "NBP309": "pipeline rebinds a module name",
+    "NBP311": "missing standard-library import added",
     "NBP401": "local module imported",
     "NBP402": "distribution name guessed",
     "NBP403": "requirements file not found",

@@ -172,6 +172,8 @@ def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
         cst.Param(cst.Name(name), default=cst.Name(name))
         for name in pipeline.parameters
     ]
+    # Names no earlier cell defined: the notebook got them elsewhere; so must run().
+    keywords += [cst.Param(cst.Name(name)) for name in pipeline.required]
     return cst.FunctionDef(
         name=cst.Name("run"),
         params=cst.Parameters(

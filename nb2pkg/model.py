@@ -135,7 +135,7 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One top-level statement of a cell, with the names it binds and reads.
+    """One top-level statement of a cell, with the names it binds, reads and changes.
 
     ``uses`` are the names it reads from outside itself whenever it runs (function
     bodies included); ``eager_uses`` are those read when the statement itself runs
@@ -150,6 +150,9 @@ class Statement:
     eager_uses: frozenset[str] = frozenset()
     name: str = ""  # the defined name for DEF and CLASS
     line: int = 1
+    # Names whose object it changes in place (``df["x"] = 1``): a use and a
+    # redefinition of df, though no new binding.
+    mutates: frozenset[str] = frozenset()
 
     @property
     def code(self) -> str:
@@ -211,6 +214,7 @@ class PipelinePlan:
     steps: tuple[Statement, ...]
     functions: tuple[Step, ...] = ()  # the steps grouped into functions
     parameters: tuple[str, ...] = ()  # run()'s keyword arguments (papermill)
+    required: tuple[str, ...] = ()  # read before any cell defines them: run() asks
 
 
 class TestKind(enum.Enum):

@@ -186,15 +186,17 @@ def _settle(
 ) -> list[Statement]:
     """Return the candidates that can live at module level (a fixpoint).
 
-    Exported statements stay whatever they read: the author decided; a name they
-    read that only loose code makes is reported.
+    A candidate that reads a name only loose code makes, or a name no cell makes
+    at all, moves to the pipeline, where run() provides it. Exported statements
+    stay whatever they read: the author decided; such a name is reported.
     """
     module = list(candidates)
+    never = set() if has_star_import(imports) else undefined_names(kept)
     while True:
         ids = {id(s) for s in module}
         module_names = {n for s in [*module, *imports] for n in s.defines}
         loose_names = {n for s in kept if id(s) not in ids for n in s.defines}
-        loose_only = loose_names - module_names
+        loose_only = (loose_names - module_names) | never
         moved = [s for s in module if s.uses & loose_only and id(s) not in exported]
         if not moved:
             break
@@ -203,19 +205,26 @@ def _settle(
             if s.kind in DEFINITIONS:
                 names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
                 note = (
-                    f"`{s.name}` reads {names}, made by loose code, so it stays in "
-                    "the pipeline; pass them as parameters to export it"
+                    f"`{s.name}` reads {names}, made by loose code or by no cell, so "
+                    "it stays in the pipeline; pass them as parameters to export it"
                 )
                 findings.append(finding("NBP304", note, cell=s.cell, line=s.line))
     for s in module:
         if id(s) in exported and s.uses & loose_only:
             names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
             note = (
-                f"exported code reads {names}, which only loose code makes: the "
-                "module will not find them; export the cells that make them"
+                f"exported code reads {names}, which only loose code makes (or no "
+                "cell): the module will not find them; export the cells that make them"
             )
             findings.append(finding("NBP604", note, cell=s.cell, line=s.line))
     return module
+
+
+def undefined_names(statements: Sequence[Statement]) -> set[str]:
+    """Return the names the statements read that none of them binds (builtins aside)."""
+    defined = {n for s in statements for n in s.defines}
+    read = {n for s in statements for n in s.uses}
+    return read - defined - BUILTIN_NAMES - IPYTHON_NAMES
 
 
 def _needed_constants(

@@ -7,6 +7,7 @@ rendering only follows the plan.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -36,6 +37,7 @@ from nb2pkg.place import (
     first_line,
     has_star_import,
     place_statements,
+    undefined_names,
 )
 from nb2pkg.steps import make_steps
 from nb2pkg.testgen import make_tests
@@ -51,6 +53,7 @@ def make_plan(
     for analysis in (*layout.converted, *layout.tests):
         findings.extend(analysis.findings)
     statements = [s for a in layout.converted for s in a.statements]
+    statements = [*_missing_imports(statements, findings), *statements]
     imports_all = [s for s in statements if s.kind is Kind.IMPORT]
     package = _package_name(notebook, imports_all, options)
     if not any(a.cell.source.strip() for a in analyses):
@@ -79,7 +82,7 @@ def make_plan(
         used_imports.extend(pipeline.lazy_imports)
     findings.extend(_unused_imports(imports_all, used_imports))
     findings.extend(_star_and_global_notes(imports_all, pipeline))
-    findings.extend(_undefined_names(placement))
+    findings.extend(_undefined_names(placement, pipeline))
     # What any module imports when it is imported is a core dependency; only what
     # run() itself imports may be the plot extra.
     dependencies = find_dependencies(
@@ -200,11 +203,13 @@ def _module_plans(
         known = defined | import_names | set(owner)
         unresolved = bool(uses - known - BUILTIN_NAMES)
         exports = tuple(
-            s.name
-            for s in body
-            if s.kind in DEFINITIONS
-            and not s.name.startswith("_")
-            and s.name not in layout.internal
+            dict.fromkeys(
+                s.name
+                for s in body
+                if s.kind in DEFINITIONS
+                and not s.name.startswith("_")
+                and s.name not in layout.internal
+            )
         )
         plans.append(
             ModulePlan(
@@ -274,13 +279,15 @@ def _pipeline_plan(
     # Plotting libraries are an extra: import them only when run() runs.
     lazy = tuple(s for s in imports if _is_plot_import(s) and not s.defines & rebinds)
     eager = tuple(s for s in imports if s not in lazy)
-    functions = make_steps(
+    star = has_star_import(placement.imports)
+    functions, required = make_steps(
         steps,
         headings=headings,
         module_names=package_names | {n for s in eager for n in s.defines},
         global_names=frozenset(rebinds),
         lazy_imports=lazy,
         parameters=parameters & uses,
+        unknown=frozenset(uses) if star else IPYTHON_NAMES,
     )
     return PipelinePlan(
         future=placement.future,
@@ -291,6 +298,7 @@ def _pipeline_plan(
         steps=steps,
         functions=functions,
         parameters=tuple(sorted(parameters & uses)),
+        required=required,
     )
 
 
@@ -369,11 +377,14 @@ def _star_and_global_notes(
     return out
 
 
-def _undefined_names(placement: Placement) -> list[Finding]:
+def _undefined_names(
+    placement: Placement, pipeline: PipelinePlan | None
+) -> list[Finding]:
     kept = [*placement.module, *placement.pipeline]
     defined = {n for s in [*kept, *placement.imports] for n in s.defines}
     if has_star_import(placement.imports):
         return []
+    required = set(pipeline.required) if pipeline else set()
     out: list[Finding] = []
     reported: set[str] = set()
     for s in kept:
@@ -381,10 +392,58 @@ def _undefined_names(placement: Placement) -> list[Finding]:
             reported.add(name)
             if name in IPYTHON_NAMES:
                 note = f"`{name}` exists only inside IPython; replace it (e.g. print)"
+            elif name in required:
+                note = (
+                    f"`{name}` is used but no kept cell defines it; run() takes it "
+                    "as a required keyword argument"
+                )
             else:
                 note = f"`{name}` is used but no kept cell defines it"
             out.append(finding("NBP305", note, cell=s.cell, line=s.line))
     return out
+
+
+# Standard-library names too likely to be a variable the notebook forgot to define.
+_NOT_MODULES = frozenset(
+    {"antigravity", "array", "code", "site", "test", "this", "token", "types"}
+)
+
+
+def _missing_imports(
+    statements: Sequence[Statement], findings: list[Finding]
+) -> list[Statement]:
+    """Return ``import x`` for each standard-library module read but never imported.
+
+    The kernel may have had it (another cell, a star import, a startup file);
+    the package must import it itself.
+    """
+    if has_star_import(statements):
+        return []
+    missing = sorted(
+        n
+        for n in undefined_names(statements)
+        if n in sys.stdlib_module_names and n not in _NOT_MODULES
+    )
+    added: list[Statement] = []
+    for name in missing:
+        first = next(s for s in statements if name in s.uses)
+        node = cst.parse_statement(f"import {name}")
+        added.append(
+            Statement(
+                cell=first.cell,
+                kind=Kind.IMPORT,
+                node=node,
+                defines=frozenset({name}),
+                line=first.line,
+            )
+        )
+        note = f"`{name}` is used but never imported; `import {name}` added"
+        findings.append(
+            finding(
+                "NBP311", note, cell=first.cell, line=first.line, severity=Severity.INFO
+            )
+        )
+    return added
 
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")

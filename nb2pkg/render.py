@@ -112,7 +112,17 @@ def render_plan(
     if plan.pipeline is not None:
         run_is_async = is_async(plan.pipeline)
         add(f"{root}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
-        add(f"{root}/__main__.py", "__main__.py.j2", run_is_async=run_is_async)
+        needs = plan.pipeline.required
+        missing = (
+            f"run() needs {', '.join(needs)}, which no earlier cell defined: "
+            f"call run({', '.join(f'{n}=...' for n in needs)}) from Python"
+        )
+        add(
+            f"{root}/__main__.py",
+            "__main__.py.j2",
+            run_is_async=run_is_async,
+            missing=missing,
+        )
         if options.tests:
             add("tests/test_pipeline.py", "test_pipeline.py.j2")
     return _format_and_check(files, plan, options)

@@ -28,8 +28,14 @@ def make_steps(
     global_names: frozenset[str],
     lazy_imports: Sequence[Statement],
     parameters: frozenset[str] = frozenset(),
-) -> tuple[Step, ...]:
-    """Return the step functions for the pipeline's ``statements``, in order.
+    unknown: frozenset[str] = frozenset(),
+) -> tuple[tuple[Step, ...], tuple[str, ...]]:
+    """Return the step functions for the pipeline's ``statements``, and run()'s inputs.
+
+    A name a step reads before any earlier step binds it (the notebook got it from
+    a cell run out of order, or from its environment) becomes a required keyword
+    argument of run(), passed on to the steps that read it: the code stays
+    honest about what it needs, and has no undefined name.
 
     Args:
         statements: the loose code, in notebook order.
@@ -38,16 +44,27 @@ def make_steps(
         global_names: names run() used to declare global (kept global).
         lazy_imports: plotting imports, made inside the steps that use them.
         parameters: run()'s keyword arguments, passed to the steps that read them.
+        unknown: names that may come from elsewhere (a star import, IPython):
+            never made inputs unless a step binds them later.
     """
     groups, titles = _merge_for_closures(*_split_at_headings(statements, headings))
-    passed = (module_names | global_names | BUILTIN_NAMES) - parameters
     reads = [_reads(g) for g in groups]
     # ``except E as e`` binds e only inside its handler: never a step's output.
     defines = [{n for s in g for n in s.defines} - _handler_names(g) for g in groups]
+    outside = (module_names | global_names | BUILTIN_NAMES) - parameters
+    bound_anywhere = set().union(*defines)
+    unbound: set[str] = set()
+    for i, group in enumerate(groups):
+        early = _reads_before_binding(group) | (reads[i] - bound_anywhere)
+        unbound |= early - set().union(*defines[:i]) - parameters - outside
+    bound_later = bound_anywhere
+    unbound = {n for n in unbound if n not in unknown or n in bound_later}
+    inputs = parameters | unbound
+    passed = outside - inputs
     taken = {n for s in statements for n in s.defines | s.uses} | module_names | {"run"}
     steps: list[Step] = []
     for i, group in enumerate(groups):
-        before = set().union(*defines[:i]) | parameters
+        before = set().union(*defines[:i]) | inputs
         later = set().union(*reads[i + 1 :])
         name = _unique_name(titles[i], i + 1, taken)
         taken.add(name)
@@ -63,7 +80,7 @@ def make_steps(
                 statements=tuple(group),
             )
         )
-    return tuple(steps)
+    return tuple(steps), tuple(sorted(unbound))
 
 
 def _split_at_headings(
@@ -123,6 +140,26 @@ def _reads(group: Sequence[Statement]) -> set[str]:
     reads: set[str] = set()
     for s in group:
         reads |= s.uses - bound - _bound_first(s.node)
+        bound |= s.defines
+    return reads - _handler_names(group)
+
+
+def _reads_before_binding(group: Sequence[Statement]) -> set[str]:
+    """Return the names a step surely reads before it binds them itself.
+
+    Unlike ``_reads``, a function body's reads wait for a call, and a compound
+    statement (``for``, ``if``, ``with``) that binds a name may bind it first.
+    """
+    bound: set[str] = set()
+    reads: set[str] = set()
+    for s in group:
+        if s.kind in DEFINITIONS:
+            uses = set(s.eager_uses)
+        elif isinstance(s.node, cst.SimpleStatementLine):
+            uses = set(s.uses)
+        else:
+            uses = set(s.uses - s.defines)
+        reads |= uses - bound - _bound_first(s.node)
         bound |= s.defines
     return reads - _handler_names(group)
 

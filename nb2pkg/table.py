@@ -61,7 +61,9 @@ def cell_rows(
                 kind=cell.kind,
                 marks=cell.marks.describe(),
                 first_line=_first_line(cell.source),
-                defines=tuple(sorted({n for s in statements for n in s.defines})),
+                defines=tuple(
+                    sorted({n for s in statements for n in s.defines | s.mutates})
+                ),
                 reads=_reads(statements),
                 goes_to=tuple(places),
             )

@@ -141,3 +141,40 @@ def test_augmented_assignment_reads_its_target() -> None:
     assert "total" in loop.uses and "total" in loop.eager_uses
     (func,) = statements("def f():\n    local = 0\n    local += 1")
     assert "local" not in func.uses
+
+
+def test_del_reads_and_unbinds_its_target() -> None:
+    (stmt,) = statements("del cache")
+    assert "cache" in stmt.uses
+    assert stmt.kind is Kind.LOOSE
+
+
+def test_attribute_and_item_mutation_is_a_use_and_a_redefinition() -> None:
+    item, attr, nested, deleted = statements(
+        "df['x'] = 1\nmodel.coef_ = None\ncfg['a']['b'] += 1\ndel cache['k']"
+    )
+    assert ("df" in item.uses, item.mutates) == (True, {"df"})
+    assert ("model" in attr.uses, attr.mutates) == (True, {"model"})
+    assert ("cfg" in nested.uses, nested.mutates) == (True, {"cfg"})
+    assert ("cache" in deleted.uses, deleted.mutates) == (True, {"cache"})
+    # Changing an object in place binds no new name: steps pass it, not return it.
+    assert item.defines == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("source", "local"),
+    [
+        ("squares = [n * n for n in range(3)]", "n"),
+        ("pairs = {k: v for k, v in items}", "k"),
+        ("key = lambda row: row[0]", "row"),
+        ("total = sum(x for x in data)", "x"),
+    ],
+)
+def test_comprehension_and_lambda_names_stay_inside(source: str, local: str) -> None:
+    (stmt,) = statements(source)
+    assert local not in stmt.uses and local not in stmt.defines
+
+
+def test_star_import_binds_no_name_it_can_see() -> None:
+    (stmt,) = statements("from os.path import *")
+    assert stmt.kind is Kind.IMPORT and stmt.defines == frozenset()

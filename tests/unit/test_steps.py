@@ -68,7 +68,11 @@ def test_function_reading_a_later_name_keeps_its_closure() -> None:
         "## Train", "model = make()",
         "## Use", "print(predict(1))",
     )  # fmt: skip
-    assert shape(steps) == [("define", (), ("predict",)), ("use", ("predict",), ())]
+    # make() is defined by no cell: the step gets it from run(), which asks for it.
+    assert shape(steps) == [
+        ("define", ("make",), ("predict",)),
+        ("use", ("predict",), ()),
+    ]
     assert [s.code.split("(")[0] for s in steps[0].statements] == [
         "def predict",
         "model = make",
@@ -125,3 +129,55 @@ def test_step_docstrings_drop_control_characters_and_quotes() -> None:
     code = pipeline_code(plan.pipeline)
     compile(code, "pipeline.py", "exec")
     assert '"""Load \'raw\' data (cell 2)."""' in code
+
+
+def test_a_name_no_cell_defines_becomes_a_required_input_of_run() -> None:
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(
+            Cell(0, "code", "rows = context.load('users')"),
+            Cell(1, "code", "print(len(rows))"),
+        ),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    assert plan.pipeline is not None and plan.pipeline.required == ("context",)
+    assert shape(plan.pipeline.functions)[0][1] == ("context",)
+    note = next(f for f in plan.findings if f.code == "NBP305")
+    assert "required keyword argument" in note.message
+
+
+def test_a_name_read_before_the_cell_that_binds_it_is_an_input() -> None:
+    # Hidden state: cell 1 ran after cell 3 in the kernel.
+    steps = steps_of("print(sc)", "## Setup", "sc = connect()", "## Use", "print(sc)")
+    assert shape(steps)[0] == ("step_1", ("sc",), ())
+
+
+def test_a_name_bound_inside_a_loop_before_it_is_read_is_not_an_input() -> None:
+    steps = steps_of(
+        "data = {'a': [1]}",
+        "## Totals",
+        "for key in data:\n    vals = data[key]\n    print(sum(vals))",
+    )
+    assert shape(steps)[1] == ("totals", ("data",), ())
+
+
+def test_a_function_reading_a_never_defined_name_stays_in_run() -> None:
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(Cell(0, "code", "def clean(x):\n    return x.fillna(nan)"),),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    assert plan.modules == ()
+    assert plan.pipeline is not None and plan.pipeline.required == ("nan",)
+    assert "NBP304" in {f.code for f in plan.findings}
+
+
+def test_a_missing_standard_library_import_is_added() -> None:
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(Cell(0, "code", "def warn(m):\n    warnings.warn(m)"),),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    (core,) = plan.modules
+    assert [i.code.strip() for i in core.imports] == ["import warnings"]
+    assert "NBP311" in {f.code for f in plan.findings}
