@@ -114,8 +114,8 @@ def render_plan(
         add(f"{root}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
         needs = plan.pipeline.required
         missing = (
-            f"run() needs {', '.join(needs)}, which no earlier cell defined: "
-            f"call run({', '.join(f'{n}=...' for n in needs)}) from Python"
+            f"run() needs {', '.join(needs)}, which no earlier cell defined: call "
+            f"{plan.package}.pipeline.run({', '.join(f'{n}=...' for n in needs)})"
         )
         add(
             f"{root}/__main__.py",

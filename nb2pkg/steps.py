@@ -51,7 +51,8 @@ def make_steps(
     reads = [_reads(g) for g in groups]
     # ``except E as e`` binds e only inside its handler: never a step's output.
     defines = [{n for s in g for n in s.defines} - _handler_names(g) for g in groups]
-    outside = (module_names | global_names | BUILTIN_NAMES) - parameters
+    lazy_names = {n for s in lazy_imports for n in s.defines}
+    outside = (module_names | global_names | BUILTIN_NAMES | lazy_names) - parameters
     bound_anywhere = set().union(*defines)
     unbound: set[str] = set()
     for i, group in enumerate(groups):

@@ -181,3 +181,12 @@ def test_a_missing_standard_library_import_is_added() -> None:
     (core,) = plan.modules
     assert [i.code.strip() for i in core.imports] == ["import warnings"]
     assert "NBP311" in {f.code for f in plan.findings}
+
+
+def test_a_plotting_import_made_inside_a_step_is_no_input() -> None:
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(Cell(0, "code", "import matplotlib.pyplot as plt\nplt.plot([1, 2])"),),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    assert plan.pipeline is not None and plan.pipeline.required == ()
