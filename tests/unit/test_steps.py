@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nb2pkg.analyse import analyse_notebook
-from nb2pkg.model import Cell, Notebook, Step
+from nb2pkg.model import Cell, Notebook, Plan, Step
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 
@@ -22,6 +22,15 @@ def steps_of(*cells: str) -> tuple[Step, ...]:
     plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
     assert plan.pipeline is not None
     return plan.pipeline.functions
+
+
+def plan_of(*sources: str) -> Plan:
+    """Return the plan of a notebook of the given code cells."""
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=tuple(Cell(i, "code", c) for i, c in enumerate(sources)),
+    )
+    return make_plan(notebook, analyse_notebook(notebook), options=Options())
 
 
 def shape(
@@ -132,14 +141,7 @@ def test_step_docstrings_drop_control_characters_and_quotes() -> None:
 
 
 def test_a_name_no_cell_defines_becomes_a_required_input_of_run() -> None:
-    notebook = Notebook(
-        path=Path("nb.ipynb"),
-        cells=(
-            Cell(0, "code", "rows = context.load('users')"),
-            Cell(1, "code", "print(len(rows))"),
-        ),
-    )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = plan_of("rows = context.load('users')", "print(len(rows))")
     assert plan.pipeline is not None and plan.pipeline.required == ("context",)
     assert shape(plan.pipeline.functions)[0][1] == ("context",)
     note = next(f for f in plan.findings if f.code == "NBP305")
@@ -162,31 +164,19 @@ def test_a_name_bound_inside_a_loop_before_it_is_read_is_not_an_input() -> None:
 
 
 def test_a_function_reading_a_never_defined_name_stays_in_run() -> None:
-    notebook = Notebook(
-        path=Path("nb.ipynb"),
-        cells=(Cell(0, "code", "def clean(x):\n    return x.fillna(nan)"),),
-    )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = plan_of("def clean(x):\n    return x.fillna(nan)")
     assert plan.modules == ()
     assert plan.pipeline is not None and plan.pipeline.required == ("nan",)
     assert "NBP304" in {f.code for f in plan.findings}
 
 
 def test_a_missing_standard_library_import_is_added() -> None:
-    notebook = Notebook(
-        path=Path("nb.ipynb"),
-        cells=(Cell(0, "code", "def warn(m):\n    warnings.warn(m)"),),
-    )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = plan_of("def warn(m):\n    warnings.warn(m)")
     (core,) = plan.modules
     assert [i.code.strip() for i in core.imports] == ["import warnings"]
     assert "NBP311" in {f.code for f in plan.findings}
 
 
 def test_a_plotting_import_made_inside_a_step_is_no_input() -> None:
-    notebook = Notebook(
-        path=Path("nb.ipynb"),
-        cells=(Cell(0, "code", "import matplotlib.pyplot as plt\nplt.plot([1, 2])"),),
-    )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = plan_of("import matplotlib.pyplot as plt\nplt.plot([1, 2])")
     assert plan.pipeline is not None and plan.pipeline.required == ()
