@@ -276,13 +276,13 @@ def plan_command(
 
 def _given(ctx: typer.Context) -> frozenset[str]:
     """Return the Options fields set on the command line (they beat the config)."""
-    fields = {"template_dir": "template_dir", "tests": "tests", "pin": "pin"}
-    fields |= {"name": "name", "mode": "mode", "layout": "layout"}
+    # Each of these parameters has the name of the Options field it sets.
+    fields = ("name", "mode", "layout", "template_dir", "tests", "pin")
     return frozenset(
         field
-        for param, field in fields.items()
-        if param in ctx.params
-        and getattr(ctx.get_parameter_source(param), "name", "") == "COMMANDLINE"
+        for field in fields
+        if field in ctx.params
+        and getattr(ctx.get_parameter_source(field), "name", "") == "COMMANDLINE"
     )
 
 

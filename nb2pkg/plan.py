@@ -70,10 +70,11 @@ def make_plan(
         placement = drop_shown_results(placement, layout.converted, package_code)
     placement = display_as_print(placement, statements)
     parameters = frozenset(n for s in layout.parameters for n in s.defines)
+    headings = _headings(notebook)
     pipeline = _pipeline_plan(
         placement,
         owner,
-        {**_headings(notebook), **_step_starts(notebook, layout)},
+        {**headings, **_step_starts(headings, layout)},
         parameters,
     )
     used_imports = [*(i for m in modules for i in m.imports)]
@@ -302,12 +303,11 @@ def _pipeline_plan(
     )
 
 
-def _step_starts(notebook: Notebook, layout: Layout) -> dict[int, str]:
+def _step_starts(headings: dict[int, str], layout: Layout) -> dict[int, str]:
     """Return cell number -> step title for cells marked pipeline.
 
     A mark without a name takes the title of the heading above it, if any.
     """
-    headings = _headings(notebook)
     out: dict[int, str] = {}
     for number, title in layout.step_starts.items():
         above = [t for c, t in sorted(headings.items()) if c < number]

@@ -56,7 +56,7 @@ def make_steps(
     bound_anywhere = set().union(*defines)
     unbound: set[str] = set()
     for i, group in enumerate(groups):
-        early = _reads_before_binding(group) | (reads[i] - bound_anywhere)
+        early = _reads(group, surely=True) | (reads[i] - bound_anywhere)
         unbound |= early - set().union(*defines[:i]) - parameters - outside
     bound_later = bound_anywhere
     unbound = {n for n in unbound if n not in unknown or n in bound_later}
@@ -135,31 +135,21 @@ def _merge_for_closures(
         titles[i : j + 1] = [titles[i] or next((t for t in titles[i : j + 1] if t), "")]
 
 
-def _reads(group: Sequence[Statement]) -> set[str]:
-    """Return the names a step reads before it binds them itself."""
-    bound: set[str] = set()
-    reads: set[str] = set()
-    for s in group:
-        reads |= s.uses - bound - _bound_first(s.node)
-        bound |= s.defines
-    return reads - _handler_names(group)
+def _reads(group: Sequence[Statement], *, surely: bool = False) -> set[str]:
+    """Return the names a step reads before it binds them itself.
 
-
-def _reads_before_binding(group: Sequence[Statement]) -> set[str]:
-    """Return the names a step surely reads before it binds them itself.
-
-    Unlike ``_reads``, a function body's reads wait for a call, and a compound
-    statement (``for``, ``if``, ``with``) that binds a name may bind it first.
+    With ``surely``, only the reads that certainly come first: a function body's
+    reads wait for a call, and a compound statement (``for``, ``if``, ``with``)
+    that binds a name may bind it before reading it.
     """
     bound: set[str] = set()
     reads: set[str] = set()
     for s in group:
-        if s.kind in DEFINITIONS:
-            uses = set(s.eager_uses)
-        elif isinstance(s.node, cst.SimpleStatementLine):
-            uses = set(s.uses)
-        else:
-            uses = set(s.uses - s.defines)
+        uses = s.uses
+        if surely and s.kind in DEFINITIONS:
+            uses = s.eager_uses
+        elif surely and not isinstance(s.node, cst.SimpleStatementLine):
+            uses = s.uses - s.defines
         reads |= uses - bound - _bound_first(s.node)
         bound |= s.defines
     return reads - _handler_names(group)

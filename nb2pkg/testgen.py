@@ -301,7 +301,7 @@ def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase
         uses - local - set(package.by_name) - package.import_names - _BUILTINS
     )
     own_imports = [s.code.strip() for s in statements if s.kind is Kind.IMPORT]
-    calls = [n for s in code for n in _called_order_of(s) if n in package.by_name]
+    calls = [n for s in code for n in _called_order(s.node) if n in package.by_name]
     func = calls[0] if calls else f"cell_{analysis.cell.number}"
     body = "".join(s.code for s in code).strip("\n")
     base = TestCase(
@@ -424,15 +424,9 @@ class _Calls(cst.CSTVisitor):
             self.names.append(node.func.value)
 
 
-def _called_order(expr: cst.BaseExpression) -> list[str]:
+def _called_order(node: cst.CSTNode) -> list[str]:
     visitor = _Calls()
-    expr.visit(visitor)
-    return visitor.names
-
-
-def _called_order_of(s: Statement) -> list[str]:
-    visitor = _Calls()
-    s.node.visit(visitor)
+    node.visit(visitor)
     return visitor.names
 
 
