@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg import __version__ as TOOL_VERSION
 from nb2pkg.analyse import analyse_notebook
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
+from nb2pkg.link import link_alone, plan_notebooks
 from nb2pkg.manifest import (
     Changes,
     apply_changes,
@@ -20,7 +22,7 @@ from nb2pkg.manifest import (
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
-from nb2pkg.read import read_notebook
+from nb2pkg.read import notebook_paths, read_notebook
 from nb2pkg.render import render_plan
 from nb2pkg.table import CellRow, cell_rows
 from nb2pkg.write import check_target, write_tree
@@ -95,30 +97,48 @@ class Result:
     changes: Changes | None = None
 
 
-def convert(path: str | os.PathLike[str], *, options: Options | None = None) -> Result:
+def convert(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    options: Options | None = None,
+) -> Result:
     """Convert the notebook at ``path`` into a package.
 
-    Writes the package to ``options.output`` (default ``./<package name>``) unless
-    ``options.dry_run`` or ``options.check_only``. A package nb2pkg generated before
-    is updated in place, never overwriting a file the user edited.
+    ``path`` may also be several notebooks, or folders of them: they become one
+    package, a module per notebook (see ``nb2pkg.link``). Writes the package to
+    ``options.output`` (default ``./<package name>``) unless ``options.dry_run``
+    or ``options.check_only``. A package nb2pkg generated before is updated in
+    place, never overwriting a file the user edited.
 
     Raises:
         Nb2PkgError: the notebook or the options need the user's attention.
     """
     options = options or Options()
-    source = Path(path)
-    notebook = read_notebook(source)
-    analyses = analyse_notebook(notebook)
-    plan = make_plan(notebook, analyses, options=options)
-    pitfalls = _pitfalls(notebook, analyses, options)
+    given = [path] if isinstance(path, str | os.PathLike) else list(path)
+    paths = notebook_paths([Path(p) for p in given])
+    notebooks = [read_notebook(p) for p in paths]
+    analyses = [analyse_notebook(nb) for nb in notebooks]
+    if len(notebooks) == 1:
+        notebook, linked = notebooks[0], link_alone(notebooks[0], analyses[0])
+        plan = make_plan(notebook, linked, options=options)
+        pitfalls = _pitfalls(notebook, linked, options)
+    else:
+        plan = plan_notebooks(notebooks, analyses, options=options)
+        pitfalls = tuple(
+            replace(f, notebook=nb.path.name)
+            for nb, a in zip(notebooks, analyses, strict=True)
+            for f in _pitfalls(nb, a, options)
+        )
     output = options.output if options.output is not None else Path(plan.package)
-    check_target(output, force=options.force, keep=[source])
+    check_target(output, force=options.force, keep=paths)
     files, render_findings = render_plan(plan, options=options)
     record = manifest_file(
-        files, notebook=source, notebook_sha=notebook.sha256, version=TOOL_VERSION
+        files,
+        sources=[(nb.path.name, nb.sha256) for nb in notebooks],
+        version=TOOL_VERSION,
     )
     files = (*files, record)
-    changes = _write(files, output, source, options)
+    changes = _write(files, output, paths, options)
     return Result(
         plan=plan,
         files=files,
@@ -160,7 +180,10 @@ def _pitfalls(
 
 
 def _write(
-    files: tuple[RenderedFile, ...], output: Path, source: Path, options: Options
+    files: tuple[RenderedFile, ...],
+    output: Path,
+    sources: Sequence[Path],
+    options: Options,
 ) -> Changes | None:
     """Write a new package whole, or update a generated one file by file."""
     updating = has_manifest(output) and not options.force
@@ -174,5 +197,5 @@ def _write(
         changes = plan_changes(files, output)
         apply_changes(changes, output)
         return changes
-    write_tree(files, output, force=options.force, keep=[source])
+    write_tree(files, output, force=options.force, keep=sources)
     return None

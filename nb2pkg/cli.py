@@ -64,7 +64,13 @@ def _main(
 @app.command()
 def convert(
     ctx: typer.Context,
-    notebook: Annotated[Path, typer.Argument(help="The notebook (.ipynb) to convert.")],
+    notebooks: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The notebook (.ipynb) to convert; several notebooks or folders "
+            "make one package, a module per notebook."
+        ),
+    ],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Package directory [default: ./<name>]."),
@@ -135,7 +141,11 @@ def convert(
     Settings in [tool.nb2pkg] of the nearest pyproject.toml apply; options given
     here win.
 
-    Example: nb2pkg convert experiment.ipynb --output experiment --name my_experiment
+    Examples:
+
+        nb2pkg convert experiment.ipynb --output experiment --name my_experiment
+
+        nb2pkg convert notebooks/ --name mylib
     """
     from nb2pkg.api import convert as run_convert
     from nb2pkg.config import with_config
@@ -158,7 +168,7 @@ def convert(
     given = _given(ctx)
     result = _run_guarded(
         lambda: run_convert(
-            notebook, options=with_config(options, notebook, given=given)
+            notebooks, options=with_config(options, notebooks[0], given=given)
         ),
         debug=debug,
     )
@@ -450,11 +460,11 @@ def _report(result: Result, *, verbose: bool) -> None:
             f"  {plan.package}/{module.name}.py: {kinds[Kind.DEF]} functions, "
             f"{kinds[Kind.CLASS]} classes, {kinds[Kind.ASSIGN]} constants"
         )
-    if plan.pipeline is not None:
-        cells = len({s.cell for s in plan.pipeline.steps})
-        count = len(plan.pipeline.functions)
+    for pipeline in plan.pipelines:
+        cells = len({s.cell for s in pipeline.steps})
+        count = len(pipeline.functions)
         console.print(
-            f"  {plan.package}/pipeline.py: {count} steps from the loose code of "
+            f"  {plan.package}/{pipeline.path}: {count} steps from the loose code of "
             f"{cells} cells, called in order by run()"
         )
     console.print(f"  tests: {len(plan.tests)} from stored outputs")

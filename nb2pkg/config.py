@@ -66,13 +66,14 @@ def with_config(
 
     Args:
         options: what the caller chose.
-        notebook: the notebook converted; the search starts in its folder.
+        notebook: the notebook (or folder) converted; the search starts in its
+            folder (or in it).
         given: the Options fields the user set on the command line: they win.
 
     Raises:
         InputError: a key is unknown or a value has the wrong type.
     """
-    path, table = find_config(notebook.parent)
+    path, table = find_config(notebook if notebook.is_dir() else notebook.parent)
     if path is None:
         return check_choices(options)
     changes: dict[str, Any] = {}

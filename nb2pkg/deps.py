@@ -16,7 +16,7 @@ from packaging.utils import canonicalize_name
 
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.installs import read_requirement_lines
-from nb2pkg.model import Install, Statement
+from nb2pkg.model import Install, Kind, Statement
 
 
 @functools.cache
@@ -59,6 +59,17 @@ def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str,
 
     statement.node.visit(Visitor())
     return tuple(found)
+
+
+def is_relative_import(statement: Statement) -> bool:
+    """Return True for ``from .module import name``: the package's own code."""
+    node = statement.node
+    return (
+        statement.kind is Kind.IMPORT
+        and isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.ImportFrom)
+        and bool(node.body[0].relative)
+    )
 
 
 def distribution_for(module: str) -> str | None:

@@ -65,6 +65,7 @@ CODES: dict[str, str] = {
     "NBP607": "one public name in two modules",
     "NBP609": "parameters cell holds more than assignments",
     "NBP610": "modules import each other",
+    "NBP611": "imported name not at another notebook's module level",
 }
 
 
@@ -81,19 +82,23 @@ class Finding:
     message: str
     cell: int | None = None
     line: int | None = None
+    notebook: str = ""  # set when several notebooks make one package
 
-    def order(self) -> tuple[int, int, str]:
+    def order(self) -> tuple[str, int, int, str]:
         """Return the key that sorts findings in reading order: cell, line, code."""
-        return (self.cell or 0, self.line or 0, self.code)
+        return (self.notebook, self.cell or 0, self.line or 0, self.code)
 
     def location(self) -> str:
-        """Return "cell 4, line 2" (or less when not known)."""
+        """Return "cell 4, line 2" (or less), after "a.ipynb: " if it is known."""
         parts = []
         if self.cell is not None:
             parts.append(f"cell {self.cell}")
         if self.line is not None:
             parts.append(f"line {self.line}")
-        return ", ".join(parts)
+        where = ", ".join(parts)
+        if not self.notebook:
+            return where
+        return f"{self.notebook}: {where}" if where else self.notebook
 
 
 def finding(
@@ -103,11 +108,12 @@ def finding(
     cell: int | None = None,
     line: int | None = None,
     severity: Severity = Severity.WARNING,
+    notebook: str = "",
 ) -> Finding:
     """Return a finding, checking that its code is registered."""
     if code not in CODES:
         raise KeyError(code)
-    return Finding(code, severity, message, cell, line)
+    return Finding(code, severity, message, cell, line, notebook)
 
 
 class Nb2PkgError(Exception):

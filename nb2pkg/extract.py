@@ -19,29 +19,23 @@ from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Ste
 
 def module_code(module: ModulePlan) -> str:
     """Return the source of a definitions module (docstring excluded)."""
-    dots = "." * (module.name.count(".") + 1)
-    own = "\n".join(
-        f"from {dots}{other} import {', '.join(names)}"
-        for other, names in module.from_package
+    depth = module.name.count(".")
+    imports = import_block(
+        module.imports, depth=depth, own=_own_imports(module.from_package, depth)
     )
-    parts = [
-        _code(module.future),
-        import_block(module.imports),
-        own,
-        _code(module.body),
-    ]
+    parts = [_code(module.future), imports, _code(module.body)]
     return "\n\n".join(p for p in parts if p.strip())
 
 
 def pipeline_code(pipeline: PipelinePlan) -> str:
     """Return the source of the pipeline module: imports and ``run()``."""
-    own = "\n".join(
-        f"from .{module} import {', '.join(names)}"
-        for module, names in pipeline.from_package
-    )
+    depth = pipeline.module.count(".")
     functions = [_step_function(step) for step in pipeline.functions]
     run = cst.Module(body=[*functions, _run_function(pipeline)]).code
-    parts = [_code(pipeline.future), import_block(pipeline.imports), own, run]
+    imports = import_block(
+        pipeline.imports, depth=depth, own=_own_imports(pipeline.from_package, depth)
+    )
+    parts = [_code(pipeline.future), imports, run]
     return "\n\n".join(p for p in parts if p.strip())
 
 
@@ -66,12 +60,31 @@ def is_async(pipeline: PipelinePlan) -> bool:
     return _awaits(pipeline.steps)
 
 
-def import_block(imports: Sequence[Statement]) -> str:
-    """Return the imports grouped standard library / third party / local, sorted."""
+def _own_imports(
+    from_package: Sequence[tuple[str, Sequence[str]]], depth: int
+) -> list[str]:
+    """Return ``from .module import a, b`` lines for a module ``depth`` folders down."""
+    dots = "." * (depth + 1)
+    return [
+        f"from {dots}{module} import {', '.join(names)}"
+        for module, names in from_package
+    ]
+
+
+def import_block(
+    imports: Sequence[Statement], *, depth: int = 0, own: Sequence[str] = ()
+) -> str:
+    """Return the imports grouped standard library / third party / local, sorted.
+
+    A relative import (of another notebook's module) is relative to the package's
+    root, so a module ``depth`` folders down gets that many more dots. ``own``
+    are the package's own imports, already written for that depth.
+    """
     groups: dict[int, list[tuple[str, str]]] = {0: [], 1: [], 2: [], 3: []}
+    groups[2] = [(f"1{line.split()[1].lstrip('.')}", line) for line in own]
     for statement in imports:
         # The comments above an import describe its cell, not the import.
-        node = statement.node.with_changes(leading_lines=())
+        node = _from_root(statement.node.with_changes(leading_lines=()), depth)
         code = cst.Module(body=[node]).code.strip()
         modules = imported_modules(statement)
         if isinstance(node, cst.Try):
@@ -85,10 +98,22 @@ def import_block(imports: Sequence[Statement]) -> str:
         is_from = isinstance(node, cst.SimpleStatementLine) and isinstance(
             node.body[0], cst.ImportFrom
         )
-        key = f"{int(is_from)}{(modules[0] if modules else '').lower()}"
+        name = modules[0] if modules else code.split()[1].lstrip(".")
+        key = f"{int(is_from)}{name.lower()}"
         groups[group].append((key, code))
     blocks = ["\n".join(code for _, code in sorted(g)) for g in groups.values() if g]
     return "\n\n".join(blocks)
+
+
+def _from_root(node: StatementNode, depth: int) -> StatementNode:
+    """Return ``from .x import y`` with ``depth`` more dots (``from ..x import y``)."""
+    if not depth or not isinstance(node, cst.SimpleStatementLine):
+        return node
+    small = node.body[0]
+    if not isinstance(small, cst.ImportFrom) or not small.relative:
+        return node
+    dots = [cst.Dot() for _ in range(len(small.relative) + depth)]
+    return node.with_changes(body=[small.with_changes(relative=dots)])
 
 
 def _code(statements: Iterable[Statement]) -> str:

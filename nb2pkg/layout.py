@@ -52,11 +52,18 @@ def choose_mode(notebook: Notebook, asked: str | None) -> tuple[str, list[Findin
 
 
 def lay_out(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], *, mode: str | None
+    notebook: Notebook,
+    analyses: Sequence[CellAnalysis],
+    *,
+    mode: str | None,
+    module: str = CORE_MODULE,
 ) -> Layout:
-    """Return the layout of the conversion of ``notebook``."""
+    """Return the layout of the conversion of ``notebook``.
+
+    ``module`` is where unmarked definitions go unless ``default_exp`` says.
+    """
     chosen, findings = choose_mode(notebook, mode)
-    defaults = _default_modules(notebook, analyses)
+    defaults = _default_modules(notebook, analyses, module)
     converted: list[CellAnalysis] = []
     tests: list[CellAnalysis] = []
     module_of: dict[int, str] = {}
@@ -150,7 +157,7 @@ def _take(
 
 
 def _default_modules(
-    notebook: Notebook, analyses: Sequence[CellAnalysis]
+    notebook: Notebook, analyses: Sequence[CellAnalysis], module: str
 ) -> dict[int, str]:
     """Return cell number -> the default module in force at that cell.
 
@@ -159,7 +166,7 @@ def _default_modules(
     """
     notebook_default = next(
         (c.marks.default_module for c in notebook.cells if c.marks.default_module),
-        CORE_MODULE,
+        module,
     )
     has_code = {a.cell.number: bool(a.statements) for a in analyses}
     current = notebook_default

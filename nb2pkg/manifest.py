@@ -32,13 +32,19 @@ def sha256(data: str | bytes) -> str:
 
 
 def manifest_file(
-    files: Sequence[RenderedFile], *, notebook: Path, notebook_sha: str, version: str
+    files: Sequence[RenderedFile],
+    *,
+    sources: Sequence[tuple[str, str]],
+    version: str,
 ) -> RenderedFile:
-    """Return the manifest recording ``files`` as generated from ``notebook``."""
+    """Return the manifest recording ``files`` as generated from ``sources``.
+
+    ``sources`` are the notebooks' file names and the sha256 of their bytes.
+    """
     record = {
         "generator": "nb2pkg",
         "version": version,
-        "sources": [{"notebook": notebook.name, "sha256": notebook_sha}],
+        "sources": [{"notebook": name, "sha256": sha} for name, sha in sources],
         "files": {str(f.path): sha256(f.text) for f in files if f.path != MANIFEST},
     }
     return RenderedFile(MANIFEST, json.dumps(record, indent=2, sort_keys=True) + "\n")

@@ -204,7 +204,7 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class PipelinePlan:
-    """The notebook's loose code, run in order by ``run()``."""
+    """A notebook's loose code, run in order by ``run()`` in module ``module``."""
 
     future: tuple[Statement, ...]
     imports: tuple[Statement, ...]
@@ -215,6 +215,13 @@ class PipelinePlan:
     functions: tuple[Step, ...] = ()  # the steps grouped into functions
     parameters: tuple[str, ...] = ()  # run()'s keyword arguments (papermill)
     required: tuple[str, ...] = ()  # read before any cell defines them: run() asks
+    module: str = "pipeline"  # its module in the package (``pipelines.train``)
+    notebook: str = ""  # the notebook's file name
+
+    @property
+    def path(self) -> str:
+        """Return the module's file, relative to the package."""
+        return self.module.replace(".", "/") + ".py"
 
 
 class TestKind(enum.Enum):
@@ -255,6 +262,7 @@ class TestCase:
     match: str = ""
     body: str = ""
     reason: str = ""
+    notebook: str = ""  # its notebook, when several make the package
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,14 +273,19 @@ class Plan:
     distribution: str
     title: str
     summary: str
-    notebook: str
+    notebooks: tuple[str, ...]  # file names
     requires_python: str
     modules: tuple[ModulePlan, ...]
-    pipeline: PipelinePlan | None
+    pipelines: tuple[PipelinePlan, ...]  # one per notebook with loose code
     tests: tuple[TestCase, ...]
     dependencies: tuple[str, ...]
     extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, requirements)
     findings: tuple[Finding, ...]
+
+    @property
+    def pipeline(self) -> PipelinePlan | None:
+        """Return the first pipeline (the only one of a one-notebook plan)."""
+        return self.pipelines[0] if self.pipelines else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,12 @@ from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.deps import PLOT_ROOTS, find_dependencies, imported_modules
+from nb2pkg.deps import (
+    PLOT_ROOTS,
+    find_dependencies,
+    imported_modules,
+    is_relative_import,
+)
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.model import (
@@ -44,11 +49,24 @@ from nb2pkg.testgen import make_tests
 
 
 def make_plan(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], *, options: Options
+    notebook: Notebook,
+    analyses: Sequence[CellAnalysis],
+    *,
+    options: Options,
+    module: str = CORE_MODULE,
+    pipeline_module: str = "pipeline",
+    provided: Sequence[ModulePlan] = (),
 ) -> Plan:
-    """Return the plan for converting ``notebook``, given its cell analyses."""
+    """Return the plan for converting ``notebook``, given its cell analyses.
+
+    Args:
+        module: where unmarked definitions go.
+        pipeline_module: where the loose code's ``run()`` goes.
+        provided: modules of other notebooks this one imports (``%run``), whose
+            names its tests may call.
+    """
     findings: list[Finding] = [*notebook.findings]
-    layout = lay_out(notebook, analyses, mode=options.mode)
+    layout = lay_out(notebook, analyses, mode=options.mode, module=module)
     findings.extend(layout.findings)
     for analysis in (*layout.converted, *layout.tests):
         findings.extend(analysis.findings)
@@ -63,10 +81,10 @@ def make_plan(
     placement = place_statements(statements, exported=layout.exported, run=layout.run)
     placement = replace(placement, imports=placement.imports + layout.extra_imports)
     findings.extend(placement.findings)
-    modules = _module_plans(placement, layout, findings)
+    modules = _module_plans(placement, layout, module, findings)
     owner = {n: m.name for m in modules for s in m.body for n in s.defines}
-    package_code = [s for m in modules for s in m.body]
-    if modules:
+    package_code = [s for m in (*provided, *modules) for s in m.body]
+    if package_code:
         placement = drop_shown_results(placement, layout.converted, package_code)
     placement = display_as_print(placement, statements)
     parameters = frozenset(n for s in layout.parameters for n in s.defines)
@@ -77,6 +95,10 @@ def make_plan(
         {**headings, **_step_starts(headings, layout)},
         parameters,
     )
+    if pipeline is not None:
+        pipeline = replace(
+            pipeline, module=pipeline_module, notebook=notebook.path.name
+        )
     used_imports = [*(i for m in modules for i in m.imports)]
     if pipeline is not None:
         used_imports.extend(pipeline.imports)
@@ -99,9 +121,11 @@ def make_plan(
     )
     findings.extend(dependencies.findings)
     evidence = [a for a in analyses if not a.cell.marks.skip]
+    # Imports of other notebooks' modules are relative: tests import them by name.
+    test_imports = [s for s in placement.imports if not is_relative_import(s)]
     tests = (
-        make_tests(evidence, modules, imports=placement.imports)
-        if options.tests and modules
+        make_tests(evidence, modules, imports=test_imports, provided=provided)
+        if options.tests and (modules or provided)
         else ()
     )
     title, summary = _title_and_summary(notebook)
@@ -110,10 +134,10 @@ def make_plan(
         distribution=package.replace("_", "-"),
         title=title,
         summary=summary,
-        notebook=notebook.path.name,
+        notebooks=(notebook.path.name,),
         requires_python=_requires_python(notebook.language_version),
         modules=modules,
-        pipeline=pipeline,
+        pipelines=(pipeline,) if pipeline is not None else (),
         tests=tests,
         dependencies=dependencies.core,
         extras=dependencies.extras,
@@ -181,13 +205,13 @@ def _bound_name(alias: cst.ImportAlias) -> str:
 
 
 def _module_plans(
-    placement: Placement, layout: Layout, findings: list[Finding]
+    placement: Placement, layout: Layout, default: str, findings: list[Finding]
 ) -> tuple[ModulePlan, ...]:
     """Return a plan per module, in the order the notebook first fills them."""
     by_module: dict[str, list[Statement]] = {}
     first: dict[str, int] = {}
     for s in placement.module:
-        name = layout.module_of.get(s.cell, CORE_MODULE)
+        name = layout.module_of.get(s.cell, default)
         by_module.setdefault(name, []).append(s)
         first[name] = min(first.get(name, s.cell), s.cell)
     owner = {n: m for m, body in by_module.items() for s in body for n in s.defines}

@@ -6,13 +6,14 @@ import hashlib
 import json
 import logging
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from nb2pkg.directives import mark_cells
-from nb2pkg.errors import Finding, NotebookError, finding
+from nb2pkg.errors import Finding, InputError, NotebookError, finding
 from nb2pkg.model import Cell, Notebook, Output
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,34 @@ def read_notebook(path: Path) -> Notebook:
             f"cannot read the file ({exc.strerror})", path=path
         ) from None
     return reads_notebook(raw, path=path)
+
+
+def notebook_paths(inputs: Sequence[Path]) -> list[Path]:
+    """Return the notebooks the inputs name: files as given, folders searched.
+
+    A folder gives every ``.ipynb`` below it, sorted, except Jupyter's
+    checkpoints and hidden folders. A file given twice counts once.
+
+    Raises:
+        InputError: an input does not exist, or a folder holds no notebook.
+    """
+    found: list[Path] = []
+    for path in inputs:
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*.ipynb")
+                if not any(
+                    part.startswith(".") for part in p.relative_to(path).parts[:-1]
+                )
+            )
+            if not inside:
+                raise InputError("the folder holds no notebook (.ipynb)", path=path)
+            found.extend(inside)
+        else:
+            found.append(path)
+    unique = {p.resolve(): p for p in reversed(found)}
+    return [p for p in found if unique[p.resolve()] is p]
 
 
 def _digest(raw: bytes | str) -> str:

@@ -75,15 +75,23 @@ def render_plan(
     """Return the package's files and any finding made while rendering them."""
     env = _environment(options)
     files: list[RenderedFile] = []
-    exports = [name for m in plan.modules for name in m.exports]
+    # A name two modules export comes from the last, as NBP607 reports.
+    owner = {name: m.name for m in plan.modules for name in m.exports}
+    exports = list(owner)
+    init_imports = [
+        (m.name, [n for n in m.exports if owner[n] == m.name]) for m in plan.modules
+    ]
     base: dict[str, Any] = {
         "plan": plan,
         "exports": exports,
+        "init_imports": [(m, names) for m, names in init_imports if names],
         "package_dir": "src/" + plan.package
         if options.layout == "src"
         else plan.package,
     }
-    description = plan.summary or f"Code from the notebook {plan.notebook}."
+    sources = ", ".join(plan.notebooks)
+    many = "s" if len(plan.notebooks) > 1 else ""
+    description = plan.summary or f"Code from the notebook{many} {sources}."
     root = f"src/{plan.package}" if options.layout == "src" else plan.package
 
     def add(path: str, template: str, **extra: Any) -> None:
@@ -109,30 +117,62 @@ def render_plan(
                 "test_module.py.j2",
                 **_test_context(plan, module),
             )
-    if plan.pipeline is not None:
-        run_is_async = is_async(plan.pipeline)
-        add(f"{root}/pipeline.py", "pipeline.py.j2", code=pipeline_code(plan.pipeline))
-        needs = plan.pipeline.required
-        missing = (
-            f"run() needs {', '.join(needs)}, which no earlier cell defined: call "
-            f"{plan.package}.pipeline.run({', '.join(f'{n}=...' for n in needs)})"
-        )
-        add(
-            f"{root}/__main__.py",
-            "__main__.py.j2",
-            run_is_async=run_is_async,
-            missing=missing,
-        )
+    for pipeline in plan.pipelines:
+        add(f"{root}/{pipeline.path}", "pipeline.py.j2", code=pipeline_code(pipeline))
         if options.tests:
-            add("tests/test_pipeline.py", "test_pipeline.py.j2")
+            parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
+            add(
+                f"tests/test_{pipeline.module.replace('.', '_')}.py",
+                "test_pipeline.py.j2",
+                pipeline=pipeline,
+                parent=parent,
+                leaf=leaf,
+            )
+    if plan.pipelines:
+        add(f"{root}/__main__.py", "__main__.py.j2", **_main_context(plan))
     return _format_and_check(files, plan, options)
+
+
+def _main_context(plan: Plan) -> dict[str, Any]:
+    """Return what ``__main__.py`` needs: imports and calls of each ``run()``.
+
+    ``missing`` says which ``run()`` needs arguments no cell gave it; then
+    ``python -m`` cannot run the code, and says so.
+    """
+    single = len(plan.pipelines) == 1
+    imports: list[str] = []
+    calls: list[str] = []
+    missing: list[str] = []
+    for pipeline in plan.pipelines:
+        parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
+        if single:
+            imports.append(f"from {plan.package}.{pipeline.module} import run")
+            call = "run()"
+        else:
+            imports.append(f"from {parent} import {leaf}")
+            call = f"{leaf}.run()"
+        calls.append(f"asyncio.run({call})" if is_async(pipeline) else call)
+        needs = pipeline.required
+        if needs:
+            args = ", ".join(f"{n}=..." for n in needs)
+            missing.append(
+                f"run() needs {', '.join(needs)}, which no earlier cell defined: "
+                f"call {plan.package}.{pipeline.module}.run({args})"
+            )
+    return {
+        "imports": sorted(set(imports)),
+        "calls": calls,
+        "run_is_async": any(is_async(p) for p in plan.pipelines),
+        "missing": "; ".join(missing),
+    }
 
 
 def _subpackages(plan: Plan) -> list[str]:
     """Return the folders dotted module names need (``data`` for ``data.load``)."""
     folders: list[str] = []
-    for module in plan.modules:
-        parts = module.name.split(".")[:-1]
+    names = [m.name for m in plan.modules] + [p.module for p in plan.pipelines]
+    for name in names:
+        parts = name.split(".")[:-1]
         for i in range(1, len(parts) + 1):
             folder = "/".join(parts[:i])
             if folder not in folders:
@@ -142,16 +182,6 @@ def _subpackages(plan: Plan) -> list[str]:
 
 def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
     tests = [t for t in plan.tests if t.module == module.name]
-    setup: list[str] = []
-    for test in tests:
-        setup.extend(line for line in test.setup if line not in setup)
-    kinds = {t.kind for t in tests}
-    if kinds - {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}:
-        setup.append("import pytest")
-    # Standard library first, then third party, as isort would have them.
-    stdlib = sorted(line for line in setup if _root(line) in sys.stdlib_module_names)
-    others = sorted(line for line in setup if line not in stdlib)
-    setup = [*stdlib, *([""] if stdlib and others else []), *others]
     by_module: dict[str, set[str]] = {}
     for test in tests:
         for owner, name in test.names:
@@ -160,14 +190,34 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
         f"from {plan.package}.{owner} import {', '.join(sorted(names))}"
         for owner, names in sorted(by_module.items())
     ]
+    setup: list[str] = []
+    for test in tests:
+        setup.extend(line for line in test.setup if line not in setup)
+    kinds = {t.kind for t in tests}
+    if kinds - {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}:
+        setup.append("import pytest")
     parent, _, leaf = f"{plan.package}.{module.name}".rpartition(".")
+    module_import, alias = f"from {parent} import {leaf}", leaf
+    # A module may share its name with a function (report.report): the test
+    # imports that name, or the package's __init__ shadows the module with it.
+    if any(leaf in names for names in by_module.values()) or any(
+        leaf in m.exports for m in plan.modules
+    ):
+        alias = f"{leaf}_module"
+        module_import = f'{alias} = importlib.import_module("{parent}.{leaf}")'
+        setup.append("import importlib")
+    # Standard library first, then third party, as isort would have them.
+    stdlib = sorted(line for line in setup if _root(line) in sys.stdlib_module_names)
+    others = sorted(line for line in setup if line not in stdlib)
+    setup = [*stdlib, *([""] if stdlib and others else []), *others]
     return {
         "module": module,
         "tests": tests,
         "setup": setup,
         "package_imports": package_imports,
-        "module_import": f"from {parent} import {leaf}",
+        "module_import": module_import,
         "leaf": leaf,
+        "alias": alias,
     }
 
 

@@ -59,8 +59,8 @@ def check_files(
 
 def _placed_definitions(plan: Plan) -> list[Statement]:
     statements = [s for m in plan.modules for s in m.body]
-    if plan.pipeline is not None:
-        statements.extend(plan.pipeline.steps)
+    for pipeline in plan.pipelines:
+        statements.extend(pipeline.steps)
     return [s for s in statements if s.kind in DEFINITIONS]
 
 

@@ -34,11 +34,11 @@ def cell_rows(
         for s in module.body:
             where[id(s)] = f"{module.name}.py"
         imports[f"{module.name}.py"] = {n for i in module.imports for n in i.defines}
-    if plan.pipeline is not None:
-        for s in plan.pipeline.steps:
+    for pipeline in plan.pipelines:
+        for s in pipeline.steps:
             where[id(s)] = "run()"
-        lazy = (*plan.pipeline.imports, *plan.pipeline.lazy_imports)
-        imports["pipeline.py"] = {n for i in lazy for n in i.defines}
+        lazy = (*pipeline.imports, *pipeline.lazy_imports)
+        imports[pipeline.path] = {n for i in lazy for n in i.defines}
     tested = {t.cell: f"test_{t.module}.py" for t in plan.tests}
     by_cell = {a.cell.number: a for a in analyses}
     rows = []

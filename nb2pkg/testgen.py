@@ -53,6 +53,7 @@ class _Package:
 
     owner: dict[str, str]  # name -> module
     by_name: dict[str, Statement]
+    local: frozenset[str]  # the names this notebook defines (not other notebooks)
     sound: set[str]
     import_names: set[str]
     imports: Sequence[Statement]
@@ -66,20 +67,29 @@ def make_tests(
     modules: Sequence[ModulePlan],
     *,
     imports: Sequence[Statement],
+    provided: Sequence[ModulePlan] = (),
 ) -> tuple[TestCase, ...]:
     """Return the tests the notebook's cells give evidence for, then the stubs.
 
     A cell marked ``test``, or made only of asserts on package code, becomes a test
     as it is. A cell that calls package code (imports aside) and stored a result,
     printed text or raised an error becomes a test of that. Each public function
-    without any test gets a stub that skips, saying what is missing.
+    without any test gets a stub that skips, saying what is missing. ``provided``
+    are other notebooks' modules, whose code this notebook's cells may call.
     """
-    body = [s for m in modules for s in m.body]
+    body = [s for m in (*provided, *modules) for s in m.body]
     import_names = {n for s in imports for n in s.defines}
     package = _Package(
-        owner={n: m.name for m in modules for s in m.body for n in s.defines},
+        owner={
+            n: m.name for m in (*provided, *modules) for s in m.body for n in s.defines
+        },
         by_name={n: s for s in body for n in s.defines},
-        sound=sound_names(body, import_names),
+        local=frozenset(n for m in modules for s in m.body for n in s.defines),
+        # Another notebook's module imports what its own code needs.
+        sound=sound_names(
+            body,
+            import_names | {n for m in provided for i in m.imports for n in i.defines},
+        ),
         import_names=import_names,
         imports=imports,
         classes=frozenset(s.name for s in body if s.kind is Kind.CLASS),
@@ -157,7 +167,7 @@ def _call_cell(
     expression = cst.Module([]).code_for_node(value).strip()
     if _UNSTABLE.search(expression):
         return None
-    own = [package.by_name[n] for n in last.uses if n in package.by_name]
+    own = [package.by_name[n] for n in last.uses & package.local]
     if not _fresh(analysis, own, runs):
         return None
     case = TestCase(
@@ -282,10 +292,10 @@ def _assert_cell(
         for s in code
     )
     uses = {n for s in code for n in s.uses}
-    own = [package.by_name[n] for n in uses if n in package.by_name]
+    own = [package.by_name[n] for n in uses & package.local]
     return (
         asserts
-        and bool(own)
+        and any(n in package.by_name for n in uses)
         and uses <= package.sound | package.import_names | _BUILTINS
         and _fresh(analysis, own, runs)
     )

@@ -17,6 +17,18 @@ EXAMPLES = ROOT / "examples"
 CORPUS = ROOT.parent / "shared" / "corpus" / "notebooks"
 
 
+def example_source(case: str) -> Path:
+    """Return what an example converts: its notebook, or its folder of notebooks."""
+    folder = EXAMPLES / case / "notebooks"
+    return folder if folder.is_dir() else EXAMPLES / case / f"{case}.ipynb"
+
+
+def example_notebooks(case: str) -> list[Path]:
+    """Return an example's notebooks, in the order the package runs them."""
+    source = example_source(case)
+    return sorted(source.glob("*.ipynb")) if source.is_dir() else [source]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

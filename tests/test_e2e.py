@@ -20,14 +20,22 @@ else:
     import tomli as tomllib
 
 from nb2pkg import Options, convert
-from tests.conftest import EXAMPLES
+from tests.conftest import example_notebooks, example_source
 
-CASES = ["iris_model", "sales_analysis", "text_stats", "units", "weather_report"]
+CASES = [
+    "iris_model",
+    "sales_analysis",
+    "shop",
+    "text_stats",
+    "units",
+    "weather_report",
+]
 # What each example must declare: exactly the distributions its code imports, and
 # matplotlib in the plot extra for the notebook that plots (``%matplotlib inline``).
 DECLARED = {
     "iris_model": (["numpy", "scikit-learn"], {"test": ["pytest>=7"]}),
     "sales_analysis": (["pandas"], {"plot": ["matplotlib"], "test": ["pytest>=7"]}),
+    "shop": ([], {"test": ["pytest>=7"]}),
     "text_stats": ([], {"test": ["pytest>=7"]}),
     "units": ([], {"test": ["pytest>=7"]}),
     "weather_report": ([], {"test": ["pytest>=7"]}),
@@ -45,7 +53,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Return (venv python, folder of converted packages), all installed."""
     root = tmp_path_factory.mktemp("e2e")
     for case in CASES:
-        convert(EXAMPLES / case / f"{case}.ipynb", options=Options(output=root / case))
+        convert(example_source(case), options=Options(output=root / case))
     env_dir = root / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
@@ -116,12 +124,14 @@ def test_pipeline_prints_what_the_notebook_printed(
     python, _ = installed
     proc = run(python, "-m", case, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    notebook = json.loads(
-        (EXAMPLES / case / f"{case}.ipynb").read_text(encoding="utf-8")
-    )
+    cells = [
+        c
+        for path in example_notebooks(case)
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+    ]
     printed = "".join(
         "".join(out["text"])
-        for c in notebook["cells"]
+        for c in cells
         if not "".join(c["source"]).startswith(("!", "%"))  # IPython-only cells
         for out in c.get("outputs", [])
         if out.get("output_type") == "stream" and out.get("name") == "stdout"

@@ -1,4 +1,8 @@
-"""Golden files: examples/<case>/<case>.ipynb converts to examples/<case>/expected/."""
+"""Golden files: each example converts to examples/<case>/expected/.
+
+An example is examples/<case>/<case>.ipynb, or a folder examples/<case>/notebooks/
+of notebooks that make one package.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import pytest
 
 import nb2pkg.api
 from nb2pkg import Options, convert
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, example_source
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +24,7 @@ def no_version_in_golden_files(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nb2pkg.api, "TOOL_VERSION", "0.0.0+golden")
 
 
-CASES = sorted(p.name for p in EXAMPLES.iterdir() if (p / f"{p.name}.ipynb").exists())
+CASES = sorted(p.name for p in EXAMPLES.iterdir() if example_source(p.name).exists())
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -33,7 +37,7 @@ def tree(root: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("case", CASES, ids=CASES)
 def test_example_matches_golden(case: str, tmp_path: Path, update_golden: bool) -> None:
-    notebook = EXAMPLES / case / f"{case}.ipynb"
+    notebook = example_source(case)
     out = tmp_path / case
     convert(notebook, options=Options(output=out))
     expected_dir = EXAMPLES / case / "expected"
@@ -61,7 +65,7 @@ def test_there_are_at_least_three_examples() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=CASES)
 def test_conversion_is_deterministic(case: str, tmp_path: Path) -> None:
-    notebook = EXAMPLES / case / f"{case}.ipynb"
+    notebook = example_source(case)
     convert(notebook, options=Options(output=tmp_path / "a"))
     convert(notebook, options=Options(output=tmp_path / "b"))
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
@@ -73,7 +77,7 @@ def test_generated_code_is_pyflakes_clean(case: str, tmp_path: Path) -> None:
     from pyflakes import api, reporter
 
     out = tmp_path / case
-    convert(EXAMPLES / case / f"{case}.ipynb", options=Options(output=out))
+    convert(example_source(case), options=Options(output=out))
     messages = io.StringIO()
     report = reporter.Reporter(messages, messages)
     for file in sorted((out / "src").rglob("*.py")):

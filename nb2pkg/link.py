@@ -1,0 +1,478 @@
+"""Link notebooks converted into one package: each becomes a module of its own.
+
+In a kernel, ``%run other.ipynb`` runs another notebook and leaves its globals
+behind, and ``from other import f`` (with an import hook such as ``ipynb`` or
+``import_ipynb``) imports one. In the package both become imports relative to the
+package's root: ``from .other import f``, naming exactly the names used. A notebook
+is planned after the notebooks it uses, so what they define is known.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import libcst as cst
+
+from nb2pkg.deps import is_relative_import
+from nb2pkg.directives import RESERVED_MODULES
+from nb2pkg.errors import Finding, InputError, Severity, finding
+from nb2pkg.model import (
+    CellAnalysis,
+    Kind,
+    ModulePlan,
+    Notebook,
+    Plan,
+    Statement,
+    TestCase,
+    TestKind,
+)
+from nb2pkg.options import Options, normalise_name
+from nb2pkg.plan import make_plan
+
+PIPELINES = "pipelines"  # the subpackage of the notebooks' run() modules
+_RUN = re.compile(r"^%run\s+(?P<args>.+?)\s*$")
+# Import hooks that load notebooks as modules: ``ipynb.fs.full.other``.
+_HOOK_PREFIXES = ("ipynb.fs.full.", "ipynb.fs.defs.")
+# Folder names that say what is in them, not which project it is.
+_NOTEBOOK_FOLDERS = frozenset({"notebooks", "notebook", "nbs", "nb", "ipynb"})
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One notebook of a package made of several, and the module it becomes."""
+
+    notebook: Notebook
+    analyses: tuple[CellAnalysis, ...]
+    module: str
+
+
+@dataclass(slots=True)
+class Provided:
+    """What a planned notebook leaves behind for the notebooks that use it.
+
+    ``modules``: its module-level names and the module of each; ``imports``: the
+    names its imports bind, and those imports.
+    """
+
+    modules: dict[str, str] = field(default_factory=dict)
+    imports: dict[str, Statement] = field(default_factory=dict)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.modules or name in self.imports
+
+
+def module_names(paths: Sequence[Path]) -> dict[Path, str]:
+    """Return the module each notebook becomes, from its file name.
+
+    ``01_load-data.ipynb`` becomes ``load_data``: an ordering prefix is dropped.
+    A name taken twice, or reserved, gets a number.
+    """
+    out: dict[Path, str] = {}
+    taken = set(RESERVED_MODULES) | {PIPELINES}
+    for path in paths:
+        name = normalise_name(re.sub(r"^[\d_.\-\s]+(?=[A-Za-z])", "", path.stem))
+        base, n = name or "notebook", 1
+        name = base
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        out[path] = name
+    return out
+
+
+def planning_order(sources: Sequence[Source]) -> tuple[list[Source], list[Finding]]:
+    """Return the sources with each after the ones it uses, and any cycle found."""
+    by_module = {s.module: s for s in sources}
+    uses = {s.module: _used_modules(s, sources) for s in sources}
+    order: list[Source] = []
+    findings: list[Finding] = []
+    state: dict[str, str] = {}
+
+    def visit(module: str) -> None:
+        state[module] = "open"
+        for other in uses[module]:
+            if state.get(other) == "open":
+                note = (
+                    f"{by_module[module].notebook.path.name} and "
+                    f"{by_module[other].notebook.path.name} use each other; the "
+                    "package cannot import them both: move the shared code into one"
+                )
+                findings.append(finding("NBP610", note))
+            elif other not in state:
+                visit(other)
+        state[module] = "done"
+        order.append(by_module[module])
+
+    for source in sources:
+        if source.module not in state:
+            visit(source.module)
+    return order, findings
+
+
+def link(
+    source: Source, sources: Sequence[Source], provided: Mapping[str, Provided]
+) -> tuple[CellAnalysis, ...]:
+    """Return the source's analyses with ``%run`` and notebook imports made relative.
+
+    ``provided`` holds, per module already planned, the names it leaves behind.
+    """
+    wanted = _wanted_names(source.analyses)
+    out: list[CellAnalysis] = []
+    for analysis in source.analyses:
+        number = analysis.cell.number
+        statements: list[Statement] = []
+        findings = list(analysis.findings)
+        for line, target in _run_lines(analysis.cell.source):
+            other = _target(source, sources, target)
+            findings = [f for f in findings if (f.code, f.line) != ("NBP202", line)]
+            if other is None or other is source:
+                note = (
+                    f"`%run {target}` left out: convert {Path(target).name} together "
+                    "with this notebook to import its code"
+                )
+                findings.append(finding("NBP202", note, cell=number, line=line))
+                continue
+            gives = provided.get(other.module, Provided())
+            pairs = [(n, n) for n in sorted(wanted) if n in gives]
+            added = _imports(pairs, gives, cell=number, line=line)
+            statements.extend(added)
+            findings.append(_translated(f"%run {target}", added, number, line))
+        for s in analysis.statements:
+            other = _imported_source(s, sources)
+            if other is None or other is source:
+                statements.append(s)
+                continue
+            gives = provided.get(other.module, Provided())
+            added, lost = _rewrite(s, other, gives, wanted)
+            statements.extend(added)
+            findings.append(_translated(s.code.strip(), added, number, s.line))
+            for name in lost:
+                note = (
+                    f"`{name}` is not defined at module level in "
+                    f"{other.notebook.path.name}, so the package cannot import it"
+                )
+                findings.append(finding("NBP611", note, cell=number, line=s.line))
+        statements.sort(key=lambda s: s.line)
+        out.append(
+            replace(analysis, statements=tuple(statements), findings=tuple(findings))
+        )
+    return tuple(out)
+
+
+def link_alone(
+    notebook: Notebook, analyses: Sequence[CellAnalysis]
+) -> tuple[CellAnalysis, ...]:
+    """Return a lone notebook's analyses, saying how to convert what it ``%run``s."""
+    source = Source(notebook, tuple(analyses), "")
+    return link(source, [source], {})
+
+
+def provides(
+    plan: Plan, analyses: Iterable[CellAnalysis], inherited: Provided
+) -> Provided:
+    """Return the names a planned notebook leaves behind for ``%run``.
+
+    Its module-level definitions, its imports, and what it got from the notebooks
+    it ran itself (``inherited``).
+    """
+    out = Provided(dict(inherited.modules), dict(inherited.imports))
+    for s in (s for a in analyses for s in a.statements):
+        if s.kind is Kind.IMPORT and not is_relative_import(s):
+            out.imports.update(dict.fromkeys(s.defines, s))
+    for module in plan.modules:
+        out.modules.update({n: module.name for s in module.body for n in s.defines})
+    return out
+
+
+def _wanted_names(analyses: Iterable[CellAnalysis]) -> frozenset[str]:
+    """Return the names a notebook reads but never binds itself."""
+    statements = [s for a in analyses for s in a.statements]
+    used = {n for s in statements for n in s.uses | s.eager_uses | s.mutates}
+    return frozenset(used - {n for s in statements for n in s.defines})
+
+
+def _imports(
+    pairs: Sequence[tuple[str, str]], gives: Provided, *, cell: int, line: int
+) -> list[Statement]:
+    """Return the imports binding each (name, as) pair from what ``gives`` holds."""
+    by_module: dict[str, list[str]] = {}
+    out: list[Statement] = []
+    for name, bound in pairs:
+        if name in gives.modules:
+            alias = f"{name} as {bound}" if bound != name else name
+            by_module.setdefault(gives.modules[name], []).append(alias)
+        elif name == bound and gives.imports[name] not in out:
+            out.append(gives.imports[name])
+    out = [replace(s, cell=cell, line=line, mutates=frozenset()) for s in out]
+    for module, names in by_module.items():
+        node = cst.parse_statement(f"from .{module} import {', '.join(names)}")
+        bound_names = frozenset(a.split(" as ")[-1] for a in names)
+        out.append(
+            Statement(
+                cell=cell, kind=Kind.IMPORT, node=node, defines=bound_names, line=line
+            )
+        )
+    return out
+
+
+def _rewrite(
+    s: Statement, other: Source, gives: Provided, wanted: frozenset[str]
+) -> tuple[list[Statement], list[str]]:
+    """Return an import of another notebook made relative, and the names it lacks."""
+    small = _small_import(s)
+    where = {"cell": s.cell, "line": s.line}
+    if isinstance(small, cst.Import):
+        alias = small.names[0].asname
+        bound = (
+            alias.name.value
+            if alias is not None and isinstance(alias.name, cst.Name)
+            else _dotted(small.names[0].name)
+        )
+        suffix = f" as {bound}" if bound != other.module else ""
+        node = cst.parse_statement(f"from . import {other.module}{suffix}")
+        return [replace(s, node=node, defines=frozenset({bound}))], []
+    assert isinstance(small, cst.ImportFrom)
+    if isinstance(small.names, cst.ImportStar):
+        pairs = [(n, n) for n in sorted(wanted) if n in gives]
+        return _imports(pairs, gives, **where), []
+    pairs = [(_dotted(a.name), _bound_name(a)) for a in small.names]
+    lost = [name for name, _ in pairs if name not in gives]
+    kept = [(name, bound) for name, bound in pairs if name in gives]
+    return _imports(kept, gives, **where), lost
+
+
+def _translated(
+    shown: str, added: Sequence[Statement], cell: int, line: int
+) -> Finding:
+    result = "; ".join(s.code.strip() for s in added) or "nothing the notebook uses"
+    note = f"`{shown}` becomes `{result}`" if added else f"`{shown}` imports {result}"
+    return finding("NBP201", note, cell=cell, line=line, severity=Severity.INFO)
+
+
+def _used_modules(source: Source, sources: Sequence[Source]) -> list[str]:
+    used: list[str] = []
+    for analysis in source.analyses:
+        found = [
+            _target(source, sources, t) for _, t in _run_lines(analysis.cell.source)
+        ]
+        found += [_imported_source(s, sources) for s in analysis.statements]
+        used += [o.module for o in found if o is not None and o is not source]
+    return list(dict.fromkeys(used))
+
+
+def _run_lines(source: str) -> list[tuple[int, str]]:
+    """Return (line, target) for each top-level ``%run NOTEBOOK`` of a cell."""
+    found: list[tuple[int, str]] = []
+    for number, text in enumerate(source.splitlines(), start=1):
+        match = _RUN.match(text)
+        if not match:
+            continue
+        try:
+            words = shlex.split(match.group("args"))
+        except ValueError:
+            continue
+        files = [w for w in words if not w.startswith("-")]
+        if "-m" not in words and files and files[0].endswith(".ipynb"):
+            found.append((number, files[0]))
+    return found
+
+
+def _target(source: Source, sources: Sequence[Source], target: str) -> Source | None:
+    wanted = (source.notebook.path.parent / target).resolve()
+    return next((s for s in sources if s.notebook.path.resolve() == wanted), None)
+
+
+def _imported_source(s: Statement, sources: Sequence[Source]) -> Source | None:
+    """Return the notebook an import statement imports, if it is one of ours."""
+    if s.kind is not Kind.IMPORT:
+        return None
+    small = _small_import(s)
+    if isinstance(small, cst.ImportFrom):
+        if small.module is None or small.relative:
+            return None
+        return _by_stem(_dotted(small.module), sources)
+    if isinstance(small, cst.Import) and len(small.names) == 1:
+        return _by_stem(_dotted(small.names[0].name), sources)
+    return None
+
+
+def _by_stem(dotted: str, sources: Sequence[Source]) -> Source | None:
+    for prefix in _HOOK_PREFIXES:
+        dotted = dotted.removeprefix(prefix)
+    return next((s for s in sources if dotted == s.notebook.path.stem), None)
+
+
+def _small_import(s: Statement) -> cst.Import | cst.ImportFrom | None:
+    node = s.node
+    if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
+        small = node.body[0]
+        if isinstance(small, cst.Import | cst.ImportFrom):
+            return small
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _bound_name(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return _dotted(alias.name)
+
+
+def merge_plans(plans: Sequence[Plan], *, package: str) -> Plan:
+    """Return one package's plan made of the plans of its notebooks.
+
+    A module two notebooks fill is one module; a public name two modules define
+    is reported (NBP607); each finding names its notebook.
+    """
+    modules: dict[str, ModulePlan] = {}
+    owner: dict[str, str] = {}
+    findings: list[Finding] = []
+    for plan in plans:
+        name = plan.notebooks[0]
+        findings.extend(replace(f, notebook=name) for f in plan.findings)
+        for module in plan.modules:
+            for export in module.exports:
+                where = owner.setdefault(export, module.name)
+                if where != module.name:
+                    note = (
+                        f"`{export}` is defined in module {where} and in module "
+                        f"{module.name} ({name}); the package exports the one in "
+                        f"{module.name}"
+                    )
+                    findings.append(finding("NBP607", note, notebook=name))
+            same = modules.get(module.name)
+            modules[module.name] = module if same is None else _joined(same, module)
+    extras: dict[str, list[str]] = {}
+    for plan in plans:
+        for extra, requirements in plan.extras:
+            extras.setdefault(extra, []).extend(requirements)
+    return Plan(
+        package=package,
+        distribution=package.replace("_", "-"),
+        title=package,
+        summary="",
+        notebooks=tuple(n for p in plans for n in p.notebooks),
+        requires_python=max((p.requires_python for p in plans), key=_version_key),
+        modules=tuple(modules.values()),
+        pipelines=tuple(p for plan in plans for p in plan.pipelines),
+        tests=_unique_names(
+            [replace(t, notebook=p.notebooks[0]) for p in plans for t in p.tests]
+        ),
+        dependencies=tuple(sorted({d for p in plans for d in p.dependencies})),
+        extras=tuple((e, tuple(dict.fromkeys(r))) for e, r in sorted(extras.items())),
+        findings=tuple(sorted(findings, key=Finding.order)),
+    )
+
+
+def _joined(first: ModulePlan, second: ModulePlan) -> ModulePlan:
+    """Return one module holding both notebooks' code for it."""
+    imports = {s.code.strip(): s for s in (*first.imports, *second.imports)}
+    future = {s.code.strip(): s for s in (*first.future, *second.future)}
+    own: dict[str, list[str]] = {}
+    for module, names in (*first.from_package, *second.from_package):
+        own.setdefault(module, [])
+        own[module] += [n for n in names if n not in own[module]]
+    return replace(
+        first,
+        future=tuple(future.values()),
+        imports=tuple(imports.values()),
+        body=(*first.body, *second.body),
+        exports=tuple(dict.fromkeys((*first.exports, *second.exports))),
+        from_package=tuple((m, tuple(ns)) for m, ns in own.items()),
+    )
+
+
+def _unique_names(tests: Sequence[TestCase]) -> tuple[TestCase, ...]:
+    """Return the tests, renumbered where two notebooks gave one test file a name.
+
+    A function's stub is dropped when another notebook's cells gave it a test.
+    """
+    tested = {
+        (t.module, t.name.rpartition("_")[0])
+        for t in tests
+        if t.kind is not TestKind.STUB
+    }
+    seen: set[tuple[str, str]] = set()
+    out: list[TestCase] = []
+    for test in tests:
+        if (test.module, test.name.removesuffix("_todo")) in tested:
+            continue
+        name = test.name
+        stem, _, count = name.rpartition("_")
+        n = int(count) if count.isdigit() else 1
+        while (test.module, name) in seen:
+            n += 1
+            name = f"{stem}_{n}" if count.isdigit() else f"{test.name}_{n}"
+        seen.add((test.module, name))
+        out.append(replace(test, name=name) if name != test.name else test)
+    return tuple(out)
+
+
+def _version_key(requires: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", requires))
+
+
+def plan_notebooks(
+    notebooks: Sequence[Notebook],
+    analyses: Sequence[Sequence[CellAnalysis]],
+    *,
+    options: Options,
+) -> Plan:
+    """Return the plan of one package made of several notebooks.
+
+    Each notebook is planned, after the ones it uses, as module
+    ``<notebook>`` (unless its marks say otherwise) and, for its loose code,
+    ``pipelines.<notebook>``; the plans are then merged.
+    """
+    names = module_names([nb.path for nb in notebooks])
+    sources = [
+        Source(nb, tuple(a), names[nb.path])
+        for nb, a in zip(notebooks, analyses, strict=True)
+    ]
+    folder = _common_folder(notebooks)
+    if folder.name.lower() in _NOTEBOOK_FOLDERS:
+        folder = folder.parent  # project/notebooks/*.ipynb: the project's name
+    package = options.name or normalise_name(folder.name)
+    if not package:
+        raise InputError("cannot name the package from the folder; pass --name")
+    options = replace(options, name=package)
+    order, cycles = planning_order(sources)
+    provided: dict[str, Provided] = {}
+    plans: dict[str, Plan] = {}
+    for source in order:
+        used = [m for m in _used_modules(source, sources) if m in plans]
+        inherited = Provided()
+        for module in used:
+            inherited.modules.update(provided[module].modules)
+            inherited.imports.update(provided[module].imports)
+        linked = link(source, sources, provided)
+        plan = make_plan(
+            source.notebook,
+            linked,
+            options=options,
+            module=source.module,
+            pipeline_module=f"{PIPELINES}.{source.module}",
+            provided=[m for p in plans.values() for m in p.modules],
+        )
+        plans[source.module] = plan
+        provided[source.module] = provides(plan, linked, inherited)
+    merged = merge_plans([plans[s.module] for s in sources], package=package)
+    return replace(
+        merged, findings=tuple(sorted((*merged.findings, *cycles), key=Finding.order))
+    )
+
+
+def _common_folder(notebooks: Sequence[Notebook]) -> Path:
+    folders = [nb.path.resolve().parent for nb in notebooks]
+    common = folders[0]
+    while not all(f == common or common in f.parents for f in folders):
+        common = common.parent
+    return common
