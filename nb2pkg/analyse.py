@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.metadata import (
@@ -20,7 +20,16 @@ from libcst.metadata import (
 
 from nb2pkg.errors import Finding, finding
 from nb2pkg.magics import translate_ipython
-from nb2pkg.model import Cell, CellAnalysis, Kind, Notebook, Statement, StatementNode
+from nb2pkg.model import (
+    Cell,
+    CellAnalysis,
+    Install,
+    Kind,
+    Notebook,
+    Statement,
+    StatementNode,
+)
+from nb2pkg.parallel import default_jobs, pool_map, split
 
 # Calls that only build a value, allowed in a module-level constant.
 PURE_CALLS = frozenset(
@@ -37,28 +46,98 @@ _PY2 = re.compile(
 _COMPILE_FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 
-def analyse_notebook(notebook: Notebook) -> tuple[CellAnalysis, ...]:
-    """Return the analysis of every code cell, in document order."""
-    return tuple(analyse_cell(cell) for cell in notebook.code_cells)
+# Statements per ScopeProvider pass. A pass has a fixed cost (~4 ms, most of it
+# libcst finding the visitor's methods) and memory grows with the code it holds:
+# cells are analysed in batches, never one pass per cell nor one for the notebook.
+_BATCH = 400
+# Below this many code cells, starting processes costs more than it saves.
+_PARALLEL_CELLS = 600
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A code cell after IPython syntax handling and parsing, before name analysis."""
+
+    cell: Cell
+    module: cst.Module | None  # None: the cell does not parse
+    lines: list[int]
+    findings: tuple[Finding, ...]
+    installs: tuple[Install, ...]
+
+
+def analyse_notebook(
+    notebook: Notebook, *, jobs: int | None = 1
+) -> tuple[CellAnalysis, ...]:
+    """Return the analysis of every code cell, in document order.
+
+    A large notebook's cells are analysed by up to ``jobs`` processes (None:
+    every core), each taking a run of cells.
+    """
+    cells = notebook.code_cells
+    jobs = jobs or default_jobs()
+    if jobs == 1 or len(cells) < _PARALLEL_CELLS:
+        return analyse_cells(cells)
+    parts = pool_map(analyse_cells, split(cells, jobs), jobs=jobs, worth=True)
+    return tuple(a for part in parts for a in part)
 
 
 def analyse_cell(cell: Cell) -> CellAnalysis:
     """Return the statements of one code cell with the names each binds and reads."""
+    return analyse_cells([cell])[0]
+
+
+def analyse_cells(cells: Iterable[Cell]) -> tuple[CellAnalysis, ...]:
+    """Return the analysis of each cell, in order.
+
+    Each cell is parsed on its own. Which names a statement binds and reads does
+    not depend on the statements around it (a read is global unless a function
+    or class binds the name), so the name analysis runs over batches of cells'
+    statements put in one module.
+    """
+    parsed = [_parse(cell) for cell in cells]
+    names: dict[int, _Names] = {}
+    batch: list[StatementNode] = []
+    for p in parsed:
+        batch.extend(p.module.body if p.module is not None else ())
+        if len(batch) >= _BATCH:
+            names.update(_names(batch))
+            batch = []
+    if batch:
+        names.update(_names(batch))
+    return tuple(_analysis(p, names) for p in parsed)
+
+
+def _parse(cell: Cell) -> _Parsed:
     translated = translate_ipython(cell.source, cell=cell.number)
     findings = list(translated.findings)
     source = translated.source
     lines = _check_syntax(source, cell, findings)
     installs = translated.installs
-    if lines is None:
-        return CellAnalysis(cell, (), False, tuple(findings), installs)
-    try:
-        module = cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError) as exc:
-        findings.append(_syntax_finding(source, cell, str(exc).splitlines()[0], None))
-        return CellAnalysis(cell, (), False, tuple(findings), installs)
-    module = _one_statement_per_line(module)
-    statements = _statements(module, cell.number, lines)
-    return CellAnalysis(cell, statements, True, tuple(findings), installs)
+    module = None
+    if lines is not None:
+        try:
+            module = _one_statement_per_line(cst.parse_module(source))
+        except (cst.ParserSyntaxError, RecursionError) as exc:
+            message = str(exc).splitlines()[0]
+            findings.append(_syntax_finding(source, cell, message, None))
+    return _Parsed(cell, module, lines or [], tuple(findings), tuple(installs))
+
+
+def _analysis(parsed: _Parsed, names: dict[int, _Names]) -> CellAnalysis:
+    cell, module = parsed.cell, parsed.module
+    if module is None:
+        return CellAnalysis(cell, (), False, parsed.findings, parsed.installs)
+    statements = []
+    for i, stmt in enumerate(module.body):
+        defines, uses, eager = names[id(stmt)]
+        # ScopeProvider records ``x += 1`` as an assignment only, but it reads x.
+        updated = _augmented_targets(stmt)
+        line = parsed.lines[i] if i < len(parsed.lines) else 1
+        statement = _make_statement(
+            stmt, cell.number, line, defines, uses | updated, eager | updated
+        )
+        statements.append(replace(statement, mutates=frozenset(_mutated_names(stmt))))
+    return CellAnalysis(cell, tuple(statements), True, parsed.findings, parsed.installs)
 
 
 def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int] | None:
@@ -122,56 +201,37 @@ class _NodeIds(cst.CSTVisitor):
         return True
 
 
-def _statements(
-    module: cst.Module, number: int, lines: list[int]
-) -> tuple[Statement, ...]:
+# What one statement binds, reads, and reads when it runs itself.
+_Names = tuple[set[str], set[str], set[str]]
+
+
+def _names(body: list[StatementNode]) -> dict[int, _Names]:
+    """Return, per statement (by id), the global names it binds, reads, runs reading."""
+    module = cst.Module(body=body)
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
     global_scope = next((s for s in scopes if isinstance(s, GlobalScope)), None)
     owner: dict[int, int] = {}
-    for index, stmt in enumerate(module.body):
+    for index, stmt in enumerate(body):
         collector = _NodeIds()
         stmt.visit(collector)
         owner.update(dict.fromkeys(collector.ids, index))
-    count = len(module.body)
-    defines: list[set[str]] = [set() for _ in range(count)]
-    uses: list[set[str]] = [set() for _ in range(count)]
-    eager: list[set[str]] = [set() for _ in range(count)]
+    found: list[_Names] = [(set(), set(), set()) for _ in body]
     if global_scope is not None:
         for assignment in global_scope.assignments:
             node = getattr(assignment, "node", None)
             if node is not None and id(node) in owner:
-                defines[owner[id(node)]].add(assignment.name)
+                found[owner[id(node)]][0].add(assignment.name)
     for scope in scopes:
         for access in scope.accesses:
-            found = owner.get(id(access.node))
+            where = owner.get(id(access.node))
             name = _accessed_name(access)
-            if found is None or name is None or not _reads_global(access):
+            if where is None or name is None or not _reads_global(access):
                 continue
-            uses[found].add(name)
+            found[where][1].add(name)
             if _runs_eagerly(access.scope):
-                eager[found].add(name)
-    mutated: list[set[str]] = []
-    for i, stmt in enumerate(module.body):
-        # ScopeProvider records ``x += 1`` as an assignment only, but it reads x.
-        updated = _augmented_targets(stmt)
-        uses[i] |= updated
-        eager[i] |= updated
-        mutated.append(_mutated_names(stmt))
-    return tuple(
-        replace(
-            _make_statement(
-                stmt,
-                number,
-                lines[i] if i < len(lines) else 1,
-                defines[i],
-                uses[i],
-                eager[i],
-            ),
-            mutates=frozenset(mutated[i]),
-        )
-        for i, stmt in enumerate(module.body)
-    )
+                found[where][2].add(name)
+    return {id(stmt): found[i] for i, stmt in enumerate(body)}
 
 
 class TopLevelVisitor(cst.CSTVisitor):

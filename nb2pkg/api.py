@@ -21,6 +21,7 @@ from nb2pkg.manifest import (
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
+from nb2pkg.parallel import pool_map
 from nb2pkg.plan import make_plan
 from nb2pkg.read import notebook_paths, read_notebook
 from nb2pkg.render import render_plan
@@ -116,8 +117,14 @@ def convert(
     options = options or Options()
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given])
-    notebooks = [read_notebook(p) for p in paths]
-    analyses = [analyse_notebook(nb) for nb in notebooks]
+    if len(paths) == 1:
+        notebooks = [read_notebook(paths[0])]
+        analyses = [analyse_notebook(notebooks[0], jobs=options.jobs)]
+    else:
+        size = sum(p.stat().st_size for p in paths if p.is_file())
+        loaded = pool_map(_load, paths, jobs=options.jobs, worth=size > _WORTH_BYTES)
+        notebooks = [nb for nb, _ in loaded]
+        analyses = [a for _, a in loaded]
     if len(notebooks) == 1:
         notebook, linked = notebooks[0], link_alone(notebooks[0], analyses[0])
         plan = make_plan(notebook, linked, options=options)
@@ -152,6 +159,16 @@ def convert(
         written=not (options.dry_run or options.check_only),
         changes=changes,
     )
+
+
+# Notebooks smaller than this together are read and analysed in this process.
+_WORTH_BYTES = 400_000
+
+
+def _load(path: Path) -> tuple[Notebook, tuple[CellAnalysis, ...]]:
+    """Return a notebook and its analysis (one piece of work for a worker)."""
+    notebook = read_notebook(path)
+    return notebook, analyse_notebook(notebook)
 
 
 def _pitfalls(

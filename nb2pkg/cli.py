@@ -134,6 +134,15 @@ def convert(
         str,
         typer.Option("--layout", help="src: src/<name>/; flat: <name>/."),
     ] = "src",
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes for analysing and formatting [default: every core].",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
 ) -> None:
     """Convert a notebook into a package with tests.
@@ -164,6 +173,7 @@ def convert(
         check_only=check_only,
         mode=mode,
         layout=layout,
+        jobs=jobs,
     )
     given = _given(ctx)
     result = _run_guarded(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 class Severity(enum.IntEnum):
@@ -132,6 +134,13 @@ class Nb2PkgError(Exception):
         self.path = path
         self.cell = cell
         self.line = line
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle with the location, so errors from worker processes keep it."""
+        rebuild = functools.partial(
+            type(self), path=self.path, cell=self.cell, line=self.line
+        )
+        return rebuild, (self.message,)
 
     def __str__(self) -> str:
         where = []

@@ -30,8 +30,12 @@ def module_code(module: ModulePlan) -> str:
 def pipeline_code(pipeline: PipelinePlan) -> str:
     """Return the source of the pipeline module: imports and ``run()``."""
     depth = pipeline.module.count(".")
-    functions = [_step_function(step) for step in pipeline.functions]
-    run = cst.Module(body=[*functions, _run_function(pipeline)]).code
+    asyncs = [_awaits(step.statements) for step in pipeline.functions]
+    functions = [
+        _step_function(step, awaits)
+        for step, awaits in zip(pipeline.functions, asyncs, strict=True)
+    ]
+    run = cst.Module(body=[*functions, _run_function(pipeline, asyncs)]).code
     imports = import_block(
         pipeline.imports, depth=depth, own=_own_imports(pipeline.from_package, depth)
     )
@@ -151,7 +155,7 @@ def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
     return cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
 
 
-def _step_function(step: Step) -> cst.FunctionDef:
+def _step_function(step: Step, awaits: bool) -> cst.FunctionDef:
     cells = sorted({s.cell for s in step.statements})
     span = f"cell {cells[0]}" if len(cells) == 1 else f"cells {cells[0]}-{cells[-1]}"
     doc = f"{step.title} ({span})." if step.title else f"Run {span} of the notebook."
@@ -175,17 +179,17 @@ def _step_function(step: Step) -> cst.FunctionDef:
         name=cst.Name(step.name),
         params=cst.Parameters(params=[cst.Param(cst.Name(p)) for p in step.params]),
         body=cst.IndentedBlock(body=body),
-        asynchronous=cst.Asynchronous() if _awaits(step.statements) else None,
+        asynchronous=cst.Asynchronous() if awaits else None,
     )
 
 
-def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
+def _run_function(pipeline: PipelinePlan, asyncs: Sequence[bool]) -> cst.FunctionDef:
     body: list[StatementNode] = [_docstring_line("Run the notebook's steps in order.")]
-    for step in pipeline.functions:
+    for step, awaits in zip(pipeline.functions, asyncs, strict=True):
         call: cst.BaseExpression = cst.Call(
             cst.Name(step.name), args=[cst.Arg(cst.Name(p)) for p in step.params]
         )
-        if _awaits(step.statements):
+        if awaits:
             call = cst.Await(call)
         if step.returns:
             target = cst.AssignTarget(_names(step.returns))
@@ -207,7 +211,7 @@ def _run_function(pipeline: PipelinePlan) -> cst.FunctionDef:
         ),
         body=cst.IndentedBlock(body=body),
         returns=cst.Annotation(cst.Name("None")),
-        asynchronous=cst.Asynchronous() if is_async(pipeline) else None,
+        asynchronous=cst.Asynchronous() if any(asyncs) else None,
     )
 
 

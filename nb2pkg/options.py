@@ -35,6 +35,7 @@ class Options:
         mode: ``auto`` converts every cell, ``tagged`` only the marked ones; None
             chooses ``tagged`` for nbdev notebooks, else ``auto``.
         layout: ``src`` (``src/<package>/``) or ``flat`` (``<package>/``).
+        jobs: processes for analysing and formatting; None means every core.
     """
 
     output: Path | None = None
@@ -55,6 +56,7 @@ class Options:
     check_only: bool = False
     mode: str | None = None
     layout: str = "src"
+    jobs: int | None = None
 
 
 def normalise_name(stem: str) -> str:

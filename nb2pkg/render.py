@@ -16,10 +16,13 @@ from nb2pkg.errors import Finding, Severity, TemplateError, finding
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
 from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
+from nb2pkg.parallel import pool_map
 from nb2pkg.safety import check_files
 
 log = logging.getLogger(__name__)
 _BLACK_MODE = black.Mode()
+# Below this much code, black runs in this process: workers cost more.
+_WORTH_CHARS = 60_000
 
 
 def builtin_templates() -> Path:
@@ -143,6 +146,7 @@ def _main_context(plan: Plan) -> dict[str, Any]:
     imports: list[str] = []
     calls: list[str] = []
     missing: list[str] = []
+    run_is_async = False
     for pipeline in plan.pipelines:
         parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
         if single:
@@ -151,7 +155,9 @@ def _main_context(plan: Plan) -> dict[str, Any]:
         else:
             imports.append(f"from {parent} import {leaf}")
             call = f"{leaf}.run()"
-        calls.append(f"asyncio.run({call})" if is_async(pipeline) else call)
+        awaits = is_async(pipeline)
+        run_is_async = run_is_async or awaits
+        calls.append(f"asyncio.run({call})" if awaits else call)
         needs = pipeline.required
         if needs:
             args = ", ".join(f"{n}=..." for n in needs)
@@ -162,7 +168,7 @@ def _main_context(plan: Plan) -> dict[str, Any]:
     return {
         "imports": sorted(set(imports)),
         "calls": calls,
-        "run_is_async": any(is_async(p) for p in plan.pipelines),
+        "run_is_async": run_is_async,
         "missing": "; ".join(missing),
     }
 
@@ -247,7 +253,12 @@ def _format_and_check(
     kept as LibCST wrote it rather than changed in meaning.
     """
     findings: list[Finding] = []
-    formatted = [_format(f, findings) if options.format else f for f in files]
+    formatted = files
+    if options.format:
+        size = sum(len(f.text) for f in files)
+        done = pool_map(_format, files, jobs=options.jobs, worth=size > _WORTH_CHARS)
+        formatted = [f for f, _ in done]
+        findings.extend(f for _, f in done if f is not None)
     bad = check_files(formatted, plan)
     if bad:
         formatted = [
@@ -262,14 +273,14 @@ def _format_and_check(
     return tuple(formatted), tuple(findings)
 
 
-def _format(file: RenderedFile, findings: list[Finding]) -> RenderedFile:
+def _format(file: RenderedFile) -> tuple[RenderedFile, Finding | None]:
+    """Return the file formatted by black, or as it is and why not."""
     if file.path.suffix != ".py":
-        return file
+        return file, None
     try:
         text = black.format_str(file.text, mode=_BLACK_MODE)
     except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
         log.debug("black failed on %s: %r", file.path, exc)
         note = f"{file.path}: black could not format it ({type(exc).__name__})"
-        findings.append(finding("NBP501", note))
-        return file
-    return RenderedFile(file.path, text)
+        return file, finding("NBP501", note)
+    return RenderedFile(file.path, text), None

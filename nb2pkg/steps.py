@@ -166,7 +166,12 @@ class _HandlerNames(TopLevelVisitor):
 def _handler_names(group: Sequence[Statement]) -> set[str]:
     visitor = _HandlerNames()
     for s in group:
-        s.node.visit(visitor)
+        # Only a compound statement of the step's own code can hold a handler.
+        if (
+            not isinstance(s.node, cst.SimpleStatementLine)
+            and s.kind not in DEFINITIONS
+        ):
+            s.node.visit(visitor)
     return visitor.names
 
 

@@ -419,8 +419,10 @@ def _has_float(value: object) -> bool:
 def _setup(uses: frozenset[str], imports: Sequence[Statement]) -> tuple[str, ...]:
     lines: list[str] = []
     for s in imports:
+        if not s.defines & uses:
+            continue  # rendering the code is slow: only for the imports used
         code = s.code.strip()
-        if s.defines & uses and code not in lines:
+        if code not in lines:
             lines.append(code)
     return tuple(lines)
 

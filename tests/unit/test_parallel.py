@@ -1,0 +1,91 @@
+"""Work spread over processes gives exactly what one process gives."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from nb2pkg import analyse, api, render
+from nb2pkg.analyse import analyse_notebook
+from nb2pkg.api import convert
+from nb2pkg.errors import NotebookError
+from nb2pkg.model import Cell, Notebook
+from nb2pkg.options import Options
+from nb2pkg.parallel import pool_map, split
+from tests.conftest import MakeNotebook
+
+
+def test_split_keeps_order_and_sizes_even() -> None:
+    parts = split(list(range(10)), 3)
+    assert [list(p) for p in parts] == [[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    assert [list(p) for p in split([1], 4)] == [[1]]
+
+
+def test_pool_map_matches_a_loop_with_and_without_workers() -> None:
+    items = list(range(20))
+    assert pool_map(abs, items, jobs=2, worth=True) == [abs(i) for i in items]
+    assert pool_map(abs, items, jobs=2, worth=False) == [abs(i) for i in items]
+
+
+def test_errors_keep_their_location_across_processes() -> None:
+    error = NotebookError("cannot read", path=Path("a.ipynb"), cell=3, line=2)
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is NotebookError and str(back) == str(error)
+
+
+def _facts(notebook: Notebook, jobs: int) -> list[tuple[object, ...]]:
+    return [
+        (s.cell, s.kind, s.defines, s.uses, s.eager_uses, s.mutates, s.code)
+        for a in analyse_notebook(notebook, jobs=jobs)
+        for s in a.statements
+    ]
+
+
+def test_a_large_notebook_analysed_by_two_processes_matches_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(analyse, "_PARALLEL_CELLS", 10)
+    monkeypatch.setattr(analyse, "_BATCH", 7)  # batches that cut through cells
+    sources = [
+        "import math\nx = 1",
+        "def f(a):\n    return math.sqrt(a) + x",
+        "for i in range(3):\n    x += i",
+        "class C:\n    k = x\n    def m(self):\n        return f(self.k)",
+        "%time y = f(2)\ndf = {}\ndf['a'] = y",
+        "print(x, y, [z for z in range(x)])",
+    ] * 5
+    cells = tuple(
+        Cell(index=i, kind="code", source=src) for i, src in enumerate(sources)
+    )
+    notebook = Notebook(path=Path("big.ipynb"), cells=cells)
+    assert _facts(notebook, jobs=2) == _facts(notebook, jobs=1)
+
+
+def test_formatting_in_workers_writes_the_same_package(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_nb(
+        "def f(x):\n  return {'a':x}", "y=f( 2 )\nprint( y )", "class K :\n  pass"
+    )
+    serial = convert(path, options=Options(dry_run=True, jobs=1))
+    monkeypatch.setattr(render, "_WORTH_CHARS", 0)
+    parallel = convert(path, options=Options(dry_run=True, jobs=2))
+    assert [(f.path, f.text) for f in parallel.files] == [
+        (f.path, f.text) for f in serial.files
+    ]
+
+
+def test_notebooks_read_by_workers_make_the_same_package(
+    make_nb: MakeNotebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = make_nb("def double(x):\n    return 2 * x", name="a")
+    b = make_nb("%run a.ipynb", "def quad(x):\n    return double(double(x))", name="b")
+    serial = convert([a, b], options=Options(dry_run=True, jobs=1, name="p"))
+    monkeypatch.setattr(api, "_WORTH_BYTES", 0)
+    parallel = convert([a, b], options=Options(dry_run=True, jobs=2, name="p"))
+    assert [(f.path, f.text) for f in parallel.files] == [
+        (f.path, f.text) for f in serial.files
+    ]
+    assert parallel.findings == serial.findings
