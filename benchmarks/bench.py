@@ -1,11 +1,15 @@
 """Time nb2pkg against nbconvert, jupytext and black on generated notebooks.
 
-Generates notebooks of 20, 200 and 2,000 code cells (a realistic mix of imports,
-functions, classes, constants, loose code, magics and stored outputs), then runs each
-tool as a whole process, several times, and prints the median wall time, the ratio to
-``jupyter nbconvert --to script``, and the peak memory (max RSS) of each run.
+Generates notebooks of 20, 200 and 2,000 code cells and a folder of 100 notebooks
+of 200 cells (a realistic mix of imports, functions, classes, constants, loose
+code, magics and stored outputs), then runs each tool as a whole process, several
+times, and prints the median wall time, the ratio to ``jupyter nbconvert --to
+script`` and the peak memory (max RSS, of the process and the workers it waited
+for). ``floor`` is benchmarks/floor.py: read, libcst parse, black, nothing else,
+with the same number of processes. Last, ``nb2pkg --help`` and ``--version``
+against a bare typer app's ``--help``.
 
-    python benchmarks/bench.py [--sizes 20,200,2000] [--repeat 3]
+    python benchmarks/bench.py [--sizes 20,200,2000] [--repeat 3] [--folder 100]
 
 Tools that are not installed are skipped with a note. This is a measurement, never
 a test: nothing here asserts a time.
@@ -14,6 +18,7 @@ a test: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -25,6 +30,15 @@ import time
 from pathlib import Path
 
 PYTHON = sys.executable
+FLOOR = Path(__file__).resolve().parent / "floor.py"
+JOBS = os.cpu_count() or 1
+BARE_TYPER = """import typer
+app = typer.Typer()
+@app.command()
+def convert(path: str) -> None:
+    \"\"\"Convert.\"\"\"
+app()
+"""
 
 
 def cell_sources(index: int) -> tuple[str, list[dict[str, object]]]:
@@ -114,8 +128,10 @@ def tools(notebook: Path, work: Path) -> dict[str, list[str]]:
         "jupytext --to py:percent": [str(bin_dir / "jupytext"), "--to", "py:percent",
                                      "--output", str(work / "jt.py"), str(notebook)],
         "black (on the script)": [PYTHON, "-m", "black", "-q", str(work / "script.py")],
+        "floor (read, parse, black)": [PYTHON, str(FLOOR), str(notebook), "--jobs",
+                                       str(JOBS)],
         "nb2pkg convert": [PYTHON, "-m", "nb2pkg", "convert", str(notebook), "-q",
-                           "--force", "-o", str(work / "pkg")],
+                           "--force", "-o", str(work / "pkg"), "--jobs", str(JOBS)],
     }  # fmt: skip
     return {
         name: cmd
@@ -137,10 +153,116 @@ def script_for_black(notebook: Path, work: Path) -> None:
     (work / "script.py").write_text(text + "\n")
 
 
+def measure(
+    name: str, command: list[str], repeat: int, base: float | None, before=None
+) -> float:
+    """Run ``command`` ``repeat`` times; print and return its median time."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        seconds, peak = run(command)
+        times.append(seconds)
+        peaks.append(peak)
+    median = statistics.median(times)
+    ratio = f"{median / base:5.2f}x" if base else "   - "
+    print(f"  {name:28s} {median:7.2f} s  {ratio} nbconvert  peak {max(peaks):6.0f} MB")
+    return median
+
+
+def sizes_section(sizes: list[int], repeat: int, work: Path) -> dict[int, float]:
+    """Time every tool on one notebook of each size; return nb2pkg's times."""
+    ours: dict[int, float] = {}
+    for size in sizes:
+        notebook = work / f"bench_{size}.ipynb"
+        make_notebook(size, notebook)
+        commands = tools(notebook, work)
+        print(f"\n{size} code cells ({notebook.stat().st_size / 1e6:.2f} MB notebook)")
+        base = None
+        timed: dict[str, float] = {}
+        for name, command in commands.items():
+            before = (
+                functools.partial(script_for_black, notebook, work)
+                if name.startswith("black")
+                else None
+            )
+            timed[name] = measure(name, command, repeat, base, before)
+            if name.startswith("nbconvert"):
+                base = timed[name]
+        if "floor (read, parse, black)" in timed and "nb2pkg convert" in timed:
+            floor = timed["floor (read, parse, black)"]
+            print(f"  nb2pkg / floor: {timed['nb2pkg convert'] / floor:.2f}x")
+            ours[size] = timed["nb2pkg convert"]
+        for name in sorted(
+            {"nbconvert --to script", "jupytext --to py:percent"} - set(commands)
+        ):
+            print(f"  {name:28s} not installed: skipped")
+    return ours
+
+
+def folder_section(count: int, work: Path) -> None:
+    """Time converting a folder of ``count`` notebooks of 200 cells, once each."""
+    folder = work / "folder"
+    folder.mkdir()
+    for i in range(count):
+        make_notebook(200, folder / f"nb_{i:03d}.ipynb")
+    notebooks = sorted(str(p) for p in folder.glob("*.ipynb"))
+    print(f"\n{count} notebooks of 200 code cells, one process each tool ({JOBS} jobs)")
+    bin_dir = Path(PYTHON).parent
+    base = None
+    nbconvert = bin_dir / "jupyter"
+    if nbconvert.exists():
+        command = [str(nbconvert), "nbconvert", "--to", "script", "--output-dir",
+                   str(work / "folder_nbconvert"), *notebooks]  # fmt: skip
+        base = measure("nbconvert --to script", command, 1, None)
+    scripts = work / "folder_scripts"
+    scripts.mkdir()
+
+    def write_scripts() -> None:
+        for path in folder.glob("*.ipynb"):
+            script_for_black(path, work)
+            (work / "script.py").replace(scripts / f"{path.stem}.py")
+
+    black_all = [PYTHON, "-m", "black", "-q", "--workers", str(JOBS), str(scripts)]
+    measure("black (on the scripts)", black_all, 1, base, write_scripts)
+    floor = measure(
+        "floor (read, parse, black)",
+        [PYTHON, str(FLOOR), str(folder), "--jobs", str(JOBS)],
+        1,
+        base,
+    )
+    ours = measure(
+        "nb2pkg convert (one package)",
+        [PYTHON, "-m", "nb2pkg", "convert", str(folder), "-q", "--force", "-o",
+         str(work / "folder_pkg"), "--name", "bench", "--jobs", str(JOBS)],
+        1,
+        base,
+    )  # fmt: skip
+    print(f"  nb2pkg / floor: {ours / floor:.2f}x")
+
+
+def startup_section(repeat: int, work: Path) -> None:
+    """Time nb2pkg --help and --version against a bare typer app's --help."""
+    bare = work / "bare.py"
+    bare.write_text(BARE_TYPER)
+    print("\nstart-up (ratio to a bare typer app's --help)")
+    base = None
+    for name, command in (
+        ("bare typer app --help", [PYTHON, str(bare), "--help"]),
+        ("nb2pkg --help", [PYTHON, "-m", "nb2pkg", "--help"]),
+        ("nb2pkg --version", [PYTHON, "-m", "nb2pkg", "--version"]),
+    ):
+        times = [run(command)[0] for _ in range(max(repeat, 5))]
+        median = statistics.median(times)
+        base = base or median
+        print(f"  {name:28s} {median:7.3f} s  {median / base:5.2f}x")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="20,200,2000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--folder", type=int, default=100, help="0 skips it")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -148,34 +270,20 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for size in sizes:
-            notebook = work / f"bench_{size}.ipynb"
-            make_notebook(size, notebook)
-            commands = tools(notebook, work)
-            print(
-                f"\n{size} code cells ({notebook.stat().st_size / 1e6:.2f} MB notebook)"
-            )
-            base = None
-            for name, command in commands.items():
-                times, peaks = [], []
-                for _ in range(args.repeat):
-                    if name.startswith("black"):
-                        script_for_black(notebook, work)
-                    seconds, peak = run(command)
-                    times.append(seconds)
-                    peaks.append(peak)
-                median = statistics.median(times)
-                if name.startswith("nbconvert"):
-                    base = median
-                ratio = f"{median / base:5.2f}x" if base else "   - "
-                print(
-                    f"  {name:28s} {median:7.2f} s  {ratio} nbconvert  peak {max(peaks):6.0f} MB"
-                )
-            missing = {"nbconvert --to script", "jupytext --to py:percent"} - set(
-                commands
-            )
-            for name in sorted(missing):
-                print(f"  {name:28s} not installed: skipped")
+        ours = sizes_section(sizes, args.repeat, work)
+        pairs = [
+            (a, b)
+            for a, b in zip(sizes, sizes[1:], strict=False)
+            if a in ours and b in ours
+        ]
+        for small, large in pairs:
+            growth = ours[large] / ours[small]
+            print(f"\ngrowth {small} -> {large} cells: {growth:.2f}x the time for "
+                  f"{large / small:.0f}x the cells")  # fmt: skip
+        if args.folder:
+            folder_section(args.folder, work)
+        startup_section(args.repeat, work)
+        print("\nreconversion from a cache: not implemented yet (no cache)")
     return 0
 
 

@@ -11,6 +11,7 @@ from nb2pkg import __version__ as TOOL_VERSION
 from nb2pkg.analyse import analyse_notebook
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
+from nb2pkg.layout import CORE_MODULE
 from nb2pkg.link import link_alone, plan_notebooks
 from nb2pkg.manifest import (
     Changes,
@@ -127,7 +128,9 @@ def convert(
         analyses = [a for _, a in loaded]
     if len(notebooks) == 1:
         notebook, linked = notebooks[0], link_alone(notebooks[0], analyses[0])
-        plan = make_plan(notebook, linked, options=options)
+        plan = make_plan(
+            notebook, linked, options=options, module=_module_of(notebook, options)
+        )
         pitfalls = _pitfalls(notebook, linked, options)
     else:
         plan = plan_notebooks(notebooks, analyses, options=options)
@@ -163,6 +166,13 @@ def convert(
 
 # Notebooks smaller than this together are read and analysed in this process.
 _WORTH_BYTES = 400_000
+
+
+def _module_of(notebook: Notebook, options: Options) -> str:
+    """Return the module ``[tool.nb2pkg.modules]`` gives a lone notebook, or core."""
+    mapping = dict(options.modules)
+    name, stem = notebook.path.name, notebook.path.stem
+    return mapping.get(name) or mapping.get(stem) or CORE_MODULE
 
 
 def _load(path: Path) -> tuple[Notebook, tuple[CellAnalysis, ...]]:

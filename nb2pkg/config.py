@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from nb2pkg.directives import is_module_name
 from nb2pkg.errors import InputError
 from nb2pkg.layout import MODES
 from nb2pkg.options import Options
@@ -31,6 +32,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "template-dir": ("template_dir", str),
     "tests": ("tests", bool),
     "pin": ("pin", bool),
+    "modules": ("modules", dict),
 }
 
 
@@ -92,8 +94,25 @@ def with_config(
             )
         if field in given:
             continue
+        if field == "modules":
+            value = _module_mapping(value, path)
         changes[field] = path.parent / str(value) if field == "template_dir" else value
     return check_choices(replace(options, **changes), source=path)
+
+
+def _module_mapping(table: object, path: Path) -> tuple[tuple[str, str], ...]:
+    """Return ``{"a.ipynb": "data.load"}`` as pairs, checking each module name."""
+    assert isinstance(table, dict)  # checked against _KEYS
+    pairs = []
+    for notebook, module in table.items():
+        if not isinstance(module, str) or not is_module_name(module):
+            raise InputError(
+                f"[tool.nb2pkg.modules] {notebook!r} = {module!r} is not a module "
+                "name nb2pkg may write",
+                path=path,
+            )
+        pairs.append((notebook, module))
+    return tuple(pairs)
 
 
 def check_choices(options: Options, *, source: Path | None = None) -> Options:

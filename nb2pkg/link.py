@@ -65,15 +65,24 @@ class Provided:
         return name in self.modules or name in self.imports
 
 
-def module_names(paths: Sequence[Path]) -> dict[Path, str]:
-    """Return the module each notebook becomes, from its file name.
+def module_names(
+    paths: Sequence[Path], mapping: Mapping[str, str] | None = None
+) -> dict[Path, str]:
+    """Return the module each notebook becomes, from ``mapping`` or its file name.
 
+    ``mapping`` is keyed by file name (``a.ipynb``) or stem. Else
     ``01_load-data.ipynb`` becomes ``load_data``: an ordering prefix is dropped.
     A name taken twice, or reserved, gets a number.
     """
     out: dict[Path, str] = {}
     taken = set(RESERVED_MODULES) | {PIPELINES}
+    mapping = mapping or {}
     for path in paths:
+        given = mapping.get(path.name) or mapping.get(path.stem)
+        if given:
+            out[path] = given
+            taken.add(given)
+            continue
         name = normalise_name(re.sub(r"^[\d_.\-\s]+(?=[A-Za-z])", "", path.stem))
         base, n = name or "notebook", 1
         name = base
@@ -432,7 +441,7 @@ def plan_notebooks(
     ``<notebook>`` (unless its marks say otherwise) and, for its loose code,
     ``pipelines.<notebook>``; the plans are then merged.
     """
-    names = module_names([nb.path for nb in notebooks])
+    names = module_names([nb.path for nb in notebooks], dict(options.modules))
     sources = [
         Source(nb, tuple(a), names[nb.path])
         for nb, a in zip(notebooks, analyses, strict=True)
@@ -447,8 +456,10 @@ def plan_notebooks(
     order, cycles = planning_order(sources)
     provided: dict[str, Provided] = {}
     plans: dict[str, Plan] = {}
+    reach: dict[str, set[str]] = {}  # the notebooks each one uses, at any depth
     for source in order:
         used = [m for m in _used_modules(source, sources) if m in plans]
+        reach[source.module] = set(used).union(*(reach[m] for m in used))
         inherited = Provided()
         for module in used:
             inherited.modules.update(provided[module].modules)
@@ -460,7 +471,10 @@ def plan_notebooks(
             options=options,
             module=source.module,
             pipeline_module=f"{PIPELINES}.{source.module}",
-            provided=[m for p in plans.values() for m in p.modules],
+            # Only what it can reach: all notebooks would make planning quadratic.
+            provided=[
+                m for u in sorted(reach[source.module]) for m in plans[u].modules
+            ],
         )
         plans[source.module] = plan
         provided[source.module] = provides(plan, linked, inherited)

@@ -36,6 +36,8 @@ class Options:
             chooses ``tagged`` for nbdev notebooks, else ``auto``.
         layout: ``src`` (``src/<package>/``) or ``flat`` (``<package>/``).
         jobs: processes for analysing and formatting; None means every core.
+        modules: (notebook file name, module) pairs: the module a notebook's
+            unmarked definitions go to, instead of its own name (or ``core``).
     """
 
     output: Path | None = None
@@ -57,6 +59,7 @@ class Options:
     mode: str | None = None
     layout: str = "src"
     jobs: int | None = None
+    modules: tuple[tuple[str, str], ...] = ()
 
 
 def normalise_name(stem: str) -> str:

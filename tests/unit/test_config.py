@@ -54,6 +54,8 @@ def test_config_fills_what_the_caller_did_not_give(tmp_path: Path) -> None:
         ('[tool.nb2pkg]\nmode = "nbdev"\n', "mode must be one of auto, tagged"),
         ('[tool.nb2pkg]\nlayout = "deep"\n', "layout must be one of src, flat"),
         ("[tool.nb2pkg\n", "cannot read its settings"),
+        ('[tool.nb2pkg.modules]\n"a.ipynb" = "2fast"\n', "is not a module name"),
+        ('[tool.nb2pkg.modules]\n"a.ipynb" = "pipeline"\n', "is not a module name"),
     ],
 )
 def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -97,3 +99,24 @@ def test_template_dir_from_config_overrides_a_template(
     result = runner.invoke(app, ["convert", str(nb), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     assert (out / "README.md").read_text() == "# experiment (team style)\n"
+
+
+def test_the_module_mapping_names_each_notebooks_module(
+    tmp_path: Path, make_nb: MakeNotebook
+) -> None:
+    write_config(
+        tmp_path,
+        '[tool.nb2pkg]\nname = "proj"\n'
+        '[tool.nb2pkg.modules]\n"a.ipynb" = "data.load"\nb = "model"\n',
+    )
+    a = make_nb("def load():\n    return 1", name="a")
+    b = make_nb("%run a.ipynb", "def fit():\n    return load()", name="b")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["convert", str(a), str(b), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "src/proj/data/load.py").exists()
+    assert "from .data.load import load" in (out / "src/proj/model.py").read_text()
+    alone = tmp_path / "alone"
+    result = runner.invoke(app, ["convert", str(a), "-o", str(alone), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (alone / "src/proj/data/load.py").exists()
