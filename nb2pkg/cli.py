@@ -6,6 +6,7 @@ The only module that prints or exits. Exit codes: 0 done, 2 the user must act
 
 from __future__ import annotations
 
+import os
 import tempfile
 import traceback
 from collections import Counter
@@ -37,6 +38,10 @@ app = typer.Typer(
 def _console() -> Console:
     from rich.console import Console
 
+    # NO_COLOR (no-color.org): rich drops colours but keeps bold and dim; no
+    # colour system drops every escape sequence.
+    if os.environ.get("NO_COLOR"):
+        return Console(stderr=True, highlight=False, soft_wrap=True, color_system=None)
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -166,7 +166,8 @@ def link(
                     f"{other.notebook.path.name}, so the package cannot import it"
                 )
                 findings.append(finding("NBP611", note, cell=number, line=s.line))
-        statements.sort(key=lambda s: s.line)
+        if findings != list(analysis.findings):  # something was linked
+            statements.sort(key=lambda s: s.line)  # each import where its line was
         out.append(
             replace(analysis, statements=tuple(statements), findings=tuple(findings))
         )

@@ -135,3 +135,25 @@ def test_python_dash_m_help() -> None:
     )
     assert proc.returncode == 0
     assert "convert" in proc.stdout
+
+
+def test_no_color_turns_every_escape_sequence_off(make_nb: MakeNotebook) -> None:
+    """FORCE_COLOR shows colours; NO_COLOR wins over it and leaves plain text."""
+    path = make_nb("%matplotlib inline\nx = undefined_name + 1")
+
+    def stderr(**env: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "nb2pkg", "convert", str(path), "--dry-run"],
+            capture_output=True,
+            text=True,
+            env={"PATH": "", "TERM": "xterm-256color", **env},
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stderr
+
+    coloured = stderr(FORCE_COLOR="1")
+    assert "\x1b[" in coloured
+    plain = stderr(FORCE_COLOR="1", NO_COLOR="1")
+    assert "\x1b[" not in plain
+    assert "undefined_name" in plain and "(NBP305)" in plain

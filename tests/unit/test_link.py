@@ -29,6 +29,14 @@ def package(
     return result.plan, files, shown
 
 
+def helpers_notebook(make_nb: MakeNotebook) -> Path:
+    return make_nb(
+        "def double(x):\n    return 2 * x",
+        "def half(x):\n    return x / 2",
+        name="helpers",
+    )
+
+
 def test_module_names_drop_ordering_prefixes_and_never_collide() -> None:
     paths = [
         Path("01_load-data.ipynb"),
@@ -97,11 +105,7 @@ def test_percent_run_imports_exactly_the_names_used_relative_to_the_package(
 
 
 def test_notebook_imports_become_relative_imports(make_nb: MakeNotebook) -> None:
-    helpers = make_nb(
-        "def double(x):\n    return 2 * x",
-        "def half(x):\n    return x / 2",
-        name="helpers",
-    )
+    helpers = helpers_notebook(make_nb)
     user = make_nb(
         "from ipynb.fs.full.helpers import double\nimport helpers as h",
         "def quad(x):\n    return double(double(x))",
@@ -116,11 +120,7 @@ def test_notebook_imports_become_relative_imports(make_nb: MakeNotebook) -> None
 
 
 def test_star_import_of_a_notebook_names_what_is_used(make_nb: MakeNotebook) -> None:
-    helpers = make_nb(
-        "def double(x):\n    return 2 * x",
-        "def half(x):\n    return x / 2",
-        name="helpers",
-    )
+    helpers = helpers_notebook(make_nb)
     user = make_nb(
         "from helpers import *",
         "def quad(x):\n    return double(double(x))",
