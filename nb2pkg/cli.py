@@ -472,7 +472,7 @@ def _report(result: Result, *, verbose: bool) -> None:
     for module in plan.modules:
         kinds = Counter(s.kind for s in module.body)
         console.print(
-            f"  {plan.package}/{module.name}.py: {kinds[Kind.DEF]} functions, "
+            f"  {plan.package}/{module.path}: {kinds[Kind.DEF]} functions, "
             f"{kinds[Kind.CLASS]} classes, {kinds[Kind.ASSIGN]} constants"
         )
     for pipeline in plan.pipelines:
