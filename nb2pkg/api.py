@@ -12,7 +12,7 @@ from nb2pkg.analyse import analyse_notebook
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
 from nb2pkg.layout import CORE_MODULE
-from nb2pkg.link import link_alone, plan_notebooks
+from nb2pkg.link import link_alone, mapped_module, plan_notebooks
 from nb2pkg.manifest import (
     Changes,
     apply_changes,
@@ -119,20 +119,17 @@ def convert(
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given])
     if len(paths) == 1:
-        notebooks = [read_notebook(paths[0])]
-        analyses = [analyse_notebook(notebooks[0], jobs=options.jobs)]
+        notebook = read_notebook(paths[0])
+        notebooks = [notebook]
+        linked = link_alone(notebook, analyse_notebook(notebook, jobs=options.jobs))
+        module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE
+        plan = make_plan(notebook, linked, options=options, module=module)
+        pitfalls = _pitfalls(notebook, linked, options)
     else:
         size = sum(p.stat().st_size for p in paths if p.is_file())
         loaded = pool_map(_load, paths, jobs=options.jobs, worth=size > _WORTH_BYTES)
         notebooks = [nb for nb, _ in loaded]
         analyses = [a for _, a in loaded]
-    if len(notebooks) == 1:
-        notebook, linked = notebooks[0], link_alone(notebooks[0], analyses[0])
-        plan = make_plan(
-            notebook, linked, options=options, module=_module_of(notebook, options)
-        )
-        pitfalls = _pitfalls(notebook, linked, options)
-    else:
         plan = plan_notebooks(notebooks, analyses, options=options)
         pitfalls = tuple(
             replace(f, notebook=nb.path.name)
@@ -166,13 +163,6 @@ def convert(
 
 # Notebooks smaller than this together are read and analysed in this process.
 _WORTH_BYTES = 400_000
-
-
-def _module_of(notebook: Notebook, options: Options) -> str:
-    """Return the module ``[tool.nb2pkg.modules]`` gives a lone notebook, or core."""
-    mapping = dict(options.modules)
-    name, stem = notebook.path.name, notebook.path.stem
-    return mapping.get(name) or mapping.get(stem) or CORE_MODULE
 
 
 def _load(path: Path) -> tuple[Notebook, tuple[CellAnalysis, ...]]:

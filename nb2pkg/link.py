@@ -47,7 +47,13 @@ class Source:
 
     notebook: Notebook
     analyses: tuple[CellAnalysis, ...]
-    module: str
+    module: str  # where its definitions go (two notebooks may share one)
+    pipeline: str = ""  # its own module for run(), under pipelines/
+
+    @property
+    def key(self) -> Path:
+        """Return what tells the notebook apart from the others: its path."""
+        return self.notebook.path
 
 
 @dataclass(slots=True)
@@ -65,6 +71,11 @@ class Provided:
         return name in self.modules or name in self.imports
 
 
+def mapped_module(path: Path, mapping: Mapping[str, str]) -> str | None:
+    """Return the module ``[tool.nb2pkg.modules]`` gives a notebook, by name or stem."""
+    return mapping.get(path.name) or mapping.get(path.stem)
+
+
 def module_names(
     paths: Sequence[Path], mapping: Mapping[str, str] | None = None
 ) -> dict[Path, str]:
@@ -72,16 +83,18 @@ def module_names(
 
     ``mapping`` is keyed by file name (``a.ipynb``) or stem. Else
     ``01_load-data.ipynb`` becomes ``load_data``: an ordering prefix is dropped.
-    A name taken twice, or reserved, gets a number.
+    A name taken twice, or reserved, gets a number; a name the mapping gives may
+    be given twice, and those notebooks share the module.
     """
-    out: dict[Path, str] = {}
-    taken = set(RESERVED_MODULES) | {PIPELINES}
     mapping = mapping or {}
+    given = {p: mapped_module(p, mapping) for p in paths}
+    # A name derived from a file never lands in a module the mapping names.
+    taken = set(RESERVED_MODULES) | {PIPELINES} | {g for g in given.values() if g}
+    out: dict[Path, str] = {}
     for path in paths:
-        given = mapping.get(path.name) or mapping.get(path.stem)
-        if given:
-            out[path] = given
-            taken.add(given)
+        mapped = given[path]
+        if mapped:
+            out[path] = mapped
             continue
         name = normalise_name(re.sub(r"^[\d_.\-\s]+(?=[A-Za-z])", "", path.stem))
         base, n = name or "notebook", 1
@@ -96,39 +109,38 @@ def module_names(
 
 def planning_order(sources: Sequence[Source]) -> tuple[list[Source], list[Finding]]:
     """Return the sources with each after the ones it uses, and any cycle found."""
-    by_module = {s.module: s for s in sources}
-    uses = {s.module: _used_modules(s, sources) for s in sources}
     order: list[Source] = []
     findings: list[Finding] = []
-    state: dict[str, str] = {}
+    state: dict[Path, str] = {}
 
-    def visit(module: str) -> None:
-        state[module] = "open"
-        for other in uses[module]:
-            if state.get(other) == "open":
+    def visit(source: Source) -> None:
+        state[source.key] = "open"
+        for other in _used_sources(source, sources):
+            if state.get(other.key) == "open":
                 note = (
-                    f"{by_module[module].notebook.path.name} and "
-                    f"{by_module[other].notebook.path.name} use each other; the "
-                    "package cannot import them both: move the shared code into one"
+                    f"{source.notebook.path.name} and {other.notebook.path.name} use "
+                    "each other; the package cannot import them both: move the "
+                    "shared code into one"
                 )
                 findings.append(finding("NBP610", note))
-            elif other not in state:
+            elif other.key not in state:
                 visit(other)
-        state[module] = "done"
-        order.append(by_module[module])
+        state[source.key] = "done"
+        order.append(source)
 
     for source in sources:
-        if source.module not in state:
-            visit(source.module)
+        if source.key not in state:
+            visit(source)
     return order, findings
 
 
 def link(
-    source: Source, sources: Sequence[Source], provided: Mapping[str, Provided]
+    source: Source, sources: Sequence[Source], provided: Mapping[Path, Provided]
 ) -> tuple[CellAnalysis, ...]:
     """Return the source's analyses with ``%run`` and notebook imports made relative.
 
-    ``provided`` holds, per module already planned, the names it leaves behind.
+    ``provided`` holds, per notebook already planned (by path), the names it
+    leaves behind.
     """
     wanted = _wanted_names(source.analyses)
     out: list[CellAnalysis] = []
@@ -146,7 +158,7 @@ def link(
                 )
                 findings.append(finding("NBP202", note, cell=number, line=line))
                 continue
-            gives = provided.get(other.module, Provided())
+            gives = provided.get(other.key, Provided())
             pairs = [(n, n) for n in sorted(wanted) if n in gives]
             added = _imports(pairs, gives, cell=number, line=line)
             statements.extend(added)
@@ -156,7 +168,7 @@ def link(
             if other is None or other is source:
                 statements.append(s)
                 continue
-            gives = provided.get(other.module, Provided())
+            gives = provided.get(other.key, Provided())
             added, lost = _rewrite(s, other, gives, wanted)
             statements.extend(added)
             findings.append(_translated(s.code.strip(), added, number, s.line))
@@ -264,15 +276,16 @@ def _translated(
     return finding("NBP201", note, cell=cell, line=line, severity=Severity.INFO)
 
 
-def _used_modules(source: Source, sources: Sequence[Source]) -> list[str]:
-    used: list[str] = []
+def _used_sources(source: Source, sources: Sequence[Source]) -> list[Source]:
+    """Return the other notebooks ``source`` runs or imports, each once."""
+    used: dict[Path, Source] = {}
     for analysis in source.analyses:
         found = [
             _target(source, sources, t) for _, t in _run_lines(analysis.cell.source)
         ]
         found += [_imported_source(s, sources) for s in analysis.statements]
-        used += [o.module for o in found if o is not None and o is not source]
-    return list(dict.fromkeys(used))
+        used.update((o.key, o) for o in found if o is not None and o is not source)
+    return list(used.values())
 
 
 def _run_lines(source: str) -> list[tuple[int, str]]:
@@ -307,7 +320,12 @@ def _imported_source(s: Statement, sources: Sequence[Source]) -> Source | None:
             return None
         return _by_stem(_dotted(small.module), sources)
     if isinstance(small, cst.Import) and len(small.names) == 1:
-        return _by_stem(_dotted(small.names[0].name), sources)
+        alias = small.names[0]
+        if isinstance(alias.name, cst.Attribute) and alias.asname is None:
+            # ``import ipynb.fs.full.other`` binds ``ipynb``: no module of ours
+            # can stand in for it; the code is left as it is.
+            return None
+        return _by_stem(_dotted(alias.name), sources)
     return None
 
 
@@ -442,9 +460,11 @@ def plan_notebooks(
     ``<notebook>`` (unless its marks say otherwise) and, for its loose code,
     ``pipelines.<notebook>``; the plans are then merged.
     """
-    names = module_names([nb.path for nb in notebooks], dict(options.modules))
+    paths = [nb.path for nb in notebooks]
+    names = module_names(paths, dict(options.modules))
+    own = module_names(paths)  # unique: each notebook's run() has its own module
     sources = [
-        Source(nb, tuple(a), names[nb.path])
+        Source(nb, tuple(a), names[nb.path], f"{PIPELINES}.{own[nb.path]}")
         for nb, a in zip(notebooks, analyses, strict=True)
     ]
     folder = _common_folder(notebooks)
@@ -455,31 +475,29 @@ def plan_notebooks(
         raise InputError("cannot name the package from the folder; pass --name")
     options = replace(options, name=package)
     order, cycles = planning_order(sources)
-    provided: dict[str, Provided] = {}
-    plans: dict[str, Plan] = {}
-    reach: dict[str, set[str]] = {}  # the notebooks each one uses, at any depth
+    provided: dict[Path, Provided] = {}
+    plans: dict[Path, Plan] = {}
+    reach: dict[Path, set[Path]] = {}  # the notebooks each one uses, at any depth
     for source in order:
-        used = [m for m in _used_modules(source, sources) if m in plans]
-        reach[source.module] = set(used).union(*(reach[m] for m in used))
+        used = [o.key for o in _used_sources(source, sources) if o.key in plans]
+        reach[source.key] = set(used).union(*(reach[u] for u in used))
         inherited = Provided()
-        for module in used:
-            inherited.modules.update(provided[module].modules)
-            inherited.imports.update(provided[module].imports)
+        for key in used:
+            inherited.modules.update(provided[key].modules)
+            inherited.imports.update(provided[key].imports)
         linked = link(source, sources, provided)
         plan = make_plan(
             source.notebook,
             linked,
             options=options,
             module=source.module,
-            pipeline_module=f"{PIPELINES}.{source.module}",
+            pipeline_module=source.pipeline,
             # Only what it can reach: all notebooks would make planning quadratic.
-            provided=[
-                m for u in sorted(reach[source.module]) for m in plans[u].modules
-            ],
+            provided=[m for u in sorted(reach[source.key]) for m in plans[u].modules],
         )
-        plans[source.module] = plan
-        provided[source.module] = provides(plan, linked, inherited)
-    merged = merge_plans([plans[s.module] for s in sources], package=package)
+        plans[source.key] = plan
+        provided[source.key] = provides(plan, linked, inherited)
+    merged = merge_plans([plans[s.key] for s in sources], package=package)
     return replace(
         merged, findings=tuple(sorted((*merged.findings, *cycles), key=Finding.order))
     )

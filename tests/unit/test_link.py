@@ -250,3 +250,30 @@ def test_cli_converts_several_notebooks_into_one_package(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "assert double(21) == 42" in (out / "tests/test_helpers.py").read_text()
     assert "2 passed" in proc.stdout and "skipped" not in proc.stdout
+
+
+def test_two_notebooks_mapped_to_one_module_share_it(make_nb: MakeNotebook) -> None:
+    a = make_nb("def load():\n    return 1", "print(load())", name="a")
+    b = make_nb("def fit():\n    return 2", "print(fit())", name="b")
+    mapping = (("a.ipynb", "core"), ("b", "core"))
+    plan, files, _ = package([a, b], name="proj", modules=mapping)
+    assert [m.name for m in plan.modules] == ["core"]
+    core = files["src/proj/core.py"]
+    assert "def load" in core and "def fit" in core
+    # Their loose code stays apart: a run() module per notebook.
+    assert [p.module for p in plan.pipelines] == ["pipelines.a", "pipelines.b"]
+
+
+def test_a_dotted_notebook_import_without_alias_is_left_as_it_is(
+    make_nb: MakeNotebook,
+) -> None:
+    helpers = helpers_notebook(make_nb)
+    user = make_nb(
+        "import ipynb.fs.full.helpers\nimport ipynb.fs.full.helpers as h",
+        "def q(x):\n    return ipynb.fs.full.helpers.double(h.half(x))",
+        name="user",
+    )
+    _, files, _ = package([helpers, user], name="proj")
+    code = files["src/proj/user.py"]
+    assert "import ipynb.fs.full.helpers\n" in code
+    assert "from . import helpers as h" in code
