@@ -61,6 +61,16 @@ def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str,
     return tuple(found)
 
 
+def bound_name(alias: cst.ImportAlias) -> str:
+    """Return the name an import alias binds: ``b`` for ``a as b``, ``a`` for a.b."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    name: cst.BaseExpression = alias.name
+    while isinstance(name, cst.Attribute):
+        name = name.value  # ``import a.b`` binds ``a``
+    return name.value if isinstance(name, cst.Name) else ""
+
+
 def is_relative_import(statement: Statement) -> bool:
     """Return True for ``from .module import name``: the package's own code."""
     node = statement.node

@@ -164,18 +164,19 @@ def _apply(
     return replace(marks, parameters=True)
 
 
+def _dotted_identifier(value: str) -> bool:
+    return all(p.isidentifier() and not keyword.iskeyword(p) for p in value.split("."))
+
+
 def is_module_name(value: str) -> bool:
     """Return True if ``value`` is a dotted name nb2pkg may give a module."""
-    parts = value.split(".")
-    valid = all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
-    return valid and value not in RESERVED_MODULES
+    return _dotted_identifier(value) and value not in RESERVED_MODULES
 
 
 def _module_name(value: str, cell: int, findings: list[Finding], said: str) -> str:
     if is_module_name(value.strip()):
         return value.strip()
-    parts = value.strip().split(".")
-    valid = all(p.isidentifier() and not keyword.iskeyword(p) for p in parts)
+    valid = _dotted_identifier(value.strip())
     why = "nb2pkg writes that module itself" if valid else "not a module name"
     note = f"{said}: `{value.strip()}` cannot be a module ({why}); ignored"
     findings.append(finding("NBP602", note, cell=cell))

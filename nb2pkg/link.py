@@ -17,7 +17,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from nb2pkg.deps import is_relative_import
+from nb2pkg.deps import bound_name, is_relative_import
 from nb2pkg.directives import RESERVED_MODULES
 from nb2pkg.errors import Finding, InputError, Severity, finding
 from nb2pkg.model import (
@@ -249,12 +249,7 @@ def _rewrite(
     small = _small_import(s)
     where = {"cell": s.cell, "line": s.line}
     if isinstance(small, cst.Import):
-        alias = small.names[0].asname
-        bound = (
-            alias.name.value
-            if alias is not None and isinstance(alias.name, cst.Name)
-            else _dotted(small.names[0].name)
-        )
+        bound = bound_name(small.names[0])
         suffix = f" as {bound}" if bound != other.module else ""
         node = cst.parse_statement(f"from . import {other.module}{suffix}")
         return [replace(s, node=node, defines=frozenset({bound}))], []
@@ -262,7 +257,7 @@ def _rewrite(
     if isinstance(small.names, cst.ImportStar):
         pairs = [(n, n) for n in sorted(wanted) if n in gives]
         return _imports(pairs, gives, **where), []
-    pairs = [(_dotted(a.name), _bound_name(a)) for a in small.names]
+    pairs = [(_dotted(a.name), bound_name(a)) for a in small.names]
     lost = [name for name, _ in pairs if name not in gives]
     kept = [(name, bound) for name, bound in pairs if name in gives]
     return _imports(kept, gives, **where), lost
@@ -346,12 +341,6 @@ def _small_import(s: Statement) -> cst.Import | cst.ImportFrom | None:
 
 def _dotted(node: cst.BaseExpression) -> str:
     return cst.Module([]).code_for_node(node)
-
-
-def _bound_name(alias: cst.ImportAlias) -> str:
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
-    return _dotted(alias.name)
 
 
 def merge_plans(plans: Sequence[Plan], *, package: str) -> Plan:

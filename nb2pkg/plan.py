@@ -15,6 +15,7 @@ import libcst as cst
 
 from nb2pkg.deps import (
     PLOT_ROOTS,
+    bound_name,
     find_dependencies,
     imported_modules,
     is_relative_import,
@@ -183,7 +184,7 @@ def _trim_import(s: Statement, names: set[str]) -> Statement:
         small.names, cst.ImportStar
     ):
         return s
-    aliases = [a for a in small.names if _bound_name(a) in names]
+    aliases = [a for a in small.names if bound_name(a) in names]
     if len(aliases) == len(small.names):
         return s
     aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
@@ -191,17 +192,8 @@ def _trim_import(s: Statement, names: set[str]) -> Statement:
     return replace(
         s,
         node=node.with_changes(body=[small]),
-        defines=frozenset(_bound_name(a) for a in aliases),
+        defines=frozenset(bound_name(a) for a in aliases),
     )
-
-
-def _bound_name(alias: cst.ImportAlias) -> str:
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
-    name: cst.BaseExpression = alias.name
-    while isinstance(name, cst.Attribute):
-        name = name.value  # ``import a.b`` binds ``a``
-    return name.value if isinstance(name, cst.Name) else ""
 
 
 def _module_plans(
