@@ -263,6 +263,7 @@ class TestCase:
     body: str = ""
     reason: str = ""
     notebook: str = ""  # its notebook, when several make the package
+    given: tuple[str, ...] = ()  # assignments rebuilding notebook globals it reads
 
 
 @dataclass(frozen=True, slots=True)

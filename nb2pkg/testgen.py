@@ -27,6 +27,7 @@ from nb2pkg.model import (
     TestCase,
     TestKind,
 )
+from nb2pkg.rebuild import import_origins, loose_bindings, rebuild
 
 _BUILTINS = frozenset(dir(builtins))
 _EXCEPTIONS = frozenset(
@@ -60,6 +61,14 @@ class _Package:
     classes: frozenset[str]
     numpy: bool
     default_module: str
+    bindings: dict[str, list[Statement]]  # the notebook's own, for rebuilding
+    origins: dict[str, str]  # imported name -> what it is
+    runs: dict[int, int | None]  # cell number -> execution count
+
+    @property
+    def known(self) -> set[str]:
+        """Return the names a test has without rebuilding anything."""
+        return self.sound | self.import_names | _BUILTINS
 
 
 def make_tests(
@@ -97,8 +106,11 @@ def make_tests(
             m.split(".")[0] == "numpy" for s in imports for m in imported_modules(s)
         ),
         default_module=modules[0].name if modules else "",
+        bindings=loose_bindings(analyses),
+        origins=import_origins(imports),
+        runs={a.cell.number: a.cell.execution_count for a in analyses},
     )
-    runs = {a.cell.number: a.cell.execution_count for a in analyses}
+    runs = package.runs
     counts: Counter[str] = Counter()
     tests: list[TestCase] = []
 
@@ -159,26 +171,57 @@ def _call_cell(
     if not isinstance(small, cst.Expr | cst.Assign):
         return None
     value = small.value
-    order = _called_order(value)
-    called = [n for n in order if n in package.by_name]
-    allowed = package.sound | package.import_names | _BUILTINS
-    if not called or not last.uses <= allowed:
-        return None
     expression = cst.Module([]).code_for_node(value).strip()
     if _UNSTABLE.search(expression):
         return None
-    own = [package.by_name[n] for n in last.uses & package.local]
-    if not _fresh(analysis, own, runs):
+    given = _given(last.uses, analysis, package)
+    if given is None:
+        return None
+    lines, uses = given
+    # The package code called: in the expression, else the classes rebuilt
+    # (``p.norm()`` after ``p = Point(3, 4)`` tests Point).
+    called = [n for n in _called_order(value) if n in package.by_name] or sorted(
+        uses & package.classes - last.uses
+    )
+    own = [package.by_name[n] for n in uses & package.local]
+    if not called or not _fresh(analysis, own, runs):
         return None
     case = TestCase(
         module="",
         name="",
         cell=analysis.cell.number,
         kind=TestKind.STUB,
-        setup=_setup(last.uses, package.imports),
-        names=_package_names(last.uses, package),
+        setup=_setup(uses, package.imports),
+        names=_package_names(uses, package),
+        given=lines,
     )
     return called[0], expression, isinstance(small, cst.Expr), case
+
+
+def _given(
+    uses: frozenset[str], analysis: CellAnalysis, package: _Package
+) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """Return the lines rebuilding the notebook globals in ``uses``, and all it uses.
+
+    None if a global cannot be rebuilt honestly (see ``nb2pkg.rebuild``).
+    """
+    known = package.known
+    missing = uses - known
+    if not missing:
+        return (), uses
+    rebuilt = rebuild(
+        missing,
+        cell=analysis.cell.number,
+        ran=analysis.cell.execution_count,
+        bindings=package.bindings,
+        runs=package.runs,
+        known=known,
+        classes=package.classes,
+        origins=package.origins,
+    )
+    if rebuilt is None:
+        return None
+    return rebuilt.lines, (uses - missing) | rebuilt.uses
 
 
 def _output_tests(
@@ -292,13 +335,11 @@ def _assert_cell(
         for s in code
     )
     uses = {n for s in code for n in s.uses}
-    own = [package.by_name[n] for n in uses & package.local]
-    return (
-        asserts
-        and any(n in package.by_name for n in uses)
-        and uses <= package.sound | package.import_names | _BUILTINS
-        and _fresh(analysis, own, runs)
-    )
+    given = _given(frozenset(uses), analysis, package) if asserts else None
+    if given is None:
+        return False
+    own = [package.by_name[n] for n in given[1] & package.local]
+    return any(n in package.by_name for n in given[1]) and _fresh(analysis, own, runs)
 
 
 def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase]:
@@ -307,13 +348,17 @@ def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase
     code = [s for s in statements if s.kind is not Kind.IMPORT]
     local = {n for s in statements for n in s.defines}
     uses = {n for s in code for n in s.uses}
+    lines: tuple[str, ...] = ()
+    given = _given(frozenset(uses - local), analysis, package)
+    if given is not None:
+        lines, uses = given[0], set(given[1])
     missing = sorted(
         uses - local - set(package.by_name) - package.import_names - _BUILTINS
     )
     own_imports = [s.code.strip() for s in statements if s.kind is Kind.IMPORT]
     calls = [n for s in code for n in _called_order(s.node) if n in package.by_name]
     func = calls[0] if calls else f"cell_{analysis.cell.number}"
-    body = "".join(s.code for s in code).strip("\n")
+    body = "\n".join([*lines, "".join(s.code for s in code).strip("\n")]).strip("\n")
     base = TestCase(
         module="",
         name="",

@@ -219,12 +219,96 @@ def test_a_cell_tagged_test_is_a_test_and_keeps_its_imports() -> None:
 def test_a_test_cell_that_needs_loose_state_is_a_stub() -> None:
     (case, *_) = all_tests(
         (ADD, None),
-        ("data = [1, 2]", None),
+        ("data = open('numbers.json').read()", None),
         ("# nb2pkg: test\nassert add(*data) == 3", None),
     )
     assert case.kind is TestKind.STUB
     assert "needs data" in case.reason
     assert "# assert add(*data) == 3" in case.body
+
+
+def test_a_test_cell_rebuilds_cheap_loose_state_first() -> None:
+    (case, *_) = all_tests(
+        (ADD, None),
+        ("data = [1, 2]", None),
+        ("# nb2pkg: test\nassert add(*data) == 3", None),
+    )
+    assert case.kind is TestKind.CODE
+    assert case.body == "data = [1, 2]\nassert add(*data) == 3"
+
+
+POINT = (
+    "import numpy as np\nfrom datetime import date\n\n"
+    "class Point:\n    def __init__(self, x, y):\n        self.x, self.y = x, y\n\n"
+    "    def norm(self):\n        return (self.x ** 2 + self.y ** 2) ** 0.5"
+)
+
+
+@pytest.mark.parametrize(
+    ("cells", "given"),
+    [
+        ([("x = 2", None), ("add(x, 3)", "5")], ("x = 2",)),
+        (
+            [("x = 2", None), ("y = x + 1", None), ("add(x, y)", "5")],
+            ("x = 2", "y = x + 1"),
+        ),
+        ([("x: int = -2", None), ("add(x, 7)", "5")], ("x: int = -2",)),
+        (
+            [("a = np.array([1, 2])", None), ("add(a, 1)", "array([2, 3])")],
+            ("a = np.array([1, 2])",),
+        ),
+        (
+            [("d = date(2024, 1, 2)", None), ("add(d.day, 3)", "5")],
+            ("d = date(2024, 1, 2)",),
+        ),
+        ([("xs = sorted({3, 1})", None), ("add(*xs)", "4")], ("xs = sorted({3, 1})",)),
+        ([("p = Point(3, 4)", None), ("add(p.x, p.y)", "7")], ("p = Point(3, 4)",)),
+        # Read, not changed, in between.
+        ([("x = [2]", None), ("x.copy()", None), ("add(*x, 3)", "5")], ("x = [2]",)),
+        # The value the cell saw: the binding before it, not a later one.
+        ([("x = 2", None), ("add(x, 3)", "5"), ("x = 10", None)], ("x = 2",)),
+    ],
+)
+def test_cheap_pure_globals_are_rebuilt_in_the_test(
+    cells: list[tuple[str, str]], given: tuple[str, ...]
+) -> None:
+    (case,) = generated((POINT, None), (ADD, None), *cells)
+    assert case.given == given
+    assert case.names[-1] == ("core", "add")
+
+
+def test_a_method_of_a_rebuilt_instance_tests_its_class() -> None:
+    (case,) = generated((POINT, None), ("p = Point(3, 4)", None), ("p.norm()", "5.0"))
+    assert (case.name, case.kind, case.given) == (
+        "test_point_1",
+        TestKind.APPROX,
+        ("p = Point(3, 4)",),
+    )
+    assert case.names == (("core", "Point"),)
+
+
+@pytest.mark.parametrize(
+    ("cells", "counts"),
+    [
+        ([("x = open('n.txt').read()", None)], None),  # a file
+        ([("x = np.random.rand()", None)], None),  # randomness
+        ([("x = int(input())", None)], None),  # the user
+        ([("x = add(1, 1)", None)], None),  # package code, not a constructor
+        ([("x = 2", None), ("x += 0", None)], None),  # changed after binding
+        ([("x = [2]", None), ("x.append(1)", None)], None),  # changed in place
+        ([("x = [2]", None), ("x.dropna(inplace=True)", None)], None),
+        ([("x = y = 2", None)], None),  # more than one name
+        ([("x, w = 2, 3", None)], None),
+        ([("x = [i for i in range(3)][2]", None)], None),  # code, not a value
+        ([("x = 2", None)], [1, 2, 9, 3]),  # run again after the cell
+    ],
+)
+def test_globals_that_are_not_cheap_and_pure_make_no_test(
+    cells: list[tuple[str, str | None]], counts: list[int | None] | None
+) -> None:
+    assert not generated(
+        (POINT, None), (ADD, None), *cells, ("add(x, 3)", "5"), counts=counts
+    )
 
 
 def test_each_function_without_evidence_gets_a_stub_with_its_signature() -> None:

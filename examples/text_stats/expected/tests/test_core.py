@@ -38,6 +38,12 @@ def test_fibonacci_2() -> None:
     assert fibonacci(30) == 832040
 
 
+def test_top_words_2() -> None:
+    """Cell 19 of the notebook showed this result."""
+    pangram = "The quick brown fox jumps over the lazy dog and the quick cat"
+    assert top_words(pangram) == [("quick", 2), ("brown", 1), ("fox", 1)]
+
+
 def test_word_counts_todo() -> None:
     """TODO: no recorded output to compare."""
     pytest.skip(

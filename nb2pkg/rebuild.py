@@ -1,0 +1,326 @@
+"""Rebuild, inside a generated test, the notebook globals a recorded call read.
+
+``add(x, 3)`` stored ``5``; ``x`` came from a loose cell, so the package has no
+``x``. When the cell that last bound ``x`` is cheap and pure (``x = 2``,
+``point = Point(1, 2)``, ``a = np.array([1, 2])``), the test repeats it. Anything
+else (a file read, a random draw, a model trained, a value changed in place
+afterwards) is not rebuilt, and the call is no evidence.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from nb2pkg.deps import bound_name
+from nb2pkg.model import CellAnalysis, Statement
+
+# Builtins that build or convert values and read nothing else.
+_PURE_BUILTINS = frozenset(
+    [
+        "abs",
+        "bool",
+        "bytes",
+        "complex",
+        "dict",
+        "enumerate",
+        "float",
+        "frozenset",
+        "int",
+        "len",
+        "list",
+        "max",
+        "min",
+        "range",
+        "reversed",
+        "round",
+        "set",
+        "sorted",
+        "str",
+        "sum",
+        "tuple",
+        "zip",
+    ]
+)
+# Constructors of the libraries notebooks use, that read nothing but arguments.
+_PURE_CALLS = frozenset(
+    [
+        "collections.Counter",
+        "collections.OrderedDict",
+        "collections.defaultdict",
+        "collections.deque",
+        "datetime.date",
+        "datetime.datetime",
+        "datetime.time",
+        "datetime.timedelta",
+        "decimal.Decimal",
+        "fractions.Fraction",
+        "numpy.arange",
+        "numpy.array",
+        "numpy.asarray",
+        "numpy.eye",
+        "numpy.full",
+        "numpy.linspace",
+        "numpy.ones",
+        "numpy.zeros",
+        "pandas.DataFrame",
+        "pandas.Index",
+        "pandas.Series",
+        "pandas.Timedelta",
+        "pandas.Timestamp",
+        "pandas.date_range",
+        "pathlib.Path",
+        "pathlib.PurePosixPath",
+    ]
+)
+# Methods that change their object in place (lists, dicts, sets, arrays).
+_MUTATORS = frozenset(
+    [
+        "add",
+        "append",
+        "clear",
+        "difference_update",
+        "discard",
+        "extend",
+        "fill",
+        "insert",
+        "intersection_update",
+        "itemset",
+        "pop",
+        "popitem",
+        "put",
+        "remove",
+        "resize",
+        "reverse",
+        "setdefault",
+        "sort",
+        "symmetric_difference_update",
+        "update",
+    ]
+)
+# A rebuilt value longer than this is data, not a test argument.
+_MAX_CODE = 4_000
+_MAX_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """The assignments a test repeats, and the names they read."""
+
+    lines: tuple[str, ...]
+    uses: frozenset[str]  # package, import and builtin names
+
+
+def loose_bindings(analyses: Sequence[CellAnalysis]) -> dict[str, list[Statement]]:
+    """Return, per name, the statements that bind, change or read it, in order."""
+    found: dict[str, list[Statement]] = {}
+    for analysis in analyses:
+        for s in analysis.statements:
+            for name in s.defines | s.mutates | s.uses:
+                found.setdefault(name, []).append(s)
+    return found
+
+
+def import_origins(imports: Sequence[Statement]) -> dict[str, str]:
+    """Return what imported names are: ``np`` is numpy, ``date`` datetime.date."""
+    code = cst.Module([]).code_for_node
+    origins: dict[str, str] = {}
+    for s in imports:
+        node = s.node
+        if not isinstance(node, cst.SimpleStatementLine):
+            continue
+        for small in node.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = bound_name(alias)
+                    full = code(alias.name)
+                    origins[name] = full if alias.asname else full.split(".")[0]
+            elif (
+                isinstance(small, cst.ImportFrom)
+                and not small.relative
+                and small.module is not None
+                and not isinstance(small.names, cst.ImportStar)
+            ):
+                module = code(small.module)
+                for alias in small.names:
+                    origins[bound_name(alias)] = f"{module}.{code(alias.name)}"
+    return origins
+
+
+def rebuild(
+    names: Collection[str],
+    *,
+    cell: int,
+    ran: int | None,
+    bindings: Mapping[str, Sequence[Statement]],
+    runs: Mapping[int, int | None],
+    known: Collection[str],
+    classes: Collection[str],
+    origins: Mapping[str, str],
+) -> Rebuilt | None:
+    """Return the assignments that rebuild ``names`` as cell ``cell`` saw them.
+
+    ``ran`` is that cell's execution count. ``known`` are the names a test has
+    anyway (sound package code, imports, builtins); ``classes`` the package
+    classes whose constructors may be called; ``origins`` what imported names are.
+    Returns None when a name cannot be rebuilt honestly.
+    """
+    lines: list[str] = []
+    uses: set[str] = set()
+    done: set[str] = set()
+
+    def visit(name: str, depth: int) -> bool:
+        if name in done:
+            return True
+        if depth > _MAX_DEPTH:
+            return False
+        earlier = [s for s in bindings.get(name, ()) if s.cell < cell]
+        bound = [i for i, s in enumerate(earlier) if name in s.defines | s.mutates]
+        if not bound:
+            return False
+        last = earlier[bound[-1]]
+        if any(_changes(s.node, name) for s in earlier[bound[-1] + 1 :]):
+            return False  # changed in place after it was bound
+        last_ran = runs.get(last.cell)
+        if ran is not None and last_ran is not None and last_ran > ran:
+            return False  # run again after the cell: its value then is unknown
+        value = _assigned_value(last, name)
+        if value is None:
+            return False
+        read = _pure_reads(value, known=known, classes=classes, origins=origins)
+        if read is None:
+            return False
+        for n in sorted(read - set(known)):
+            if not visit(n, depth + 1):
+                return False
+        uses.update(read & set(known))
+        done.add(name)
+        lines.append(last.code.strip())
+        return True
+
+    if all(visit(n, 0) for n in sorted(names)):
+        return Rebuilt(tuple(lines), frozenset(uses))
+    return None
+
+
+def _changes(node: cst.CSTNode, name: str) -> bool:
+    """Return True if the code calls a method that changes ``name`` in place.
+
+    ``x.append(1)``, ``x.sort()``, ``df.dropna(inplace=True)``: these change the
+    object without binding the name again.
+    """
+
+    class Visitor(cst.CSTVisitor):
+        found = False
+
+        def visit_Call(self, call: cst.Call) -> None:
+            func = call.func
+            if not (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value == name
+            ):
+                return
+            inplace = any(
+                a.keyword is not None
+                and a.keyword.value == "inplace"
+                and not (isinstance(a.value, cst.Name) and a.value.value == "False")
+                for a in call.args
+            )
+            if func.attr.value in _MUTATORS or inplace:
+                self.found = True
+
+    visitor = Visitor()
+    node.visit(visitor)
+    return visitor.found
+
+
+def _assigned_value(statement: Statement, name: str) -> str | None:
+    """Return the source of the value if the statement is just ``name = value``."""
+    node = statement.node
+    if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
+        return None
+    small = node.body[0]
+    if isinstance(small, cst.Assign):
+        if len(small.targets) != 1:
+            return None
+        target, value = small.targets[0].target, small.value
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        target, value = small.target, small.value
+    else:
+        return None
+    if not (isinstance(target, cst.Name) and target.value == name):
+        return None
+    code = cst.Module([]).code_for_node(value)
+    return code if len(code) <= _MAX_CODE else None
+
+
+def _pure_reads(
+    code: str,
+    *,
+    known: Collection[str],
+    classes: Collection[str],
+    origins: Mapping[str, str],
+) -> set[str] | None:
+    """Return the names a cheap, pure expression reads; None if it is not one."""
+    try:
+        tree = ast.parse(code.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    read: set[str] = set()
+
+    def pure(node: ast.expr) -> bool:
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return all(pure(e) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return all(k is None or pure(k) for k in node.keys) and all(
+                pure(v) for v in node.values
+            )
+        if isinstance(node, ast.UnaryOp):
+            return pure(node.operand)
+        if isinstance(node, ast.BinOp):
+            return pure(node.left) and pure(node.right)
+        if isinstance(node, ast.Name):
+            read.add(node.id)
+            return True
+        if isinstance(node, ast.Call):
+            func = _callable(node.func, known=known, classes=classes, origins=origins)
+            if func is None:
+                return False
+            read.add(func)
+            return all(
+                pure(a.value if isinstance(a, ast.Starred) else a) for a in node.args
+            ) and all(pure(k.value) for k in node.keywords)
+        return False
+
+    return read if pure(tree.body) else None
+
+
+def _callable(
+    func: ast.expr,
+    *,
+    known: Collection[str],
+    classes: Collection[str],
+    origins: Mapping[str, str],
+) -> str | None:
+    """Return the name a pure call reads (``np`` for ``np.array``), or None."""
+    dotted: list[str] = []
+    while isinstance(func, ast.Attribute):
+        dotted.insert(0, func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name):
+        return None
+    name = func.id
+    if not dotted and name in classes and name in known:
+        return name
+    if not dotted and name in _PURE_BUILTINS and name not in origins:
+        return name
+    origin = origins.get(name)
+    if origin is not None and ".".join([origin, *dotted]) in _PURE_CALLS:
+        return name
+    return None
