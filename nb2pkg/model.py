@@ -19,6 +19,7 @@ class Output:
     text: str = ""  # text/plain, or the stream's text
     name: str = ""  # stream name, or the exception class for errors
     value: str = ""  # the exception message for errors
+    html: str = ""  # text/html, kept only for a pandas DataFrame's table
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +234,7 @@ class TestKind(enum.Enum):
     APPROX = "approx"  # assert call == pytest.approx(literal)
     ALLCLOSE = "allclose"  # numpy.testing.assert_allclose(call, values)
     REPR = "repr"  # assert repr(call) == text, for the package's own classes
+    PANDAS = "pandas"  # result = call; shape, labels and the values shown
     RAISES = "raises"  # with pytest.raises(Error, match=message): call
     STDOUT = "stdout"  # call; assert capsys.readouterr().out == text
     CODE = "code"  # the cell's own asserts (a test cell)

@@ -19,6 +19,8 @@ from nb2pkg.model import Cell, Notebook, Output
 log = logging.getLogger(__name__)
 
 _CELL_KINDS = frozenset({"code", "markdown", "raw"})
+# A DataFrame's HTML bigger than this is not read for tests.
+_MAX_HTML = 200_000
 
 
 def read_notebook(path: Path) -> Notebook:
@@ -283,8 +285,11 @@ def _make_output(raw: Any, number: int, repairs: list[Finding]) -> Output:
             kind, name=str(raw.get("ename", "")), value=str(raw.get("evalue", ""))
         )
     data = raw.get("data")
-    plain = _text(data.get("text/plain")) if isinstance(data, dict) else ""
-    return Output(kind, text=plain)
+    if not isinstance(data, dict):
+        return Output(kind)
+    html = _text(data.get("text/html"))
+    frame = 'class="dataframe"' in html and len(html) <= _MAX_HTML
+    return Output(kind, text=_text(data.get("text/plain")), html=html if frame else "")
 
 
 def _validate(nb: Any, repairs: list[Finding]) -> None:

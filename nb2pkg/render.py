@@ -200,7 +200,8 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, Any]:
     for test in tests:
         setup.extend(line for line in test.setup if line not in setup)
     kinds = {t.kind for t in tests}
-    if kinds - {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}:
+    plain = {TestKind.EQUAL, TestKind.ALLCLOSE, TestKind.REPR, TestKind.CODE}
+    if kinds - plain - {TestKind.PANDAS} and "import pytest" not in setup:
         setup.append("import pytest")
     parent, _, leaf = f"{plan.package}.{module.name}".rpartition(".")
     module_import, alias = f"from {parent} import {leaf}", leaf

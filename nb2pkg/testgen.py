@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from nb2pkg.deps import imported_modules
+from nb2pkg.frames import frame_assertions, series_assertions
 from nb2pkg.model import (
     CellAnalysis,
     Kind,
@@ -60,6 +61,7 @@ class _Package:
     imports: Sequence[Statement]
     classes: frozenset[str]
     numpy: bool
+    pandas: bool
     default_module: str
     bindings: dict[str, list[Statement]]  # the notebook's own, for rebuilding
     origins: dict[str, str]  # imported name -> what it is
@@ -87,6 +89,7 @@ def make_tests(
     are other notebooks' modules, whose code this notebook's cells may call.
     """
     body = [s for m in (*provided, *modules) for s in m.body]
+    libraries = {m.split(".")[0] for s in imports for m in imported_modules(s)}
     import_names = {n for s in imports for n in s.defines}
     package = _Package(
         owner={
@@ -102,9 +105,8 @@ def make_tests(
         import_names=import_names,
         imports=imports,
         classes=frozenset(s.name for s in body if s.kind is Kind.CLASS),
-        numpy=any(
-            m.split(".")[0] == "numpy" for s in imports for m in imported_modules(s)
-        ),
+        numpy="numpy" in libraries,
+        pandas="pandas" in libraries,
         default_module=modules[0].name if modules else "",
         bindings=loose_bindings(analyses),
         origins=import_origins(imports),
@@ -239,7 +241,7 @@ def _output_tests(
         return [(func, case)] if case else []
     result = next((o for o in outputs if o.output_type == "execute_result"), None)
     if result is not None and shown:
-        case = _result(result.text, expression, base, package)
+        case = _result(result, expression, base, package)
         if case is not None:
             out.append((func, case))
     printed = "".join(
@@ -258,16 +260,29 @@ def _output_tests(
 
 
 def _result(
-    text: str, expression: str, base: TestCase, package: _Package
+    output: Output, expression: str, base: TestCase, package: _Package
 ) -> TestCase | None:
-    """Return the test of a stored ``text/plain`` result, if it can be compared."""
-    text = text.strip()
+    """Return the test of a stored result, if it can be compared."""
+    text = output.text.strip()
     if not text or len(text) > _MAX_OUTPUT:
         return None
     approx = _approx_kind(text)
     if approx is not None:
         kind = TestKind.APPROX if approx else TestKind.EQUAL
         return replace(base, kind=kind, expression=expression, expected=text)
+    if package.pandas:
+        checks = (
+            frame_assertions(output.html) if output.html else series_assertions(text)
+        )
+        if checks:
+            uses_pytest = any("pytest." in line for line in checks)
+            return replace(
+                base,
+                kind=TestKind.PANDAS,
+                expression=expression,
+                body="\n".join(checks),
+                setup=(*base.setup, "import pytest") if uses_pytest else base.setup,
+            )
     if _UNSTABLE_TEXT.search(text):
         return None
     array = _ARRAY.match(text)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from nb2pkg import Nb2PkgError, Options, check, convert
 from nb2pkg.errors import CODES
+from nb2pkg.frames import frame_assertions, series_assertions
 from nb2pkg.magics import translate_ipython
 from nb2pkg.read import reads_notebook
 
@@ -28,6 +29,7 @@ LINES = st.sampled_from(
     [
         "import os",
         "import numpy as np",
+        "import pandas as pd",
         "from collections import Counter",
         "x = 1",
         "X = [1, 2.5, 'a']",
@@ -71,6 +73,12 @@ OUTPUTS = st.sampled_from(
         [{"output_type": "error", "ename": "ValueError", "evalue": "x",
           "traceback": []}],
         [{"output_type": "stream", "text": "no name\n"}],
+        [{"output_type": "execute_result", "metadata": {}, "execution_count": 3,
+          "data": {"text/plain": "   a\n0  1", "text/html":
+          '<table class="dataframe"><thead><tr><th></th><th>a</th></tr></thead>'
+          "<tbody><tr><th>0</th><td>1</td></tr></tbody></table>"}}],
+        [{"output_type": "execute_result", "metadata": {}, "execution_count": 4,
+          "data": {"text/plain": "0    1.5\nName: x, dtype: float64"}}],
     ]
 )  # fmt: skip
 # Keys real notebooks sometimes lack.
@@ -144,3 +152,30 @@ def test_reading_garbage_is_a_clear_error(raw: bytes | str) -> None:
         reads_notebook(raw, path=Path("x.ipynb"))
     except Nb2PkgError as exc:
         assert "\n" not in str(exc)
+
+
+TABLE_PARTS = st.sampled_from(
+    [
+        '<table border="1" class="dataframe">', "<table>", "</table>", "<thead>",
+        "</thead>", "<tbody>", "</tbody>", "<tr>", "</tr>", "<th>", "</th>", "<td>",
+        "</td>", '<th rowspan="2">', "a", "b c", "1", "1.5", "-2e-3", "...", "NaN",
+        "'", '"', "\\", "<p>3 rows × 2 columns</p>", "&lt;", "\n",
+    ]
+)  # fmt: skip
+SERIES_LINES = st.sampled_from(
+    [
+        "0    1", "b    2.5", "x y    a b", "...", "  z    1", "Name: x, dtype: int64",
+        "dtype: float64", "Freq: D, Name: 'q', Length: 9, dtype: object", "0  '",
+    ]
+)  # fmt: skip
+
+
+@given(
+    st.lists(TABLE_PARTS, max_size=40).map("".join)
+    | st.lists(SERIES_LINES, max_size=8).map("\n".join)
+    | st.text(max_size=200)
+)
+def test_pandas_reprs_give_valid_assertions_or_none(text: str) -> None:
+    for line in (*frame_assertions(text), *series_assertions(text)):
+        compile(line, "<assertion>", "exec")
+        assert line.startswith("assert ")

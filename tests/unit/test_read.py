@@ -47,6 +47,26 @@ def test_reads_code_and_outputs() -> None:
     assert nb.findings == ()
 
 
+@pytest.mark.parametrize(
+    ("html", "kept"),
+    [
+        ('<table border="1" class="dataframe"><tr><td>1</td></tr></table>', True),
+        ("<b>bold</b>", False),  # only a DataFrame's table is used
+        ('<table class="dataframe">' + "x" * 300_000, False),  # too big to read
+    ],
+)
+def test_keeps_the_html_of_a_dataframe_only(html: str, kept: bool) -> None:
+    output = {
+        "output_type": "execute_result",
+        "data": {"text/plain": "t", "text/html": html},
+        "metadata": {},
+        "execution_count": 1,
+    }
+    cell = {"cell_type": "code", "source": "t", "metadata": {}, "outputs": [output]}
+    (read,) = reads_notebook(v4([cell]), path=P).cells
+    assert read.outputs[0].html == (html if kept else "")
+
+
 def test_repairs_missing_source_and_stream_name_with_findings() -> None:
     text = v4(
         [

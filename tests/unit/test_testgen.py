@@ -321,3 +321,47 @@ def test_each_function_without_evidence_gets_a_stub_with_its_signature() -> None
     assert [(t.name, t.expression) for t in stubs] == [
         ("test_scale_todo", "scale(x, *, by=2)")
     ]
+
+
+FRAME_HTML = (
+    '<table border="1" class="dataframe"><thead><tr><th></th><th>n</th></tr>'
+    "</thead><tbody><tr><th>0</th><td>1</td></tr><tr><th>1</th><td>2</td></tr>"
+    "</tbody></table>"
+)
+TABLE = (
+    "import pandas as pd\n\ndef table(k):\n"
+    "    return pd.DataFrame({'n': range(1, k + 1)})"
+)
+
+
+def test_a_dataframe_result_checks_what_the_table_showed() -> None:
+    shown = Output("execute_result", text="   n\n0  1\n1  2", html=FRAME_HTML)
+    (case,) = generated((TABLE, None), ("table(2)", shown))
+    assert (case.name, case.kind, case.expression) == (
+        "test_table_1",
+        TestKind.PANDAS,
+        "table(2)",
+    )
+    assert case.body.split("\n") == [
+        "assert result.shape == (2, 1)",
+        "assert result.columns.astype(str).tolist() == ['n']",
+        "assert result.index.astype(str).tolist() == ['0', '1']",
+        "assert result.iloc[:, 0].astype(str).tolist() == ['1', '2']",
+    ]
+
+
+def test_a_series_result_checks_its_text() -> None:
+    shown = Output("execute_result", text="0    1.5\nName: n, dtype: float64")
+    source = (
+        "import pandas as pd\n\ndef half(k):\n    return pd.Series([k / 2], name='n')"
+    )
+    (case,) = generated((source, None), ("half(3)", shown))
+    assert case.kind is TestKind.PANDAS
+    assert "import pytest" in case.setup
+    assert "assert str(result.dtype) == 'float64'" in case.body
+
+
+def test_a_table_is_no_evidence_when_pandas_is_not_imported() -> None:
+    shown = Output("execute_result", text="   n\n0  1\n1  2", html=FRAME_HTML)
+    source = "def table(k):\n    return k"
+    assert not generated((source, None), ("table(2)", shown))

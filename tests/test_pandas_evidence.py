@@ -1,0 +1,72 @@
+"""DataFrames and Series a notebook showed become tests that pass, and fail when broken.
+
+The notebook is run in a real kernel, so its outputs are what Jupyter stores
+(slow: a kernel starts).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from typer.testing import CliRunner
+
+from nb2pkg.cli import app
+from tests.conftest import MakeNotebook
+
+CELLS = (
+    "import pandas as pd",
+    """def summarize(values):
+    s = pd.Series(values)
+    return pd.DataFrame({"value": s, "share": s / s.sum(), "big": s > 1})""",
+    """def ranks(values):
+    return pd.Series(values, name="rank").rank()""",
+    "data = [3, 1, 2]",
+    "summarize(data)",
+    "ranks(data)",
+    "summarize(list(range(100)))",  # shown truncated: first and last rows
+)
+
+
+def run_tests(package: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=package,
+        env={"PYTHONPATH": str(package / "src"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_shown_dataframes_and_series_become_honest_tests(
+    tmp_path: Path, make_nb: MakeNotebook
+) -> None:
+    path = make_nb(*CELLS, name="tables")
+    notebook = nbformat.read(str(path), as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    nbformat.write(notebook, str(path))
+
+    out = tmp_path / "tables_pkg"
+    result = CliRunner().invoke(app, ["convert", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    tests = (out / "tests/test_core.py").read_text()
+    assert "data = [3, 1, 2]\n    result = summarize(data)" in tests
+    assert "assert result.shape == (3, 3)" in tests
+    assert "assert result.shape == (100, 3)" in tests
+    assert "assert result.iloc[-5:, 0].astype(str).tolist()" in tests
+    assert 'assert str(result.name) == "rank"' in tests
+    proc = run_tests(out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "5 passed" in proc.stdout, proc.stdout
+
+    core = out / "src/tables/core.py"
+    core.write_text(core.read_text().replace("s / s.sum()", "s / s.max()"))
+    proc = run_tests(out)
+    assert proc.returncode == 1
+    assert "2 failed, 3 passed" in proc.stdout, proc.stdout
