@@ -14,11 +14,15 @@ from nb2pkg.errors import Finding, InputError, Severity
 from nb2pkg.layout import CORE_MODULE
 from nb2pkg.link import link_alone, mapped_module, plan_notebooks
 from nb2pkg.manifest import (
+    MANIFEST,
+    TESTS,
     Changes,
     apply_changes,
+    generated_package,
     has_manifest,
     manifest_file,
     plan_changes,
+    recorded_files,
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
@@ -116,6 +120,102 @@ def convert(
         Nb2PkgError: the notebook or the options need the user's attention.
     """
     options = options or Options()
+    planned = _plan(path, options)
+    plan = planned.plan
+    output = options.output if options.output is not None else Path(plan.package)
+    check_target(output, force=options.force, keep=planned.paths)
+    files, findings = planned.render(options)
+    record = manifest_file(files, sources=planned.sources, version=TOOL_VERSION)
+    files = (*files, record)
+    changes = _write(files, output, planned.paths, options)
+    return _result(plan, files, findings, output, changes, options)
+
+
+def regenerate_tests(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    package: str | os.PathLike[str],
+    options: Options | None = None,
+) -> Result:
+    """Regenerate only the tests of ``package``, which nb2pkg converted before.
+
+    The package's name and layout are read from its manifest (``options.name``
+    wins). Test files are updated as ``convert`` updates a package: a test file
+    the user edited is kept, with nb2pkg's version beside it as ``.new``; every
+    other file of the package is left as it is.
+
+    Raises:
+        Nb2PkgError: ``package`` is not a package nb2pkg generated, or the
+            notebook needs the user's attention.
+    """
+    options = options or Options()
+    target = Path(package)
+    found = generated_package(target)
+    if found is None:
+        raise InputError(
+            f"{target} is not a package nb2pkg generated (no readable {MANIFEST} "
+            "naming its package); convert the notebook into it first"
+        )
+    name, layout = found
+    options = replace(
+        options, name=options.name or name, layout=layout, tests=True, output=target
+    )
+    planned = _plan(path, options)
+    files, findings = planned.render(options)
+    tests = tuple(f for f in files if f.path.parts[0] == TESTS)
+    record = manifest_file(
+        tests,
+        sources=planned.sources,
+        version=TOOL_VERSION,
+        keep=recorded_files(target, outside=TESTS),
+    )
+    files = (*tests, record)
+    changes = plan_changes(files, target, scope=TESTS)
+    if not (options.dry_run or options.check_only):
+        apply_changes(changes, target)
+    return _result(planned.plan, files, findings, target, changes, options)
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """The notebooks read, analysed and planned; not yet rendered."""
+
+    paths: list[Path]
+    plan: Plan
+    sources: list[tuple[str, str]]  # (notebook file name, sha256)
+    pitfalls: tuple[Finding, ...]
+
+    def render(
+        self, options: Options
+    ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
+        """Return the package's files, and every finding of the conversion."""
+        files, render_findings = render_plan(self.plan, options=options)
+        findings = self.plan.findings + self.pitfalls + render_findings
+        return files, tuple(sorted(findings, key=Finding.order))
+
+
+def _result(
+    plan: Plan,
+    files: tuple[RenderedFile, ...],
+    findings: tuple[Finding, ...],
+    output: Path,
+    changes: Changes | None,
+    options: Options,
+) -> Result:
+    return Result(
+        plan=plan,
+        files=files,
+        findings=findings,
+        output=output,
+        written=not (options.dry_run or options.check_only),
+        changes=changes,
+    )
+
+
+def _plan(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], options: Options
+) -> _Planned:
+    """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given])
     if len(paths) == 1:
@@ -136,28 +236,11 @@ def convert(
             for nb, a in zip(notebooks, analyses, strict=True)
             for f in _pitfalls(nb, a, options)
         )
-    output = options.output if options.output is not None else Path(plan.package)
-    check_target(output, force=options.force, keep=paths)
-    files, render_findings = render_plan(plan, options=options)
-    record = manifest_file(
-        files,
-        sources=[(nb.path.name, nb.sha256) for nb in notebooks],
-        version=TOOL_VERSION,
-    )
-    files = (*files, record)
-    changes = _write(files, output, paths, options)
-    return Result(
+    return _Planned(
+        paths=paths,
         plan=plan,
-        files=files,
-        findings=tuple(
-            sorted(
-                plan.findings + pitfalls + render_findings,
-                key=Finding.order,
-            )
-        ),
-        output=output,
-        written=not (options.dry_run or options.check_only),
-        changes=changes,
+        sources=[(nb.path.name, nb.sha256) for nb in notebooks],
+        pitfalls=pitfalls,
     )
 
 

@@ -299,6 +299,85 @@ def plan_command(
             )
 
 
+@app.command("tests")
+def regenerate_command(
+    ctx: typer.Context,
+    notebooks: Annotated[
+        list[Path],
+        typer.Argument(help="The notebook(s) the package was converted from."),
+    ],
+    package: Annotated[
+        Path,
+        typer.Option("--package", "-p", help="The package nb2pkg converted them into."),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Import name [default: the package's own]."),
+    ] = None,
+    check_only: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if tests are out of date."),
+    ] = False,
+    diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Show how nb2pkg's version of an edited test differs."
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print errors only.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
+) -> None:
+    """Regenerate only the tests of a package converted before.
+
+    Run it after re-running the notebook: the tests follow its new outputs. The
+    package's other files are not touched; a test file you edited is kept, and
+    nb2pkg's version is written beside it as .new.
+
+    Example:
+
+        nb2pkg tests experiment.ipynb --package experiment
+    """
+    from nb2pkg.api import regenerate_tests
+    from nb2pkg.config import with_config
+    from nb2pkg.options import Options
+
+    options = Options(name=name, check_only=check_only)
+    given = _given(ctx)
+    result = _run_guarded(
+        lambda: regenerate_tests(
+            notebooks,
+            package=package,
+            options=with_config(options, notebooks[0], given=given),
+        ),
+        debug=debug,
+    )
+    if not quiet:
+        _tests_report(result)
+    raise typer.Exit(_changes_outcome(result, check_only=check_only, diff=diff))
+
+
+def _tests_report(result: Result) -> None:
+    from nb2pkg.model import TestKind
+
+    tests = result.plan.tests
+    stubs = sum(t.kind is TestKind.STUB for t in tests)
+    console = _console()
+    console.print(
+        f"  tests: {len(tests) - stubs} from stored outputs, {stubs} stubs to fill in",
+        markup=False,
+    )
+    changes = result.changes
+    if changes is not None and result.written:
+        console.print(
+            f"Updated the tests of {result.output}: {len(changes.written)} files "
+            f"written, {len(changes.remove)} removed, {len(changes.unchanged)} "
+            "unchanged",
+            markup=False,
+        )
+
+
 def _given(ctx: typer.Context) -> frozenset[str]:
     """Return the Options fields set on the command line (they beat the config)."""
     # Each of these parameters has the name of the Options field it sets.

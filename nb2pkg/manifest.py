@@ -22,6 +22,7 @@ from nb2pkg.errors import OutputExistsError
 from nb2pkg.model import RenderedFile
 
 MANIFEST = PurePosixPath(".nb2pkg.json")
+TESTS = "tests"  # the folder of generated tests, which ``nb2pkg tests`` rewrites
 
 
 def sha256(data: str | bytes) -> str:
@@ -36,16 +37,20 @@ def manifest_file(
     *,
     sources: Sequence[tuple[str, str]],
     version: str,
+    keep: dict[str, str] | None = None,
 ) -> RenderedFile:
     """Return the manifest recording ``files`` as generated from ``sources``.
 
-    ``sources`` are the notebooks' file names and the sha256 of their bytes.
+    ``sources`` are the notebooks' file names and the sha256 of their bytes;
+    ``keep`` are records of files generated before, kept as they were.
     """
+    recorded = dict(keep or {})
+    recorded.update((str(f.path), sha256(f.text)) for f in files if f.path != MANIFEST)
     record = {
         "generator": "nb2pkg",
         "version": version,
         "sources": [{"notebook": name, "sha256": sha} for name, sha in sources],
-        "files": {str(f.path): sha256(f.text) for f in files if f.path != MANIFEST},
+        "files": dict(sorted(recorded.items())),
     }
     return RenderedFile(MANIFEST, json.dumps(record, indent=2, sort_keys=True) + "\n")
 
@@ -53,6 +58,33 @@ def manifest_file(
 def has_manifest(target: Path) -> bool:
     """Return True if ``target`` is a package nb2pkg generated."""
     return (target / MANIFEST).is_file()
+
+
+def generated_package(target: Path) -> tuple[str, str] | None:
+    """Return the (import name, layout) of the package nb2pkg generated at ``target``.
+
+    None if ``target`` has no manifest, or it names no package ``__init__.py``.
+    """
+    if not has_manifest(target):
+        return None
+    for name in sorted(_recorded(target), key=lambda n: n.count("/")):
+        parts = PurePosixPath(name).parts
+        if parts[-1] != "__init__.py" or parts[0] == TESTS:
+            continue
+        if len(parts) == 3 and parts[0] == "src":
+            return parts[1], "src"
+        if len(parts) == 2:
+            return parts[0], "flat"
+    return None
+
+
+def recorded_files(target: Path, *, outside: str) -> dict[str, str]:
+    """Return the manifest's records of the files not in folder ``outside``."""
+    return {
+        name: digest
+        for name, digest in _recorded(target).items()
+        if PurePosixPath(name).parts[0] != outside
+    }
 
 
 def _recorded(target: Path) -> dict[str, str]:
@@ -90,9 +122,19 @@ class Changes:
         return tuple(f for f in self.write if f.path != MANIFEST)
 
 
-def plan_changes(files: Sequence[RenderedFile], target: Path) -> Changes:
-    """Return what updating the package at ``target`` to ``files`` would do."""
+def plan_changes(
+    files: Sequence[RenderedFile], target: Path, *, scope: str = ""
+) -> Changes:
+    """Return what updating the package at ``target`` to ``files`` would do.
+
+    With ``scope`` (a folder), only the files generated in it are considered:
+    the others are neither rewritten nor removed.
+    """
     recorded = _recorded(target)
+    if scope:
+        recorded = {
+            n: d for n, d in recorded.items() if PurePosixPath(n).parts[0] == scope
+        }
     write: list[RenderedFile] = []
     conflicts: list[RenderedFile] = []
     unchanged: list[PurePosixPath] = []

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from nb2pkg import Options, convert
 from nb2pkg.cli import app
-from tests.conftest import MakeNotebook
+from tests.conftest import MakeNotebook, cell
 
 runner = CliRunner()
 
@@ -147,3 +147,84 @@ def test_unreadable_manifest_is_a_clear_error(
     (out / ".nb2pkg.json").write_text("{broken")
     code, output = convert_cli(nb, out)
     assert code == 2 and "is unreadable" in output and "--force" in output
+
+
+ADD = "def add(a, b):\n    return a + b"
+
+
+def regen_cli(nb: Path, package: Path, *args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["tests", str(nb), "--package", str(package), *args])
+    return result.exit_code, result.output
+
+
+def test_tests_command_rewrites_only_the_tests(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    assert convert_cli(make_nb(ADD, cell("add(2, 3)", result="5")), out)[0] == 0
+    (out / "tests/test_mine.py").write_text("def test_mine():\n    pass\n")
+    before = tree(out)
+    # The notebook changed: its code (a docstring) and its evidence (a new cell).
+    changed = make_nb(
+        'def add(a, b):\n    """Sum."""\n    return a + b',
+        cell("add(2, 3)", result="5"),
+        cell("add(1, 1)", result="2"),
+    )
+    code, output = regen_cli(changed, out)
+    assert code == 0, output
+    after = tree(out)
+    assert "Updated the tests of" in output and "1 files written" in output
+    assert "assert add(1, 1) == 2" in after["tests/test_core.py"].decode()
+    # Everything but the generated test changed nothing: code, README, my test.
+    assert {k for k in after if after[k] != before.get(k)} == {
+        "tests/test_core.py",
+        ".nb2pkg.json",
+    }
+    record = json.loads(after[".nb2pkg.json"])["files"]
+    old = json.loads(before[".nb2pkg.json"])["files"]
+    assert record["src/experiment/core.py"] == old["src/experiment/core.py"]
+    assert "tests/test_mine.py" not in record
+    # The code nb2pkg did not rewrite still counts as its own: no conflict later.
+    assert convert_cli(changed, out)[0] == 0
+    assert '"""Sum."""' in (out / "src/experiment/core.py").read_text()
+
+
+def test_tests_command_keeps_an_edited_test_and_checks(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    assert convert_cli(make_nb(ADD, cell("add(2, 3)", result="5")), out)[0] == 0
+    changed = make_nb(ADD, cell("add(2, 3)", result="5"), cell("add(1, 1)", result="2"))
+    before = tree(out)
+    code, output = regen_cli(changed, out, "--check")
+    assert code == 1
+    assert output.endswith(f"{out} is out of date: 2 files would change\n")
+    assert tree(out) == before
+    mine = out / "tests/test_core.py"
+    mine.write_text(mine.read_text() + "\n# my note\n")
+    code, output = regen_cli(changed, out, "--diff")
+    assert code == 1
+    assert "kept your edits to tests/test_core.py" in output
+    assert "+    assert add(1, 1) == 2" in output
+    assert mine.read_text().endswith("# my note\n")
+    assert "assert add(1, 1) == 2" in (out / "tests/test_core.py.new").read_text()
+
+
+def test_tests_command_finds_a_flat_package(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    nb = make_nb(ADD, cell("add(2, 3)", result="5"))
+    assert convert_cli(nb, out, "--layout", "flat", "--name", "adder")[0] == 0
+    assert regen_cli(nb, out)[0] == 0
+    assert "from adder.core import add" in (out / "tests/test_core.py").read_text()
+
+
+def test_tests_command_refuses_a_folder_nb2pkg_did_not_generate(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    (tmp_path / "mine").mkdir()
+    code, output = regen_cli(make_nb(ADD), tmp_path / "mine")
+    assert code == 2
+    assert output.count("\n") == 1
+    assert "is not a package nb2pkg generated" in output
