@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -103,10 +104,16 @@ class Result:
     changes: Changes | None = None
 
 
+# Told (stage, done, total) as a conversion goes: "analysing" once per notebook,
+# then "planning" and "formatting".
+Progress = Callable[[str, int, int], None]
+
+
 def convert(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     *,
     options: Options | None = None,
+    progress: Progress | None = None,
 ) -> Result:
     """Convert the notebook at ``path`` into a package.
 
@@ -114,16 +121,20 @@ def convert(
     package, a module per notebook (see ``nb2pkg.link``). Writes the package to
     ``options.output`` (default ``./<package name>``) unless ``options.dry_run``
     or ``options.check_only``. A package nb2pkg generated before is updated in
-    place, never overwriting a file the user edited.
+    place, never overwriting a file the user edited. ``progress`` is told how
+    the conversion goes.
 
     Raises:
         Nb2PkgError: the notebook or the options need the user's attention.
     """
     options = options or Options()
-    planned = _plan(path, options)
+    report = progress or _no_progress
+    planned = _plan(path, options, report)
     plan = planned.plan
     output = options.output if options.output is not None else Path(plan.package)
     check_target(output, force=options.force, keep=planned.paths)
+    count = len(planned.paths)
+    report("formatting", count, count)
     files, findings = planned.render(options)
     record = manifest_file(files, sources=planned.sources, version=TOOL_VERSION)
     files = (*files, record)
@@ -160,7 +171,7 @@ def regenerate_tests(
     options = replace(
         options, name=options.name or name, layout=layout, tests=True, output=target
     )
-    planned = _plan(path, options)
+    planned = _plan(path, options, _no_progress)
     files, findings = planned.render(options)
     tests = tuple(f for f in files if f.path.parts[0] == TESTS)
     record = manifest_file(
@@ -212,8 +223,14 @@ def _result(
     )
 
 
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """Ignore how a conversion goes."""
+
+
 def _plan(
-    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]], options: Options
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    options: Options,
+    progress: Progress,
 ) -> _Planned:
     """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
@@ -227,7 +244,15 @@ def _plan(
         pitfalls = _pitfalls(notebook, linked, options)
     else:
         size = sum(p.stat().st_size for p in paths if p.is_file())
-        loaded = pool_map(_load, paths, jobs=options.jobs, worth=size > _WORTH_BYTES)
+        analysed = itertools.count(1)
+        loaded = pool_map(
+            _load,
+            paths,
+            jobs=options.jobs,
+            worth=size > _WORTH_BYTES,
+            done=lambda: progress("analysing", next(analysed), len(paths)),
+        )
+        progress("planning", len(paths), len(paths))
         notebooks = [nb for nb, _ in loaded]
         analyses = [a for _, a in loaded]
         plan = plan_notebooks(notebooks, analyses, options=options)

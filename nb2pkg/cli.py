@@ -21,8 +21,11 @@ from nb2pkg.errors import Finding, Severity
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
 
     from nb2pkg.api import CheckResult, Result
+    from nb2pkg.model import Plan
 
 T = TypeVar("T")
 
@@ -181,18 +184,52 @@ def convert(
         jobs=jobs,
     )
     given = _given(ctx)
-    result = _run_guarded(
-        lambda: run_convert(
-            notebooks, options=with_config(options, notebooks[0], given=given)
-        ),
-        debug=debug,
-    )
+    bar = _Bar(enabled=not quiet)
+    try:
+        result = _run_guarded(
+            lambda: run_convert(
+                notebooks,
+                options=with_config(options, notebooks[0], given=given),
+                progress=bar.update,
+            ),
+            debug=debug,
+        )
+    finally:
+        bar.stop()
     if dry_run:
         for file in result.files:
             typer.echo(str(result.output / Path(*file.path.parts)))
     if not quiet:
         _report(result, verbose=verbose)
     raise typer.Exit(_changes_outcome(result, check_only=check_only, diff=diff))
+
+
+class _Bar:
+    """A progress bar on a terminal, shown once several notebooks are converted."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if self.progress is None:
+            console = _console()
+            if not (self.enabled and total > 1 and console.is_terminal):
+                return
+            from rich.progress import Progress
+
+            self.progress = Progress(console=console, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(stage, total=total)
+        assert self.task is not None
+        self.progress.update(
+            self.task, completed=done, description=f"{stage} {done}/{total} notebooks"
+        )
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
@@ -532,7 +569,6 @@ def _run_guarded(action: Callable[[], T], *, debug: bool) -> T:
 
 def _report(result: Result, *, verbose: bool) -> None:
     from nb2pkg.errors import CODES, Severity
-    from nb2pkg.model import Kind
 
     console = _console()
     plan = result.plan
@@ -548,20 +584,7 @@ def _report(result: Result, *, verbose: bool) -> None:
         console.print(f"[{style}]{label}[/] {prefix}{f.message} [dim]({f.code})[/]")
     for code, count in sorted(quiet_codes.items()):
         console.print(f"[dim]{count} x {CODES[code]} ({code}); --verbose lists them[/]")
-    for module in plan.modules:
-        kinds = Counter(s.kind for s in module.body)
-        console.print(
-            f"  {plan.package}/{module.path}: {kinds[Kind.DEF]} functions, "
-            f"{kinds[Kind.CLASS]} classes, {kinds[Kind.ASSIGN]} constants"
-        )
-    for pipeline in plan.pipelines:
-        cells = len({s.cell for s in pipeline.steps})
-        count = len(pipeline.functions)
-        console.print(
-            f"  {plan.package}/{pipeline.path}: {count} steps from the loose code of "
-            f"{cells} cells, called in order by run()"
-        )
-    console.print(f"  tests: {len(plan.tests)} from stored outputs")
+    console.print(_summary_table(plan))
     changes = result.changes
     if changes is not None and result.written:
         console.print(
@@ -577,6 +600,57 @@ def _report(result: Result, *, verbose: bool) -> None:
         console.print(
             f"Would write {len(result.files)} files to {result.output}", markup=False
         )
+
+
+def _summary_table(plan: Plan) -> Table:
+    """Return a table of the package's modules: what each holds, and its tests."""
+    from rich import box
+    from rich.table import Table
+
+    from nb2pkg.model import Kind, TestKind
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("module")
+    table.add_column("holds")
+    table.add_column("tests", justify="right")
+    table.add_column("stubs", justify="right")
+    for module in plan.modules:
+        kinds = Counter(s.kind for s in module.body)
+        holds = ", ".join(
+            _count(kinds[kind], word)
+            for kind, word in (
+                (Kind.DEF, "function"),
+                (Kind.CLASS, "class"),
+                (Kind.ASSIGN, "constant"),
+            )
+            if kinds[kind]
+        )
+        tests = Counter(
+            t.kind is TestKind.STUB for t in plan.tests if t.module == module.name
+        )
+        table.add_row(
+            f"{plan.package}/{module.path}",
+            holds or "imports only",
+            str(tests[False]),
+            str(tests[True]),
+        )
+    for pipeline in plan.pipelines:
+        cells = len({s.cell for s in pipeline.steps})
+        steps = _count(len(pipeline.functions), "step")
+        table.add_row(
+            f"{plan.package}/{pipeline.path}",
+            f"run(): {steps}, {_count(cells, 'loose cell')}",
+            "",
+            "",
+        )
+    return table
+
+
+def _count(number: int, word: str) -> str:
+    """Return ``1 class``, ``2 classes``, ``3 functions``."""
+    if number == 1:
+        return f"1 {word}"
+    return f"{number} {word}es" if word.endswith("s") else f"{number} {word}s"
 
 
 def main() -> None:

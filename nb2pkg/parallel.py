@@ -25,21 +25,33 @@ def default_jobs() -> int:
 
 
 def pool_map(
-    func: Callable[[T], R], items: Sequence[T], *, jobs: int | None, worth: bool
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int | None,
+    worth: bool,
+    done: Callable[[], None] | None = None,
 ) -> list[R]:
     """Return ``[func(item) for item in items]``, computed by up to ``jobs`` processes.
 
     ``worth`` says whether the work is large enough to pay for the processes
-    (about 50 ms to start); ``jobs`` None means every core.
+    (about 50 ms to start); ``jobs`` None means every core. ``done`` is called
+    here as each result arrives, in order (for a progress bar).
     """
     workers = min(jobs or default_jobs(), len(items))
     if workers <= 1 or not worth:
-        return [func(item) for item in items]
+        return [_tick(func(item), done) for item in items]
     # fork starts at once and shares what is imported; elsewhere it is unsafe.
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(func, items))
+        return [_tick(result, done) for result in pool.map(func, items)]
+
+
+def _tick(result: R, done: Callable[[], None] | None) -> R:
+    if done is not None:
+        done()
+    return result
 
 
 def split(items: Sequence[T], parts: int) -> list[Sequence[T]]:

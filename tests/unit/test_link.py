@@ -277,3 +277,38 @@ def test_a_dotted_notebook_import_without_alias_is_left_as_it_is(
     code = files["src/proj/user.py"]
     assert "import ipynb.fs.full.helpers\n" in code
     assert "from . import helpers as h" in code
+
+
+def test_progress_is_told_each_notebook_then_each_stage(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    a = make_nb("def double(x):\n    return 2 * x", name="a")
+    b = make_nb("def half(x):\n    return x / 2", name="b")
+    told: list[tuple[str, int, int]] = []
+    options = Options(output=tmp_path / "pkg", name="p", dry_run=True)
+    convert([a, b], options=options, progress=lambda *s: told.append(s))
+    assert told == [
+        ("analysing", 1, 2),
+        ("analysing", 2, 2),
+        ("planning", 2, 2),
+        ("formatting", 2, 2),
+    ]
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_progress_bar_shows_on_a_terminal_only(
+    make_nb: MakeNotebook, tmp_path: Path, terminal: bool
+) -> None:
+    a = make_nb("def double(x):\n    return 2 * x", name="a")
+    b = make_nb("def half(x):\n    return x / 2", name="b")
+    env = {"PATH": "", "TERM": "xterm", **({"FORCE_COLOR": "1"} if terminal else {})}
+    proc = subprocess.run(
+        [sys.executable, "-m", "nb2pkg", "convert", str(a), str(b), "--dry-run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert ("2/2 notebooks" in proc.stderr) is terminal
