@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -18,6 +19,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from nb2pkg.cache import key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.magics import translate_ipython
 from nb2pkg.model import (
@@ -66,19 +68,44 @@ class _Parsed:
 
 
 def analyse_notebook(
-    notebook: Notebook, *, jobs: int | None = 1
+    notebook: Notebook, *, jobs: int | None = 1, known: Known | None = None
 ) -> tuple[CellAnalysis, ...]:
     """Return the analysis of every code cell, in document order.
 
     A large notebook's cells are analysed by up to ``jobs`` processes (None:
-    every core), each taking a run of cells.
+    every core), each taking a run of cells. ``known`` are names found before
+    (see ``cell_names``), by cell source: those cells skip the name analysis.
     """
     cells = notebook.code_cells
     jobs = jobs or default_jobs()
     if jobs == 1 or len(cells) < _PARALLEL_CELLS:
-        return analyse_cells(cells)
-    parts = pool_map(analyse_cells, split(cells, jobs), jobs=jobs, worth=True)
+        return analyse_cells(cells, known=known)
+    parts = pool_map(
+        functools.partial(analyse_cells, known=known),
+        split(cells, jobs),
+        jobs=jobs,
+        worth=True,
+    )
     return tuple(a for part in parts for a in part)
+
+
+# Facts found before, by the cell's source key: per statement, [binds, reads,
+# reads when run, changes in place, kind], the first four lists of names.
+Known = Mapping[str, object]
+
+
+def cell_names(analysis: CellAnalysis) -> list[list[object]]:
+    """Return what was found about each of the cell's statements, for ``known``."""
+    return [
+        [
+            sorted(s.defines),
+            sorted(s.uses),
+            sorted(s.eager_uses),
+            sorted(s.mutates),
+            s.kind.value,
+        ]
+        for s in analysis.statements
+    ]
 
 
 def analyse_cell(cell: Cell) -> CellAnalysis:
@@ -86,25 +113,57 @@ def analyse_cell(cell: Cell) -> CellAnalysis:
     return analyse_cells([cell])[0]
 
 
-def analyse_cells(cells: Iterable[Cell]) -> tuple[CellAnalysis, ...]:
+def analyse_cells(
+    cells: Iterable[Cell], *, known: Known | None = None
+) -> tuple[CellAnalysis, ...]:
     """Return the analysis of each cell, in order.
 
     Each cell is parsed on its own. Which names a statement binds and reads does
     not depend on the statements around it (a read is global unless a function
     or class binds the name), so the name analysis runs over batches of cells'
-    statements put in one module.
+    statements put in one module, except for cells whose names are ``known``.
     """
     parsed = [_parse(cell) for cell in cells]
     names: dict[int, _Names] = {}
+    facts: dict[int, _Facts] = {}
     batch: list[StatementNode] = []
     for p in parsed:
-        batch.extend(p.module.body if p.module is not None else ())
+        body = p.module.body if p.module is not None else ()
+        found = _known_facts(known, p.cell, len(body))
+        if found is not None:
+            facts.update((id(stmt), f) for stmt, f in zip(body, found, strict=True))
+            continue
+        batch.extend(body)
         if len(batch) >= _BATCH:
             names.update(_names(batch))
             batch = []
     if batch:
         names.update(_names(batch))
-    return tuple(_analysis(p, names) for p in parsed)
+    return tuple(_analysis(p, names, facts) for p in parsed)
+
+
+# What the analysis found about one statement: the names it binds, reads, reads
+# when run and changes in place, and its kind.
+_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], Kind]
+
+
+def _known_facts(known: Known | None, cell: Cell, count: int) -> list[_Facts] | None:
+    """Return the cached facts of the cell's ``count`` statements, if well formed."""
+    entry = known.get(cell_key(cell)) if known else None
+    if not isinstance(entry, list) or len(entry) != count:
+        return None
+    try:
+        return [
+            (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k))
+            for d, u, e, m, k in entry
+        ]
+    except (TypeError, ValueError):
+        return None
+
+
+def cell_key(cell: Cell) -> str:
+    """Return the key of a cell's name analysis: its source decides it."""
+    return key(cell.source)
 
 
 def _parse(cell: Cell) -> _Parsed:
@@ -123,16 +182,22 @@ def _parse(cell: Cell) -> _Parsed:
     return _Parsed(cell, module, lines or [], tuple(findings), tuple(installs))
 
 
-def _analysis(parsed: _Parsed, names: dict[int, _Names]) -> CellAnalysis:
+def _analysis(
+    parsed: _Parsed, names: dict[int, _Names], facts: dict[int, _Facts]
+) -> CellAnalysis:
     cell, module = parsed.cell, parsed.module
     if module is None:
         return CellAnalysis(cell, (), False, parsed.findings, parsed.installs)
     statements = []
     for i, stmt in enumerate(module.body):
+        line = parsed.lines[i] if i < len(parsed.lines) else 1
+        known = facts.get(id(stmt))
+        if known is not None:
+            statements.append(_known_statement(stmt, cell.number, line, known))
+            continue
         defines, uses, eager = names[id(stmt)]
         # ScopeProvider records ``x += 1`` as an assignment only, but it reads x.
         updated = _augmented_targets(stmt)
-        line = parsed.lines[i] if i < len(parsed.lines) else 1
         statement = _make_statement(
             stmt, cell.number, line, defines, uses | updated, eager | updated
         )
@@ -324,6 +389,24 @@ def _runs_eagerly(scope: Scope | None) -> bool:
             return False
         scope = scope.parent
     return True
+
+
+def _known_statement(
+    stmt: StatementNode, number: int, line: int, facts: _Facts
+) -> Statement:
+    defines, uses, eager, mutates, kind = facts
+    name = stmt.name.value if isinstance(stmt, cst.FunctionDef | cst.ClassDef) else ""
+    return Statement(
+        cell=number,
+        kind=kind,
+        node=stmt,
+        defines=defines,
+        uses=uses,
+        eager_uses=eager,
+        name=name,
+        line=line,
+        mutates=mutates,
+    )
 
 
 def _make_statement(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable, Sequence
@@ -9,7 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg import __version__ as TOOL_VERSION
-from nb2pkg.analyse import analyse_notebook
+from nb2pkg.analyse import Known, analyse_notebook, cell_key, cell_names
+from nb2pkg.cache import Store
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
 from nb2pkg.layout import CORE_MODULE
@@ -200,7 +202,11 @@ class _Planned:
         self, options: Options
     ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
         """Return the package's files, and every finding of the conversion."""
-        files, render_findings = render_plan(self.plan, options=options)
+        formatted = Store.open("black", self.paths, enabled=options.cache)
+        files, render_findings = render_plan(
+            self.plan, options=options, cache=formatted
+        )
+        formatted.save()
         findings = self.plan.findings + self.pitfalls + render_findings
         return files, tuple(sorted(findings, key=Finding.order))
 
@@ -235,32 +241,38 @@ def _plan(
     """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given])
+    names = Store.open("names", paths, enabled=options.cache)
     if len(paths) == 1:
         notebook = read_notebook(paths[0])
         notebooks = [notebook]
-        linked = link_alone(notebook, analyse_notebook(notebook, jobs=options.jobs))
+        analysed = analyse_notebook(notebook, jobs=options.jobs, known=names.old)
+        _remember(names, analysed)
+        linked = link_alone(notebook, analysed)
         module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE
         plan = make_plan(notebook, linked, options=options, module=module)
         pitfalls = _pitfalls(notebook, linked, options)
     else:
         size = sum(p.stat().st_size for p in paths if p.is_file())
-        analysed = itertools.count(1)
+        finished = itertools.count(1)
         loaded = pool_map(
-            _load,
+            functools.partial(_load, known=names.old),
             paths,
             jobs=options.jobs,
             worth=size > _WORTH_BYTES,
-            done=lambda: progress("analysing", next(analysed), len(paths)),
+            done=lambda: progress("analysing", next(finished), len(paths)),
         )
         progress("planning", len(paths), len(paths))
         notebooks = [nb for nb, _ in loaded]
         analyses = [a for _, a in loaded]
+        for analysed in analyses:
+            _remember(names, analysed)
         plan = plan_notebooks(notebooks, analyses, options=options)
         pitfalls = tuple(
             replace(f, notebook=nb.path.name)
             for nb, a in zip(notebooks, analyses, strict=True)
             for f in _pitfalls(nb, a, options)
         )
+    names.save()
     return _Planned(
         paths=paths,
         plan=plan,
@@ -273,10 +285,17 @@ def _plan(
 _WORTH_BYTES = 400_000
 
 
-def _load(path: Path) -> tuple[Notebook, tuple[CellAnalysis, ...]]:
+def _load(path: Path, *, known: Known) -> tuple[Notebook, tuple[CellAnalysis, ...]]:
     """Return a notebook and its analysis (one piece of work for a worker)."""
     notebook = read_notebook(path)
-    return notebook, analyse_notebook(notebook)
+    return notebook, analyse_notebook(notebook, known=known)
+
+
+def _remember(names: Store, analyses: Sequence[CellAnalysis]) -> None:
+    """Keep the names each parsed cell's statements bind and read, for next time."""
+    for analysis in analyses:
+        if analysis.parsed:
+            names.put(cell_key(analysis.cell), cell_names(analysis))
 
 
 def _pitfalls(

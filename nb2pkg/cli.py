@@ -151,6 +151,14 @@ def convert(
             help="Processes for analysing and formatting [default: every core].",
         ),
     ] = None,
+    cache: Annotated[
+        bool,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse the analysis and formatting of cells and files that did not "
+            "change since the last conversion (kept in the user's cache directory).",
+        ),
+    ] = True,
     debug: Annotated[bool, typer.Option("--debug", hidden=True)] = False,
 ) -> None:
     """Convert a notebook into a package with tests.
@@ -182,6 +190,7 @@ def convert(
         mode=mode,
         layout=layout,
         jobs=jobs,
+        cache=cache,
     )
     given = _given(ctx)
     bar = _Bar(enabled=not quiet)

@@ -38,6 +38,8 @@ class Options:
         jobs: processes for analysing and formatting; None means every core.
         modules: (notebook file name, module) pairs: the module a notebook's
             unmarked definitions go to, instead of its own name (or ``core``).
+        cache: reuse, and keep, the work of earlier conversions in the user's
+            cache directory (``nb2pkg.cache``).
     """
 
     output: Path | None = None
@@ -60,6 +62,7 @@ class Options:
     layout: str = "src"
     jobs: int | None = None
     modules: tuple[tuple[str, str], ...] = ()
+    cache: bool = False
 
 
 def normalise_name(stem: str) -> str:

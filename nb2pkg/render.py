@@ -12,6 +12,7 @@ from typing import Any
 import black
 import jinja2
 
+from nb2pkg.cache import Store, key
 from nb2pkg.errors import Finding, Severity, TemplateError, finding
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
 from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
@@ -73,9 +74,12 @@ def toml_string(value: object) -> str:
 
 
 def render_plan(
-    plan: Plan, *, options: Options
+    plan: Plan, *, options: Options, cache: Store | None = None
 ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
-    """Return the package's files and any finding made while rendering them."""
+    """Return the package's files and any finding made while rendering them.
+
+    ``cache`` holds black's output for files formatted before, by their text.
+    """
     env = _environment(options)
     files: list[RenderedFile] = []
     # A name two modules export comes from the last, as NBP607 reports.
@@ -133,7 +137,7 @@ def render_plan(
             )
     if plan.pipelines:
         add(f"{root}/__main__.py", "__main__.py.j2", **_main_context(plan))
-    return _format_and_check(files, plan, options)
+    return _format_and_check(files, plan, options, cache or Store(None))
 
 
 def _main_context(plan: Plan) -> dict[str, Any]:
@@ -246,7 +250,7 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
 
 
 def _format_and_check(
-    files: list[RenderedFile], plan: Plan, options: Options
+    files: list[RenderedFile], plan: Plan, options: Options, cache: Store
 ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
     """Format the Python files, then prove they still mean what the notebook meant.
 
@@ -256,10 +260,17 @@ def _format_and_check(
     findings: list[Finding] = []
     formatted = files
     if options.format:
-        size = sum(len(f.text) for f in files)
-        done = pool_map(_format, files, jobs=options.jobs, worth=size > _WORTH_CHARS)
-        formatted = [f for f, _ in done]
-        findings.extend(f for _, f in done if f is not None)
+        known = {f.path: cache.get(key(f.text)) for f in files}
+        todo = [f for f in files if not isinstance(known[f.path], str)]
+        size = sum(len(f.text) for f in todo)
+        done = pool_map(_format, todo, jobs=options.jobs, worth=size > _WORTH_CHARS)
+        for (new, problem), old in zip(done, todo, strict=True):
+            known[old.path] = new.text
+            if problem is None:
+                cache.put(key(old.text), new.text)
+            else:
+                findings.append(problem)
+        formatted = [RenderedFile(f.path, str(known[f.path])) for f in files]
     bad = check_files(formatted, plan)
     if bad:
         formatted = [

@@ -1,0 +1,99 @@
+"""Work nb2pkg did in an earlier conversion, kept in the user's cache directory.
+
+Two steps cost most of a conversion and depend only on text: which names each
+cell's statements bind and read (keyed by the cell's source) and black's output
+(keyed by the file's text). Converting a notebook again after editing one cell
+reuses both for everything else.
+
+A store is one JSON file per conversion (named after its notebooks' paths, the
+tool's version and black's). Each run rewrites it whole, atomically, with only
+the entries that run used, so it never holds more than one package's worth. A
+file that cannot be read is ignored; one that cannot be written is skipped.
+``NB2PKG_CACHE_DIR`` overrides the directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nb2pkg import __version__
+
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    """Return the directory of nb2pkg's cache."""
+    given = os.environ.get("NB2PKG_CACHE_DIR")
+    if given:
+        return Path(given)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("nb2pkg", appauthor=False))
+
+
+def _black_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("black")
+    except PackageNotFoundError:
+        return ""
+
+
+def key(text: str) -> str:
+    """Return the cache key of ``text``."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(slots=True)
+class Store:
+    """One conversion's cached values of one kind; ``path`` None when disabled."""
+
+    path: Path | None
+    old: dict[str, object] = field(default_factory=dict)
+    new: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, kind: str, sources: Sequence[Path], *, enabled: bool) -> Store:
+        """Return the store of ``kind`` for converting ``sources``."""
+        if not enabled:
+            return cls(None)
+        scope = "\n".join(
+            [__version__, _black_version(), *sorted(str(p.resolve()) for p in sources)]
+        )
+        path = cache_dir() / f"{kind}-{key(scope)[:24]}.json"
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+        return cls(path, old if isinstance(old, dict) else {})
+
+    def get(self, name: str) -> object | None:
+        """Return the value stored under ``name``, keeping it for the next run."""
+        value = self.new.get(name, self.old.get(name))
+        if value is not None:
+            self.new[name] = value
+        return value
+
+    def put(self, name: str, value: object) -> None:
+        """Store ``value`` under ``name``."""
+        self.new[name] = value
+
+    def save(self) -> None:
+        """Write the entries this run used; skip quietly if that is not possible."""
+        if self.path is None or self.new == self.old:
+            return
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(self.new), encoding="utf-8")
+            temporary.replace(self.path)
+        except OSError as exc:
+            log.debug("cannot write the cache %s: %r", self.path, exc)
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,105 @@
+"""The conversion cache: reused work gives the same package as work done afresh."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nb2pkg.analyse import analyse_notebook, cell_key, cell_names
+from nb2pkg.cache import Store
+from nb2pkg.cli import app
+from nb2pkg.read import read_notebook
+from tests.conftest import MakeNotebook, cell, example_source
+
+runner = CliRunner()
+
+
+def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...]]:
+    return [
+        (s.cell, s.kind, s.defines, s.uses, s.eager_uses, s.mutates, s.name, s.line)
+        for a in analyse_notebook(read_notebook(path), known=known)
+        for s in a.statements
+    ]
+
+
+@pytest.mark.parametrize("case", ["text_stats", "weather_report", "units"])
+def test_cached_facts_are_the_facts_found_afresh(case: str) -> None:
+    path = example_source(case)
+    analyses = analyse_notebook(read_notebook(path))
+    known = {cell_key(a.cell): cell_names(a) for a in analyses if a.parsed}
+    # Round-tripped through JSON, as the cache file stores them.
+    known = json.loads(json.dumps(known))
+    assert facts(path, known) == facts(path, None)
+
+
+def test_a_malformed_entry_is_ignored(make_nb: MakeNotebook) -> None:
+    path = make_nb("x = 1\ny = x", "def f():\n    return y")
+    (first, _) = analyse_notebook(read_notebook(path))
+    bad: dict[str, object] = {cell_key(first.cell): [["x"], 5]}
+    assert facts(path, bad) == facts(path, None)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): p.read_text()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def convert(nb: Path, out: Path, *args: str) -> None:
+    result = runner.invoke(app, ["convert", str(nb), "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+
+
+def test_converting_again_with_an_edited_cell_matches_a_fresh_conversion(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
+    cells = ["import math", "def area(r):\n    return math.pi * r * r"]
+    nb = make_nb(*cells, cell("area(1)", result="3.141592653589793"), "print(area(2))")
+    convert(nb, tmp_path / "first")
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["black", "names"]
+    edited = make_nb(
+        *cells, cell("area(1)", result="3.141592653589793"), "print(area(3))"
+    )
+    convert(edited, tmp_path / "cached")
+    convert(edited, tmp_path / "fresh", "--no-cache")
+    assert tree(tmp_path / "cached") == tree(tmp_path / "fresh")
+    assert "area(3)" in tree(tmp_path / "cached")["src/experiment/pipeline.py"]
+
+
+def test_no_cache_writes_none_and_a_broken_cache_is_ignored(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
+    nb = make_nb("def f():\n    return 1", "print(f())")
+    convert(nb, tmp_path / "a", "--no-cache")
+    assert not cache.exists()
+    convert(nb, tmp_path / "b")
+    for stored in cache.iterdir():
+        stored.write_text("{not json")
+    convert(nb, tmp_path / "c")
+    assert tree(tmp_path / "c") == tree(tmp_path / "a")
+
+
+def test_a_store_keeps_only_what_the_run_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path))
+    sources = [tmp_path / "nb.ipynb"]
+    store = Store.open("names", sources, enabled=True)
+    store.put("a", 1)
+    store.put("b", 2)
+    store.save()
+    again = Store.open("names", sources, enabled=True)
+    assert again.get("a") == 1
+    again.put("c", 3)
+    again.save()
+    assert Store.open("names", sources, enabled=True).old == {"a": 1, "c": 3}
+    assert Store.open("names", sources, enabled=False).get("a") is None
