@@ -131,7 +131,8 @@ def tools(notebook: Path, work: Path) -> dict[str, list[str]]:
         "floor (read, parse, black)": [PYTHON, str(FLOOR), str(notebook), "--jobs",
                                        str(JOBS)],
         "nb2pkg convert": [PYTHON, "-m", "nb2pkg", "convert", str(notebook), "-q",
-                           "--force", "-o", str(work / "pkg"), "--jobs", str(JOBS)],
+                           "--force", "-o", str(work / "pkg"), "--jobs", str(JOBS),
+                           "--no-cache"],
     }  # fmt: skip
     return {
         name: cmd
@@ -170,8 +171,13 @@ def measure(
     return median
 
 
-def sizes_section(sizes: list[int], repeat: int, work: Path) -> dict[int, float]:
-    """Time every tool on one notebook of each size; return nb2pkg's times."""
+def sizes_section(
+    sizes: list[int], repeat: int, work: Path, nbconvert: dict[int, float]
+) -> dict[int, float]:
+    """Time every tool on one notebook of each size; return nb2pkg's times.
+
+    ``nbconvert`` is given nbconvert's time per size.
+    """
     ours: dict[int, float] = {}
     for size in sizes:
         notebook = work / f"bench_{size}.ipynb"
@@ -188,7 +194,7 @@ def sizes_section(sizes: list[int], repeat: int, work: Path) -> dict[int, float]
             )
             timed[name] = measure(name, command, repeat, base, before)
             if name.startswith("nbconvert"):
-                base = timed[name]
+                base = nbconvert[size] = timed[name]
         if "floor (read, parse, black)" in timed and "nb2pkg convert" in timed:
             floor = timed["floor (read, parse, black)"]
             print(f"  nb2pkg / floor: {timed['nb2pkg convert'] / floor:.2f}x")
@@ -198,6 +204,33 @@ def sizes_section(sizes: list[int], repeat: int, work: Path) -> dict[int, float]
         ):
             print(f"  {name:28s} not installed: skipped")
     return ours
+
+
+def reconversion_section(
+    size: int, repeat: int, work: Path, base: float | None
+) -> None:
+    """Time converting again, from the cache, after editing one cell each time."""
+    notebook = work / f"bench_{size}.ipynb"
+    make_notebook(size, notebook)
+    cache = work / "cache"
+    command = [PYTHON, "-m", "nb2pkg", "convert", str(notebook), "-q", "--force",
+               "-o", str(work / "pkg_cached"), "--jobs", str(JOBS)]  # fmt: skip
+    env = {**os.environ, "NB2PKG_CACHE_DIR": str(cache)}
+    subprocess.run(command, check=True, env=env)  # fill the cache
+    edits = iter(range(1, 1000))
+
+    def edit_one_cell() -> None:
+        nb = json.loads(notebook.read_text())
+        loose = [c for c in nb["cells"] if "print(len(data_" in "".join(c["source"])]
+        loose[0]["source"] = f"print({next(edits)})"
+        notebook.write_text(json.dumps(nb))
+
+    print(f"\nreconversion of the {size}-cell notebook after editing one cell (cache)")
+    os.environ["NB2PKG_CACHE_DIR"] = str(cache)
+    try:
+        measure("nb2pkg convert (cached)", command, repeat, base, edit_one_cell)
+    finally:
+        del os.environ["NB2PKG_CACHE_DIR"]
 
 
 def folder_section(count: int, work: Path) -> None:
@@ -270,7 +303,8 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        ours = sizes_section(sizes, args.repeat, work)
+        nbconvert: dict[int, float] = {}
+        ours = sizes_section(sizes, args.repeat, work, nbconvert)
         pairs = [
             (a, b)
             for a, b in zip(sizes, sizes[1:], strict=False)
@@ -283,7 +317,8 @@ def main() -> int:
         if args.folder:
             folder_section(args.folder, work)
         startup_section(args.repeat, work)
-        print("\nreconversion from a cache: not implemented yet (no cache)")
+        largest = max(sizes)
+        reconversion_section(largest, args.repeat, work, nbconvert.get(largest))
     return 0
 
 
