@@ -133,6 +133,16 @@ def _parse_html(html: str) -> Shown | None:
         (index, []) if cut is None else (index[:cut], index[cut + 1 :])
     )
     column_cut = next((i for i, label in enumerate(labels) if label == "..."), None)
+    if not shown.labels_ok:  # labels span columns: find the cut in the values
+        rows = [row for row in values if set(row) != {"..."}]
+        column_cut = next(
+            (
+                j
+                for j in range(len(values[0]))
+                if rows and all(r[j] == "..." for r in rows)
+            ),
+            None,
+        )
     width = widths.pop()
     if shown.labels_ok and len(labels) != width:
         return None

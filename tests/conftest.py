@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -72,6 +74,18 @@ def cell(
             )
         )
     return code
+
+
+def run_package_tests(package: Path) -> subprocess.CompletedProcess[str]:
+    """Run a generated package's own tests, with its code on the path (no install)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=package,
+        env={"PYTHONPATH": str(package / "src"), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def markdown(source: str) -> Any:

@@ -142,7 +142,15 @@ def test_no_color_turns_every_escape_sequence_off(make_nb: MakeNotebook) -> None
 
     def stderr(**env: str) -> str:
         proc = subprocess.run(
-            [sys.executable, "-m", "nb2pkg", "convert", str(path), "--dry-run"],
+            [
+                sys.executable,
+                "-m",
+                "nb2pkg",
+                "convert",
+                str(path),
+                "--dry-run",
+                "--no-cache",
+            ],
             capture_output=True,
             text=True,
             env={"PATH": "", "TERM": "xterm-256color", **env},

@@ -6,8 +6,6 @@ The notebook is run in a real kernel, so its outputs are what Jupyter stores
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -16,7 +14,7 @@ from nbclient import NotebookClient
 from typer.testing import CliRunner
 
 from nb2pkg.cli import app
-from tests.conftest import MakeNotebook
+from tests.conftest import MakeNotebook, run_package_tests
 
 CELLS = (
     "import pandas as pd",
@@ -30,17 +28,6 @@ CELLS = (
     "ranks(data)",
     "summarize(list(range(100)))",  # shown truncated: first and last rows
 )
-
-
-def run_tests(package: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=package,
-        env={"PYTHONPATH": str(package / "src"), "PATH": ""},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.mark.slow
@@ -61,12 +48,12 @@ def test_shown_dataframes_and_series_become_honest_tests(
     assert "assert result.shape == (100, 3)" in tests
     assert "assert result.iloc[-5:, 0].astype(str).tolist()" in tests
     assert 'assert str(result.name) == "rank"' in tests
-    proc = run_tests(out)
+    proc = run_package_tests(out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "5 passed" in proc.stdout, proc.stdout
 
     core = out / "src/tables/core.py"
     core.write_text(core.read_text().replace("s / s.sum()", "s / s.max()"))
-    proc = run_tests(out)
+    proc = run_package_tests(out)
     assert proc.returncode == 1
     assert "2 failed, 3 passed" in proc.stdout, proc.stdout

@@ -187,3 +187,13 @@ def test_a_truncated_series_checks_its_first_and_last_values() -> None:
 def test_other_outputs_give_no_assertions(text: str) -> None:
     assert frame_assertions(text) == ()
     assert series_assertions(text) == ()
+
+
+def test_a_truncated_table_with_column_levels_checks_the_right_columns() -> None:
+    columns = pd.MultiIndex.from_product([["a", "b", "c", "d"], ["x", "y", "z"]])
+    frame = pd.DataFrame(np.arange(100 * 12).reshape(100, 12), columns=columns)
+    with pd.option_context("display.max_rows", 10, "display.max_columns", 6):
+        lines = frame_assertions(frame._repr_html_())
+    assert lines[0] == "assert result.shape == (100, 12)"
+    assert any("result.iloc[:5, -1]" in line for line in lines)
+    assert failures(lines, frame) == []

@@ -16,7 +16,7 @@ from nb2pkg.link import module_names
 from nb2pkg.model import Plan
 from nb2pkg.options import Options
 from nb2pkg.read import notebook_paths
-from tests.conftest import MakeNotebook, cell, markdown
+from tests.conftest import MakeNotebook, cell, markdown, run_package_tests
 
 
 def package(
@@ -239,14 +239,7 @@ def test_cli_converts_several_notebooks_into_one_package(
         app, ["convert", str(a), str(b), "-o", str(out), "--name", "mypkg"]
     )
     assert result.exit_code == 0, result.output
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=out,
-        env={"PYTHONPATH": str(out / "src"), "PATH": ""},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_package_tests(out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "assert double(21) == 42" in (out / "tests/test_helpers.py").read_text()
     assert "2 passed" in proc.stdout and "skipped" not in proc.stdout
@@ -303,7 +296,16 @@ def test_a_progress_bar_shows_on_a_terminal_only(
     b = make_nb("def half(x):\n    return x / 2", name="b")
     env = {"PATH": "", "TERM": "xterm", **({"FORCE_COLOR": "1"} if terminal else {})}
     proc = subprocess.run(
-        [sys.executable, "-m", "nb2pkg", "convert", str(a), str(b), "--dry-run"],
+        [
+            sys.executable,
+            "-m",
+            "nb2pkg",
+            "convert",
+            str(a),
+            str(b),
+            "--dry-run",
+            "--no-cache",
+        ],
         capture_output=True,
         text=True,
         env=env,
