@@ -365,3 +365,28 @@ def test_a_table_is_no_evidence_when_pandas_is_not_imported() -> None:
     shown = Output("execute_result", text="   n\n0  1\n1  2", html=FRAME_HTML)
     source = "def table(k):\n    return k"
     assert not generated((source, None), ("table(2)", shown))
+
+
+def test_bytes_results_compare_equal() -> None:
+    (case,) = generated((ADD, None), ("add(b'a', b'b')", "b'ab'"))
+    assert (case.kind, case.expected) == (TestKind.EQUAL, "b'ab'")
+
+
+def test_printed_text_and_a_result_of_one_cell_make_two_tests() -> None:
+    source = "def loud(x):\n    print('got', x)\n    return x * 2"
+    outputs = (
+        Output("stream", name="stdout", text="got 2\n"),
+        Output("execute_result", text="4"),
+    )
+    cells = (
+        Cell(index=0, kind="code", source=source, execution_count=1),
+        Cell(
+            index=1, kind="code", source="loud(2)", outputs=outputs, execution_count=2
+        ),
+    )
+    notebook = Notebook(path=Path("t.ipynb"), cells=cells)
+    tests = make_plan(notebook, analyse_notebook(notebook), options=Options()).tests
+    assert [(t.kind, t.expected) for t in tests] == [
+        (TestKind.EQUAL, "4"),
+        (TestKind.STDOUT, "got 2\n"),
+    ]
