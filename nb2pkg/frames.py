@@ -43,6 +43,7 @@ class Shown:
     name: str | None = None  # a Series' name
     dtype: str = ""  # a Series' dtype
     labels_ok: bool = True  # one header row, one index level
+    head_width: int | None = None  # columns before a column cut; None: no cut
 
 
 def frame_assertions(html: str) -> tuple[str, ...]:
@@ -148,6 +149,7 @@ def _parse_html(html: str) -> Shown | None:
         return None
     split = column_cut if column_cut is not None else width
     shown.columns = [labels[:split], labels[split + 1 :]]
+    shown.head_width = column_cut
     shown.index = [head_index, tail_index]
     shown.values = [
         [row[:split] + row[split + 1 :] for row in head_rows],
@@ -227,7 +229,7 @@ def _value_checks(shown: Shown) -> list[str]:
     if not shown.values or not shown_rows:
         return []
     width = len((shown.values[0] or shown.values[1])[0])
-    head_columns = len(shown.columns[0]) if shown.columns else width
+    head_columns = width if shown.head_width is None else shown.head_width
     lines: list[str] = []
     for j in range(min(width, _MAX_COLUMNS)):
         position = j if j < head_columns else j - width
