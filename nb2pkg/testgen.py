@@ -66,11 +66,9 @@ class _Package:
     bindings: dict[str, list[Statement]]  # the notebook's own, for rebuilding
     origins: dict[str, str]  # imported name -> what it is
     runs: dict[int, int | None]  # cell number -> execution count
-
-    @property
-    def known(self) -> set[str]:
-        """Return the names a test has without rebuilding anything."""
-        return self.sound | self.import_names | _BUILTINS
+    known: frozenset[
+        str
+    ]  # what a test has without rebuilding: sound, imports, builtins
 
 
 def make_tests(
@@ -91,17 +89,17 @@ def make_tests(
     body = [s for m in (*provided, *modules) for s in m.body]
     libraries = {m.split(".")[0] for s in imports for m in imported_modules(s)}
     import_names = {n for s in imports for n in s.defines}
+    # Another notebook's module imports what its own code needs.
+    sound = sound_names(
+        body, import_names | {n for m in provided for i in m.imports for n in i.defines}
+    )
     package = _Package(
         owner={
             n: m.name for m in (*provided, *modules) for s in m.body for n in s.defines
         },
         by_name={n: s for s in body for n in s.defines},
         local=frozenset(n for m in modules for s in m.body for n in s.defines),
-        # Another notebook's module imports what its own code needs.
-        sound=sound_names(
-            body,
-            import_names | {n for m in provided for i in m.imports for n in i.defines},
-        ),
+        sound=sound,
         import_names=import_names,
         imports=imports,
         classes=frozenset(s.name for s in body if s.kind is Kind.CLASS),
@@ -111,8 +109,8 @@ def make_tests(
         bindings=loose_bindings(analyses),
         origins=import_origins(imports),
         runs={a.cell.number: a.cell.execution_count for a in analyses},
+        known=frozenset(sound | import_names | _BUILTINS),
     )
-    runs = package.runs
     counts: Counter[str] = Counter()
     tests: list[TestCase] = []
 
@@ -123,11 +121,11 @@ def make_tests(
         tests.append(replace(case, module=module, name=name))
 
     for analysis in analyses:
-        if analysis.cell.marks.test or _assert_cell(analysis, package, runs):
+        if analysis.cell.marks.test or _assert_cell(analysis, package):
             func, case = _code_test(analysis, package)
             add(func, case)
             continue
-        for func, case in _output_tests(analysis, package, runs):
+        for func, case in _output_tests(analysis, package):
             add(func, case)
     for module in modules:
         for name in module.exports:
@@ -154,7 +152,7 @@ def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
 
 
 def _call_cell(
-    analysis: CellAnalysis, package: _Package, runs: dict[int, int | None]
+    analysis: CellAnalysis, package: _Package
 ) -> tuple[str, str, bool, TestCase] | None:
     """Return (function, expression, shown, base case) for a sound package call.
 
@@ -186,7 +184,7 @@ def _call_cell(
         uses & package.classes - last.uses
     )
     own = [package.by_name[n] for n in uses & package.local]
-    if not called or not _fresh(analysis, own, runs):
+    if not called or not _fresh(analysis, own, package.runs):
         return None
     case = TestCase(
         module="",
@@ -227,9 +225,9 @@ def _given(
 
 
 def _output_tests(
-    analysis: CellAnalysis, package: _Package, runs: dict[int, int | None]
+    analysis: CellAnalysis, package: _Package
 ) -> list[tuple[str, TestCase]]:
-    found = _call_cell(analysis, package, runs)
+    found = _call_cell(analysis, package)
     if found is None:
         return []
     func, expression, shown, base = found
@@ -337,9 +335,7 @@ def _escape(text: str) -> str:
     return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
 
 
-def _assert_cell(
-    analysis: CellAnalysis, package: _Package, runs: dict[int, int | None]
-) -> bool:
+def _assert_cell(analysis: CellAnalysis, package: _Package) -> bool:
     """Return True if the cell is only asserts (and imports) on sound package code."""
     code = [s for s in analysis.statements if s.kind is not Kind.IMPORT]
     if not code:
@@ -354,7 +350,9 @@ def _assert_cell(
     if given is None:
         return False
     own = [package.by_name[n] for n in given[1] & package.local]
-    return any(n in package.by_name for n in given[1]) and _fresh(analysis, own, runs)
+    return any(n in package.by_name for n in given[1]) and _fresh(
+        analysis, own, package.runs
+    )
 
 
 def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase]:
