@@ -73,8 +73,8 @@ def analyse_notebook(
     """Return the analysis of every code cell, in document order.
 
     A large notebook's cells are analysed by up to ``jobs`` processes (None:
-    every core), each taking a run of cells. ``known`` are names found before
-    (see ``cell_names``), by cell source: those cells skip the name analysis.
+    every core), each taking a run of cells. ``known`` are facts found before
+    (see ``cell_facts``), by cell source: those cells skip the name analysis.
     """
     cells = notebook.code_cells
     jobs = jobs or default_jobs()
@@ -94,7 +94,7 @@ def analyse_notebook(
 Known = Mapping[str, object]
 
 
-def cell_names(analysis: CellAnalysis) -> list[list[object]]:
+def cell_facts(analysis: CellAnalysis) -> list[list[object]]:
     """Return what was found about each of the cell's statements, for ``known``."""
     return [
         [
@@ -162,7 +162,7 @@ def _known_facts(known: Known | None, cell: Cell, count: int) -> list[_Facts] | 
 
 
 def cell_key(cell: Cell) -> str:
-    """Return the key of a cell's name analysis: its source decides it."""
+    """Return the cache key of what the analysis finds in a cell: its source."""
     return key(cell.source)
 
 

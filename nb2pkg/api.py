@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg import __version__ as TOOL_VERSION
-from nb2pkg.analyse import Known, analyse_notebook, cell_key, cell_names
+from nb2pkg.analyse import Known, analyse_notebook, cell_facts, cell_key
 from nb2pkg.cache import Store
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
@@ -241,12 +241,12 @@ def _plan(
     """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given])
-    names = Store.open("names", paths, enabled=options.cache)
+    facts = Store.open("facts", paths, enabled=options.cache)
     if len(paths) == 1:
         notebook = read_notebook(paths[0])
         notebooks = [notebook]
-        analysed = analyse_notebook(notebook, jobs=options.jobs, known=names.old)
-        _remember(names, analysed)
+        analysed = analyse_notebook(notebook, jobs=options.jobs, known=facts.old)
+        _remember(facts, analysed)
         linked = link_alone(notebook, analysed)
         module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE
         plan = make_plan(notebook, linked, options=options, module=module)
@@ -255,7 +255,7 @@ def _plan(
         size = sum(p.stat().st_size for p in paths if p.is_file())
         finished = itertools.count(1)
         loaded = pool_map(
-            functools.partial(_load, known=names.old),
+            functools.partial(_load, known=facts.old),
             paths,
             jobs=options.jobs,
             worth=size > _WORTH_BYTES,
@@ -265,14 +265,14 @@ def _plan(
         notebooks = [nb for nb, _ in loaded]
         analyses = [a for _, a in loaded]
         for analysed in analyses:
-            _remember(names, analysed)
+            _remember(facts, analysed)
         plan = plan_notebooks(notebooks, analyses, options=options)
         pitfalls = tuple(
             replace(f, notebook=nb.path.name)
             for nb, a in zip(notebooks, analyses, strict=True)
             for f in _pitfalls(nb, a, options)
         )
-    names.save()
+    facts.save()
     return _Planned(
         paths=paths,
         plan=plan,
@@ -291,11 +291,11 @@ def _load(path: Path, *, known: Known) -> tuple[Notebook, tuple[CellAnalysis, ..
     return notebook, analyse_notebook(notebook, known=known)
 
 
-def _remember(names: Store, analyses: Sequence[CellAnalysis]) -> None:
-    """Keep the names each parsed cell's statements bind and read, for next time."""
+def _remember(facts: Store, analyses: Sequence[CellAnalysis]) -> None:
+    """Keep what was found about each parsed cell's statements, for next time."""
     for analysis in analyses:
         if analysis.parsed:
-            names.put(cell_key(analysis.cell), cell_names(analysis))
+            facts.put(cell_key(analysis.cell), cell_facts(analysis))
 
 
 def _pitfalls(

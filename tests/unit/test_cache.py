@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nb2pkg.analyse import analyse_notebook, cell_key, cell_names
+from nb2pkg.analyse import analyse_notebook, cell_facts, cell_key
 from nb2pkg.cache import Store
 from nb2pkg.cli import app
 from nb2pkg.read import read_notebook
@@ -29,7 +29,7 @@ def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...
 def test_cached_facts_are_the_facts_found_afresh(case: str) -> None:
     path = example_source(case)
     analyses = analyse_notebook(read_notebook(path))
-    known = {cell_key(a.cell): cell_names(a) for a in analyses if a.parsed}
+    known = {cell_key(a.cell): cell_facts(a) for a in analyses if a.parsed}
     # Round-tripped through JSON, as the cache file stores them.
     known = json.loads(json.dumps(known))
     assert facts(path, known) == facts(path, None)
@@ -63,7 +63,7 @@ def test_converting_again_with_an_edited_cell_matches_a_fresh_conversion(
     cells = ["import math", "def area(r):\n    return math.pi * r * r"]
     nb = make_nb(*cells, cell("area(1)", result="3.141592653589793"), "print(area(2))")
     convert(nb, tmp_path / "first")
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["black", "names"]
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["black", "facts"]
     edited = make_nb(
         *cells, cell("area(1)", result="3.141592653589793"), "print(area(3))"
     )
@@ -93,13 +93,13 @@ def test_a_store_keeps_only_what_the_run_used(
 ) -> None:
     monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path))
     sources = [tmp_path / "nb.ipynb"]
-    store = Store.open("names", sources, enabled=True)
+    store = Store.open("facts", sources, enabled=True)
     store.put("a", 1)
     store.put("b", 2)
     store.save()
-    again = Store.open("names", sources, enabled=True)
+    again = Store.open("facts", sources, enabled=True)
     assert again.get("a") == 1
     again.put("c", 3)
     again.save()
-    assert Store.open("names", sources, enabled=True).old == {"a": 1, "c": 3}
-    assert Store.open("names", sources, enabled=False).get("a") is None
+    assert Store.open("facts", sources, enabled=True).old == {"a": 1, "c": 3}
+    assert Store.open("facts", sources, enabled=False).get("a") is None
