@@ -78,7 +78,9 @@ def analyse_notebook(
     """
     cells = notebook.code_cells
     jobs = jobs or default_jobs()
-    if jobs == 1 or len(cells) < _PARALLEL_CELLS:
+    # Cells known before only need parsing: too little work to send elsewhere.
+    todo = [c for c in cells if not known or cell_key(c) not in known]
+    if jobs == 1 or len(todo) < _PARALLEL_CELLS:
         return analyse_cells(cells, known=known)
     parts = pool_map(
         functools.partial(analyse_cells, known=known),
@@ -90,7 +92,7 @@ def analyse_notebook(
 
 
 # Facts found before, by the cell's source key: per statement, [binds, reads,
-# reads when run, changes in place, kind], the first four lists of names.
+# reads when run, changes in place, kind, line], the first four lists of names.
 Known = Mapping[str, object]
 
 
@@ -103,6 +105,7 @@ def cell_facts(analysis: CellAnalysis) -> list[list[object]]:
             sorted(s.eager_uses),
             sorted(s.mutates),
             s.kind.value,
+            s.line,
         ]
         for s in analysis.statements
     ]
@@ -123,16 +126,22 @@ def analyse_cells(
     or class binds the name), so the name analysis runs over batches of cells'
     statements put in one module, except for cells whose names are ``known``.
     """
-    parsed = [_parse(cell) for cell in cells]
     names: dict[int, _Names] = {}
     facts: dict[int, _Facts] = {}
     batch: list[StatementNode] = []
-    for p in parsed:
+    parsed: list[_Parsed] = []
+    for cell in cells:
+        found = _known_facts(known, cell)
+        p = _parse(cell, lines=None if found is None else [f[5] for f in found])
         body = p.module.body if p.module is not None else ()
-        found = _known_facts(known, p.cell, len(body))
-        if found is not None:
+        if found is not None and len(found) == len(body):
+            parsed.append(p)
             facts.update((id(stmt), f) for stmt, f in zip(body, found, strict=True))
             continue
+        if found is not None:  # the cache does not fit the cell: start afresh
+            p = _parse(cell)
+            body = p.module.body if p.module is not None else ()
+        parsed.append(p)
         batch.extend(body)
         if len(batch) >= _BATCH:
             names.update(_names(batch))
@@ -143,19 +152,21 @@ def analyse_cells(
 
 
 # What the analysis found about one statement: the names it binds, reads, reads
-# when run and changes in place, and its kind.
-_Facts = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], Kind]
+# when run and changes in place, its kind and its line in the cell.
+_Facts = tuple[
+    frozenset[str], frozenset[str], frozenset[str], frozenset[str], Kind, int
+]
 
 
-def _known_facts(known: Known | None, cell: Cell, count: int) -> list[_Facts] | None:
-    """Return the cached facts of the cell's ``count`` statements, if well formed."""
+def _known_facts(known: Known | None, cell: Cell) -> list[_Facts] | None:
+    """Return the cached facts of the cell's statements, if well formed."""
     entry = known.get(cell_key(cell)) if known else None
-    if not isinstance(entry, list) or len(entry) != count:
+    if not isinstance(entry, list) or not entry:
         return None
     try:
         return [
-            (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k))
-            for d, u, e, m, k in entry
+            (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k), int(n))
+            for d, u, e, m, k, n in entry
         ]
     except (TypeError, ValueError):
         return None
@@ -166,11 +177,13 @@ def cell_key(cell: Cell) -> str:
     return key(cell.source)
 
 
-def _parse(cell: Cell) -> _Parsed:
+def _parse(cell: Cell, *, lines: list[int] | None = None) -> _Parsed:
+    """Parse a cell; ``lines`` (its statements' lines) when it compiled before."""
     translated = translate_ipython(cell.source, cell=cell.number)
     findings = list(translated.findings)
     source = translated.source
-    lines = _check_syntax(source, cell, findings)
+    if lines is None:
+        lines = _check_syntax(source, cell, findings)
     installs = translated.installs
     module = None
     if lines is not None:
@@ -394,7 +407,7 @@ def _runs_eagerly(scope: Scope | None) -> bool:
 def _known_statement(
     stmt: StatementNode, number: int, line: int, facts: _Facts
 ) -> Statement:
-    defines, uses, eager, mutates, kind = facts
+    defines, uses, eager, mutates, kind, _ = facts
     name = stmt.name.value if isinstance(stmt, cst.FunctionDef | cst.ClassDef) else ""
     return Statement(
         cell=number,

@@ -6,9 +6,10 @@ cell's statements bind and read (keyed by the cell's source) and black's output
 reuses both for everything else.
 
 A store is one JSON file per conversion (named after its notebooks' paths, the
-tool's version and black's). Each run rewrites it whole, atomically, with only
-the entries that run used, so it never holds more than one package's worth. A
-file that cannot be read is ignored; one that cannot be written is skipped.
+tool's version, black's and Python's). Each run rewrites it whole, atomically,
+with only the entries that run used, so it never holds more than one package's
+worth. A file that cannot be read is ignored; one that cannot be written is
+skipped.
 ``NB2PKG_CACHE_DIR`` overrides the directory.
 """
 
@@ -18,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,9 +66,10 @@ class Store:
         """Return the store of ``kind`` for converting ``sources``."""
         if not enabled:
             return cls(None)
-        scope = "\n".join(
-            [__version__, _black_version(), *sorted(str(p.resolve()) for p in sources)]
-        )
+        # Which code parses, and how, depends on Python's version too.
+        python = ".".join(map(str, sys.version_info[:2]))
+        versions = [__version__, _black_version(), python]
+        scope = "\n".join([*versions, *sorted(str(p.resolve()) for p in sources)])
         path = cache_dir() / f"{kind}-{key(scope)[:24]}.json"
         try:
             old = json.loads(path.read_text(encoding="utf-8"))

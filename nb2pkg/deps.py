@@ -42,23 +42,44 @@ def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str,
     With ``names``, ``from a.b import c`` also gives ``a.b.c`` (it may be a module,
     as in ``from google.cloud import storage``).
     """
-    found: list[str] = []
+    return _imported(statement.node, names)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _imported(node: cst.CSTNode, names: bool) -> tuple[str, ...]:
     code = cst.Module([]).code_for_node
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
-            found.extend(code(alias.name) for alias in node.names)
-
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            if node.relative or node.module is None:
-                return
-            module = code(node.module)
+    found: list[str] = []
+    for small in _small_statements(node):
+        if isinstance(small, cst.Import):
+            found.extend(code(alias.name) for alias in small.names)
+        elif isinstance(small, cst.ImportFrom) and not small.relative and small.module:
+            module = code(small.module)
             found.append(module)
-            if names and not isinstance(node.names, cst.ImportStar):
-                found.extend(f"{module}.{code(alias.name)}" for alias in node.names)
-
-    statement.node.visit(Visitor())
+            if names and not isinstance(small.names, cst.ImportStar):
+                found.extend(f"{module}.{code(alias.name)}" for alias in small.names)
     return tuple(found)
+
+
+# The fields of compound statements and their parts that hold statements.
+_BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def _small_statements(node: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
+    """Yield every simple statement in ``node``, however deeply nested in blocks.
+
+    Only statements can import, so expressions are never entered: this is much
+    cheaper than visiting every node.
+    """
+    if isinstance(node, cst.BaseSmallStatement):
+        yield node
+        return
+    for field in _BLOCKS:
+        value = getattr(node, field, None)
+        if isinstance(value, cst.CSTNode):
+            yield from _small_statements(value)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from _small_statements(item)
 
 
 def bound_name(alias: cst.ImportAlias) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -158,7 +159,17 @@ class Statement:
     @property
     def code(self) -> str:
         """Return the statement's source, comments included."""
-        return cst.Module(body=[self.node]).code
+        return statement_code(self.node)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def statement_code(node: StatementNode) -> str:
+    """Return a statement's source, comments included.
+
+    Every stage reads statements' code, and libcst writes it anew each time:
+    this keeps it once per node (nodes are immutable and compare by identity).
+    """
+    return cst.Module(body=[node]).code
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,8 +145,6 @@ def drop_shown_results(
     depend on package code alone, and pure builtins. What it stored is evidence
     for the tests, not a step of the pipeline.
     """
-    imports = {n for s in placement.imports for n in s.defines}
-    sound = sound_names(package_code, imports)
     shown: dict[int, str] = {}
     for a in analyses:
         kinds = {o.output_type for o in a.cell.outputs}
@@ -154,18 +152,18 @@ def drop_shown_results(
             shown[id(a.statements[-1])] = "raised an error in the notebook"
         elif a.statements and "execute_result" in kinds:
             shown[id(a.statements[-1])] = "only shows a result"
+    if not any(id(s) in shown for s in placement.pipeline):
+        return placement
+    imports = {n for s in placement.imports for n in s.defines}
+    sound = sound_names(package_code, imports)
     findings = list(placement.findings)
     steps: list[Statement] = []
     for s in placement.pipeline:
         node = s.node
         expr = node.body[0] if isinstance(node, cst.SimpleStatementLine) else None
-        calls = called_names(expr.value) if isinstance(expr, cst.Expr) else set()
-        if (
-            id(s) in shown
-            and calls
-            and calls <= sound | PURE_BUILTINS
-            and s.uses <= sound | BUILTIN_NAMES
-        ):
+        shown_expr = expr if id(s) in shown and isinstance(expr, cst.Expr) else None
+        calls = called_names(shown_expr.value) if shown_expr is not None else set()
+        if calls and calls <= sound | PURE_BUILTINS and s.uses <= sound | BUILTIN_NAMES:
             note = f"`{first_line(s)}` {shown[id(s)]}; left out of run()"
             findings.append(
                 finding(

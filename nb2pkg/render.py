@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import black
 import jinja2
 
-from nb2pkg.cache import Store, key
+from nb2pkg.cache import Store
 from nb2pkg.errors import Finding, Severity, TemplateError, finding
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
+from nb2pkg.formatting import format_files
 from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
-from nb2pkg.parallel import pool_map
 from nb2pkg.safety import check_files
-
-log = logging.getLogger(__name__)
-_BLACK_MODE = black.Mode()
-# Below this much code, black runs in this process: workers cost more.
-_WORTH_CHARS = 60_000
 
 
 def builtin_templates() -> Path:
@@ -260,17 +253,12 @@ def _format_and_check(
     findings: list[Finding] = []
     formatted = files
     if options.format:
-        known = {f.path: cache.get(key(f.text)) for f in files}
-        todo = [f for f in files if not isinstance(known[f.path], str)]
-        size = sum(len(f.text) for f in todo)
-        done = pool_map(_format, todo, jobs=options.jobs, worth=size > _WORTH_CHARS)
-        for (new, problem), old in zip(done, todo, strict=True):
-            known[old.path] = new.text
-            if problem is None:
-                cache.put(key(old.text), new.text)
-            else:
-                findings.append(problem)
-        formatted = [RenderedFile(f.path, str(known[f.path])) for f in files]
+        formatted, findings = format_files(
+            files,
+            requires_python=plan.requires_python,
+            jobs=options.jobs,
+            cache=cache,
+        )
     bad = check_files(formatted, plan)
     if bad:
         formatted = [
@@ -283,16 +271,3 @@ def _format_and_check(
             findings.append(finding("NBP501", note, severity=Severity.INFO))
         check_files(formatted, plan, strict=True)
     return tuple(formatted), tuple(findings)
-
-
-def _format(file: RenderedFile) -> tuple[RenderedFile, Finding | None]:
-    """Return the file formatted by black, or as it is and why not."""
-    if file.path.suffix != ".py":
-        return file, None
-    try:
-        text = black.format_str(file.text, mode=_BLACK_MODE)
-    except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
-        log.debug("black failed on %s: %r", file.path, exc)
-        note = f"{file.path}: black could not format it ({type(exc).__name__})"
-        return file, finding("NBP501", note)
-    return RenderedFile(file.path, text), None

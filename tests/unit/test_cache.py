@@ -42,6 +42,19 @@ def test_a_malformed_entry_is_ignored(make_nb: MakeNotebook) -> None:
     assert facts(path, bad) == facts(path, None)
 
 
+def test_an_entry_for_fewer_statements_than_the_cell_has_is_ignored(
+    make_nb: MakeNotebook,
+) -> None:
+    path = make_nb("x = 1\n\ny = x\nz = 3", "def f():\n    return y")
+    (first, second) = analyse_notebook(read_notebook(path))
+    # Well formed, but for a cell of one statement: its line numbers must not
+    # be taken for the three statements the cell has.
+    wrong = cell_facts(first)[:1]
+    bad: dict[str, object] = {cell_key(first.cell): json.loads(json.dumps(wrong))}
+    assert facts(path, bad) == facts(path, None)
+    assert [s.line for s in first.statements] == [1, 3, 4]
+
+
 def tree(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): p.read_text()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg import analyse, api, render
+from nb2pkg import analyse, api, formatting
 from nb2pkg.analyse import analyse_notebook
 from nb2pkg.api import convert
 from nb2pkg.errors import NotebookError
@@ -70,7 +70,8 @@ def test_formatting_in_workers_writes_the_same_package(
         "def f(x):\n  return {'a':x}", "y=f( 2 )\nprint( y )", "class K :\n  pass"
     )
     serial = convert(path, options=Options(dry_run=True, jobs=1))
-    monkeypatch.setattr(render, "_WORTH_CHARS", 0)
+    monkeypatch.setattr(formatting, "_WORTH_CHARS", 0)
+    monkeypatch.setattr(formatting, "PIECE_CHARS", 1)  # every piece to a worker
     parallel = convert(path, options=Options(dry_run=True, jobs=2))
     assert [(f.path, f.text) for f in parallel.files] == [
         (f.path, f.text) for f in serial.files

@@ -1,0 +1,158 @@
+"""Format the package's Python files with black, piece by piece, from a cache.
+
+black formats a module's top-level functions independently of one another: two
+blank lines apart, each formatted alone. A large module (the pipeline of a big
+notebook) is therefore cut between such functions into pieces of a few thousand
+characters, each formatted alone and cached by its text, and joined again with
+two blank lines. After one cell is edited, only its piece is formatted again;
+and the pieces of one large file are spread over every core.
+
+A cut is made only where that join is what black itself writes: between two
+top-level functions, or after the imports and before the first function, with
+nothing but blank lines between, where the second function is not decorated and
+the first is no ``...`` stub (black keeps overload stubs together). black is told
+the Python versions the package supports, as it infers them from
+``requires-python`` when the user runs it in the package; left to guess them, it
+would guess from each piece alone (a trailing comma after ``**kwargs``).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import itertools
+import logging
+import sys
+from collections.abc import Sequence
+
+import black
+from black.mode import TargetVersion
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from nb2pkg.cache import Store, key
+from nb2pkg.errors import Finding, finding
+from nb2pkg.model import RenderedFile
+from nb2pkg.parallel import pool_map
+
+log = logging.getLogger(__name__)
+# Below this much code to format, black runs in this process: workers cost more.
+_WORTH_CHARS = 60_000
+# A file longer than this is cut into pieces of about this size.
+PIECE_CHARS = 8_000
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def format_files(
+    files: Sequence[RenderedFile],
+    *,
+    requires_python: str,
+    jobs: int | None,
+    cache: Store,
+) -> tuple[list[RenderedFile], list[Finding]]:
+    """Return the files with their Python formatted by black, and what failed.
+
+    A file black cannot format is kept as it is, with an NBP501 finding.
+    ``cache`` holds black's output of pieces formatted before, by their text.
+    """
+    targets = black_targets(requires_python)
+    mode = black.Mode(target_versions=targets)
+    # Unknown versions: black guesses them per piece; so only whole files.
+    size_limit = PIECE_CHARS if targets else sys.maxsize
+    salt = ",".join(str(v.value) for v in sorted(targets, key=lambda v: v.value))
+    pieces = {
+        f.path: pieces_of(f.text, size_limit) if f.path.suffix == ".py" else []
+        for f in files
+    }
+    known: dict[str, str] = {}
+    todo: list[str] = []
+    for text in (p for ps in pieces.values() for p in ps):
+        cached = cache.get(key(f"{salt}\n{text}"))
+        if isinstance(cached, str):
+            known[text] = cached
+        elif text not in known and text not in todo:
+            todo.append(text)
+    size = sum(len(t) for t in todo)
+    failed: dict[str, str] = {}
+    black_it = functools.partial(_black, mode=mode)
+    done = pool_map(black_it, todo, jobs=jobs, worth=size > _WORTH_CHARS)
+    for text, (black_text, error) in zip(todo, done, strict=True):
+        if error:
+            failed[text] = error
+        else:
+            known[text] = black_text
+            cache.put(key(f"{salt}\n{text}"), black_text)
+    out: list[RenderedFile] = []
+    findings: list[Finding] = []
+    for file in files:
+        errors = [failed[p] for p in pieces[file.path] if p in failed]
+        if errors:
+            note = f"{file.path}: black could not format it ({errors[0]})"
+            findings.append(finding("NBP501", note))
+            out.append(file)
+        elif pieces[file.path]:
+            text = "\n\n".join(known[p] for p in pieces[file.path])
+            out.append(RenderedFile(file.path, text))
+        else:
+            out.append(file)
+    return out, findings
+
+
+def pieces_of(text: str, size: int = PIECE_CHARS) -> list[str]:
+    """Return ``text`` cut into pieces black formats alone (see the module doc).
+
+    A file shorter than ``size``, or one that does not parse, is one piece.
+    """
+    if len(text) <= size:
+        return [text]
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [text]
+    lines = text.splitlines(keepends=True)
+    offsets = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    cuts = [0]
+    for before, node in zip(body, body[1:], strict=False):
+        end = before.end_lineno or before.lineno
+        long_enough = offsets[end] - offsets[cuts[-1]] >= size
+        if long_enough and _cuttable(before, node, lines[end : node.lineno - 1]):
+            cuts.append(end)
+    cuts.append(len(lines))
+    return ["".join(lines[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _cuttable(before: ast.stmt, node: ast.stmt, between: list[str]) -> bool:
+    """Return True if black puts exactly two blank lines between the two."""
+    if not isinstance(node, _FUNCTIONS) or node.decorator_list:
+        return False
+    if any(line.strip() for line in between):
+        return False  # a comment: black attaches it to what follows
+    if isinstance(before, _FUNCTIONS):
+        return not _is_stub(before)
+    return isinstance(before, ast.Import | ast.ImportFrom)
+
+
+def _is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Return True for ``def f(): ...``: black lets such stubs sit together."""
+    last = node.body[-1]
+    return isinstance(last, ast.Expr) and isinstance(last.value, ast.Constant)
+
+
+def black_targets(requires_python: str) -> set[TargetVersion]:
+    """Return the versions black formats for, as black infers them itself.
+
+    Empty (black guesses per file) if ``requires_python`` does not say.
+    """
+    try:
+        allowed = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return set()
+    return {v for v in TargetVersion if allowed.contains(f"3.{v.value}")}
+
+
+def _black(text: str, *, mode: black.Mode) -> tuple[str, str]:
+    """Return (black's output, "") or (text, why black failed)."""
+    try:
+        return black.format_str(text, mode=mode), ""
+    except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
+        log.debug("black failed: %r", exc)
+        return text, type(exc).__name__
