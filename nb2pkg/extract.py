@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import libcst as cst
 
 from nb2pkg.analyse import TopLevelVisitor
-from nb2pkg.deps import imported_modules
+from nb2pkg.deps import bound_name, imported_modules
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 
 
@@ -36,11 +37,80 @@ def pipeline_code(pipeline: PipelinePlan) -> str:
         for step, awaits in zip(pipeline.functions, asyncs, strict=True)
     ]
     run = cst.Module(body=[*functions, _run_function(pipeline, asyncs)]).code
+    aliases = _rebound_imports(pipeline)
+    from_package = [
+        (module, [f"{n} as {aliases[n]}" if n in aliases else n for n in names])
+        for module, names in pipeline.from_package
+    ]
     imports = import_block(
-        pipeline.imports, depth=depth, own=_own_imports(pipeline.from_package, depth)
+        [_aliased(s, aliases) for s in pipeline.imports],
+        depth=depth,
+        own=_own_imports(from_package, depth),
     )
-    parts = [_code(pipeline.future), imports, run]
+    rebound = ""
+    if aliases:
+        rebound = "# run() rebinds these names, as the notebook did.\n" + "\n".join(
+            f"{name} = {alias}" for name, alias in sorted(aliases.items())
+        )
+    parts = [_code(pipeline.future), imports, rebound, run]
     return "\n\n".join(p for p in parts if p.strip())
+
+
+def _rebound_imports(pipeline: PipelinePlan) -> dict[str, str]:
+    """Return a private alias for each import a step both reads and rebinds.
+
+    Such a step declares the name global. pyflakes does not count a read in a
+    function that declares the name global as a use of the module's import, and
+    would call the import unused: the import is made under the alias, and the
+    name bound to it at module level.
+    """
+    imported = {n for _, names in pipeline.from_package for n in names}
+    imported |= {n for s in pipeline.imports if _renamable(s) for n in s.defines}
+    taken = {n for s in pipeline.steps for n in s.defines | s.uses} | imported
+    aliases: dict[str, str] = {}
+    for step in pipeline.functions:
+        reads = {n for s in step.statements for n in s.uses}
+        for name in sorted(set(step.global_names) & reads & imported):
+            alias = f"_{name}"
+            while alias in taken:
+                alias += "_"
+            taken.add(alias)
+            aliases.setdefault(name, alias)
+    return aliases
+
+
+def _renamable(statement: Statement) -> bool:
+    """Return True for ``import a as b`` and ``from a import b``: not ``import a.b``."""
+    node = statement.node
+    if not isinstance(node, cst.SimpleStatementLine):
+        return False
+    small = node.body[0]
+    if isinstance(small, cst.ImportFrom):
+        return not isinstance(small.names, cst.ImportStar)
+    if isinstance(small, cst.Import):
+        return all(
+            a.asname is not None or isinstance(a.name, cst.Name) for a in small.names
+        )
+    return False
+
+
+def _aliased(statement: Statement, aliases: dict[str, str]) -> Statement:
+    """Return the import with each name in ``aliases`` imported as its alias."""
+    if not statement.defines & aliases.keys() or not _renamable(statement):
+        return statement
+    node = statement.node
+    assert isinstance(node, cst.SimpleStatementLine)  # noqa: S101 - _renamable
+    small = node.body[0]
+    assert isinstance(small, cst.Import | cst.ImportFrom)  # noqa: S101
+    assert not isinstance(small.names, cst.ImportStar)  # noqa: S101
+    names = [
+        a.with_changes(asname=cst.AsName(name=cst.Name(aliases[bound_name(a)])))
+        if bound_name(a) in aliases
+        else a
+        for a in small.names
+    ]
+    new = node.with_changes(body=[small.with_changes(names=names)])
+    return replace(statement, node=new)
 
 
 class _DisplayToPrint(cst.CSTTransformer):

@@ -40,6 +40,7 @@ _WORTH_CHARS = 60_000
 # A file longer than this is cut into pieces of about this size.
 PIECE_CHARS = 8_000
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 
 
 def format_files(
@@ -156,3 +157,28 @@ def _black(text: str, *, mode: black.Mode) -> tuple[str, str]:
     except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
         log.debug("black failed: %r", exc)
         return text, type(exc).__name__
+
+
+def protected(file: RenderedFile, names: set[str]) -> RenderedFile:
+    """Return the file with the definitions named ``names`` marked ``# fmt: off``.
+
+    Those are the definitions black would change in meaning (it reindents
+    docstrings): black leaves them as written and formats the rest. Definitions
+    at top level or one function down (in a pipeline step) are marked.
+    """
+    try:
+        tree = ast.parse(file.text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return file
+    spans: list[tuple[int, int, int]] = []
+    for top in tree.body:
+        inner = top.body if isinstance(top, _FUNCTIONS) else []
+        for node in [top, *inner]:
+            if isinstance(node, _DEFINITIONS) and node.name in names:
+                first = min([d.lineno for d in node.decorator_list] + [node.lineno])
+                spans.append((first, node.end_lineno or node.lineno, node.col_offset))
+    lines = file.text.splitlines(keepends=True)
+    for first, last, column in sorted(spans, reverse=True):
+        lines.insert(last, " " * column + "# fmt: on\n")
+        lines.insert(first - 1, " " * column + "# fmt: off\n")
+    return RenderedFile(file.path, "".join(lines))

@@ -13,7 +13,7 @@ import jinja2
 from nb2pkg.cache import Store
 from nb2pkg.errors import Finding, Severity, TemplateError, finding
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
-from nb2pkg.formatting import format_files
+from nb2pkg.formatting import format_files, protected
 from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
 from nb2pkg.safety import check_files
@@ -247,8 +247,9 @@ def _format_and_check(
 ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
     """Format the Python files, then prove they still mean what the notebook meant.
 
-    black reindents docstrings; where that changes a definition's AST, the file is
-    kept as LibCST wrote it rather than changed in meaning.
+    black reindents docstrings; where that changes a definition's AST, black is
+    told to leave that definition as it is (``# fmt: off``), or, if that fails
+    too, the whole file is kept as LibCST wrote it rather than changed in meaning.
     """
     findings: list[Finding] = []
     formatted = files
@@ -261,13 +262,26 @@ def _format_and_check(
         )
     bad = check_files(formatted, plan)
     if bad:
-        formatted = [
-            raw if f.path in bad else f for f, raw in zip(formatted, files, strict=True)
-        ]
-        for path in sorted(bad):
-            note = (
-                f"{path}: black would change a definition's meaning; left unformatted"
-            )
+        raw = {f.path: f for f in files}
+        kept, _ = format_files(
+            [protected(raw[path], names) for path, names in sorted(bad.items())],
+            requires_python=plan.requires_python,
+            jobs=1,
+            cache=cache,
+        )
+        again = {f.path: f for f in kept}
+        formatted = [again.get(f.path, f) for f in formatted]
+        still = check_files(formatted, plan)
+        formatted = [raw[f.path] if f.path in still else f for f in formatted]
+        for path, names in sorted(bad.items()):
+            listed = ", ".join(f"`{n}`" for n in sorted(names))
+            if path in still:
+                note = f"{path}: black would change {listed}; file left unformatted"
+            else:
+                note = (
+                    f"{path}: black would change {listed} (a docstring's "
+                    "indentation); left as written, marked `# fmt: off`"
+                )
             findings.append(finding("NBP501", note, severity=Severity.INFO))
         check_files(formatted, plan, strict=True)
     return tuple(formatted), tuple(findings)

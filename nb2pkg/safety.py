@@ -21,8 +21,10 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 def check_files(
     files: Sequence[RenderedFile], plan: Plan, *, strict: bool = False
-) -> set[PurePosixPath]:
+) -> dict[PurePosixPath, set[str]]:
     """Return the Python files whose definitions differ from the notebook's.
+
+    Each file is given with the names of the definitions that differ.
 
     Every ``.py`` file must compile and ``pyproject.toml`` must parse; each
     definition placed by the plan must be AST-equal to its notebook source.
@@ -44,7 +46,7 @@ def check_files(
             if isinstance(node, _DEFINITIONS):
                 found.setdefault(node.name, set()).add(ast.dump(node))
                 where.setdefault(node.name, set()).add(file.path)
-    bad: set[PurePosixPath] = set()
+    bad: dict[PurePosixPath, set[str]] = {}
     for statement in _placed_definitions(plan):
         expected = ast.dump(ast.parse(statement.code).body[0])
         if expected not in found.get(statement.name, set()):
@@ -53,7 +55,8 @@ def check_files(
                     f"`{statement.name}` (cell {statement.cell}) is not the same in "
                     "the generated code; this is a bug in nb2pkg, please report it"
                 )
-            bad |= where[statement.name]
+            for path in where[statement.name]:
+                bad.setdefault(path, set()).add(statement.name)
     return bad
 
 

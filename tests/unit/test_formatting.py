@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path, PurePosixPath
 
@@ -178,3 +179,34 @@ def test_corpus_packages_format_the_same_piece_by_piece() -> None:
             assert _joined(file.text, 1) == whole, (notebook.name, file.path)
             checked += 1
     assert checked > 100
+
+
+def test_protected_marks_the_named_definitions_at_top_level_and_in_a_step() -> None:
+    text = textwrap.dedent(
+        """\
+        @decorator
+        def odd():
+            pass
+
+
+        def step():
+            def odd():
+                pass
+            x = 1
+
+
+        def other():
+            pass
+        """
+    )
+    (file,) = _files(text)
+    marked = formatting.protected(file, {"odd"}).text
+    assert marked.startswith(
+        "# fmt: off\n@decorator\ndef odd():\n    pass\n# fmt: on\n"
+    )
+    assert (
+        "    # fmt: off\n    def odd():\n        pass\n    # fmt: on\n    x = 1"
+        in marked
+    )
+    assert marked.count("fmt: off") == 2
+    assert ast.dump(ast.parse(marked)) == ast.dump(ast.parse(text))

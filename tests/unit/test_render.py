@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import io
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -88,6 +91,46 @@ def test_definition_moved_into_run_keeps_its_docstring_exactly() -> None:
     assert ast.get_docstring(func, clean=False) == "Doc\n    more doc\n    "
 
 
+def test_only_the_definition_black_would_change_is_left_unformatted() -> None:
+    odd = 'def odd():\n    """Doc\n       indented more."""\n    return  1'
+    plan = plan_of("def g(x):return x", odd, "def h( y ):\n  return y")
+    files, findings = render_plan(plan, options=Options())
+    (core,) = [f.text for f in files if f.path.name == "core.py"]
+    # g and h are formatted; odd is kept exactly, between black's markers.
+    assert "def g(x):\n    return x\n" in core
+    assert "def h(y):\n    return y\n" in core
+    assert f"# fmt: off\n{odd}\n# fmt: on\n" in core
+    (note,) = [f.message for f in findings if f.code == "NBP501"]
+    assert "`odd`" in note and "fmt: off" in note
+
+
+def test_an_import_run_rebinds_is_used_for_pyflakes_too(tmp_path: Path) -> None:
+    from pyflakes import api, reporter
+
+    plan = plan_of(
+        "from os import path",
+        "def f(x):\n    return x + 1",
+        "y = f(1)\nf = str(y)",
+        "path = path.join('a', f)\nprint(path)",
+    )
+    files = files_of(plan)
+    pipeline = files["src/demo/pipeline.py"]
+    assert "from os import path as _path\n" in pipeline
+    assert "from .core import f as _f\n" in pipeline
+    assert "f = _f\npath = _path\n" in pipeline
+    messages = io.StringIO()
+    api.check(pipeline, "pipeline.py", reporter.Reporter(messages, messages))
+    assert messages.getvalue() == ""
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    run = "import sys; sys.path.insert(0, 'src'); from demo.pipeline import run; run()"
+    done = subprocess.run(
+        [sys.executable, "-c", run], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.stdout == f"{Path('a') / '2'}\n", done.stderr
+
+
 def test_title_with_quotes_is_a_safe_docstring() -> None:
     plan = replace(plan_of("def f():\n    pass"), title='A "quoted" \\ title')
     init = files_of(plan)["src/demo/__init__.py"]
@@ -118,7 +161,7 @@ def test_equivalence_guard_catches_a_changed_definition() -> None:
     broken = [
         RenderedFile(f.path, f.text.replace("return 1", "return 2")) for f in files
     ]
-    assert check_files(broken, plan) == {PurePosixPath("src/demo/core.py")}
+    assert check_files(broken, plan) == {PurePosixPath("src/demo/core.py"): {"f"}}
     with pytest.raises(EquivalenceError, match="`f`"):
         check_files(broken, plan, strict=True)
 
