@@ -47,7 +47,6 @@ def test_a_large_notebook_analysed_by_two_processes_matches_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(analyse, "_PARALLEL_CELLS", 10)
-    monkeypatch.setattr(analyse, "_BATCH", 7)  # batches that cut through cells
     sources = [
         "import math\nx = 1",
         "def f(a):\n    return math.sqrt(a) + x",
