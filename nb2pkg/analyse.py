@@ -424,7 +424,7 @@ def _make_statement(
     uses: set[str],
     eager: set[str],
 ) -> Statement:
-    kind = _classify(stmt)
+    kind = _classify(stmt, uses)
     name = ""
     if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
         name = stmt.name.value
@@ -440,7 +440,7 @@ def _make_statement(
     )
 
 
-def _classify(stmt: StatementNode) -> Kind:  # noqa: PLR0911 - one case per kind
+def _classify(stmt: StatementNode, uses: set[str]) -> Kind:  # noqa: PLR0911
     if isinstance(stmt, cst.FunctionDef):
         return Kind.DEF
     if isinstance(stmt, cst.ClassDef):
@@ -454,7 +454,7 @@ def _classify(stmt: StatementNode) -> Kind:  # noqa: PLR0911 - one case per kind
         return Kind.FUTURE
     if isinstance(small, cst.Import | cst.ImportFrom):
         return Kind.IMPORT
-    if _calls_get_ipython(small):
+    if "get_ipython" in uses:  # what the IPython syntax became
         return Kind.IPYTHON
     if isinstance(small, cst.Pass):
         return Kind.DISPLAY
@@ -549,18 +549,3 @@ def is_pure(expr: cst.BaseExpression, *, allow_calls: bool) -> bool:
     visitor = _Impure(allow_calls)
     expr.visit(visitor)
     return not visitor.impure
-
-
-class _GetIPython(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found = False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if node.value == "get_ipython":
-            self.found = True
-
-
-def _calls_get_ipython(node: cst.CSTNode) -> bool:
-    visitor = _GetIPython()
-    node.visit(visitor)
-    return visitor.found
