@@ -27,7 +27,7 @@ from nb2pkg.manifest import (
     plan_changes,
     recorded_files,
 )
-from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
+from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile, remember_code
 from nb2pkg.options import Options
 from nb2pkg.parallel import pool_map
 from nb2pkg.plan import make_plan
@@ -262,8 +262,12 @@ def _plan(
             done=lambda: progress("analysing", next(finished), len(paths)),
         )
         progress("planning", len(paths), len(paths))
-        notebooks = [nb for nb, _ in loaded]
-        analyses = [a for _, a in loaded]
+        notebooks = [nb for nb, _, _ in loaded]
+        analyses = [a for _, a, _ in loaded]
+        for _, analysed, codes in loaded:
+            statements = [s for a in analysed for s in a.statements]
+            for statement, code in zip(statements, codes, strict=True):
+                remember_code(statement.node, code)
         for analysed in analyses:
             _remember(facts, analysed)
         plan = plan_notebooks(notebooks, analyses, options=options)
@@ -285,10 +289,17 @@ def _plan(
 _WORTH_BYTES = 400_000
 
 
-def _load(path: Path, *, known: Known) -> tuple[Notebook, tuple[CellAnalysis, ...]]:
-    """Return a notebook and its analysis (one piece of work for a worker)."""
+def _load(
+    path: Path, *, known: Known
+) -> tuple[Notebook, tuple[CellAnalysis, ...], list[str]]:
+    """Return a notebook, its analysis and its statements' code (work for a worker).
+
+    The code was written while analysing; sent along, it is not written again.
+    """
     notebook = read_notebook(path)
-    return notebook, analyse_notebook(notebook, known=known)
+    analyses = analyse_notebook(notebook, known=known)
+    codes = [s.code for a in analyses for s in a.statements]
+    return notebook, analyses, codes
 
 
 def _remember(facts: Store, analyses: Sequence[CellAnalysis]) -> None:

@@ -191,8 +191,8 @@ def _from_root(node: StatementNode, depth: int) -> StatementNode:
 
 
 def _code(statements: Iterable[Statement]) -> str:
-    body = [s.node for s in statements]
-    return cst.Module(body=body).code if body else ""
+    # A module's code is its statements' code, each kept once written.
+    return "".join(s.code for s in statements)
 
 
 def docstring_text(text: str) -> str:

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 # Below this much code to format, black runs in this process: workers cost more.
 _WORTH_CHARS = 60_000
 # A file longer than this is cut into pieces of about this size.
-PIECE_CHARS = 8_000
+PIECE_CHARS = 2_000
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _DEFINITIONS = (*_FUNCTIONS, ast.ClassDef)
 

@@ -1,9 +1,9 @@
-"""The data model shared by every stage: immutable values, nothing else."""
+"""The data model shared by every stage: immutable values, and the source of
+statements kept once written (see ``statement_code``)."""
 
 from __future__ import annotations
 
 import enum
-import functools
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -162,14 +162,32 @@ class Statement:
         return statement_code(self.node)
 
 
-@functools.lru_cache(maxsize=1 << 14)
+# Each statement's source once written, by the id of its node, with the node
+# itself (so the id stays its own while kept); the oldest go first.
+_CODE: dict[int, tuple[StatementNode, str]] = {}
+_CODE_LIMIT = 1 << 16
+
+
 def statement_code(node: StatementNode) -> str:
     """Return a statement's source, comments included.
 
     Every stage reads statements' code, and libcst writes it anew each time:
     this keeps it once per node (nodes are immutable and compare by identity).
     """
-    return cst.Module(body=[node]).code
+    kept = _CODE.get(id(node))
+    if kept is not None and kept[0] is node:
+        return kept[1]
+    text = cst.Module(body=[node]).code
+    remember_code(node, text)
+    return text
+
+
+def remember_code(node: StatementNode, text: str) -> None:
+    """Keep ``text`` as the source of ``node``: written in another process, it
+    came with the node, which a process pool copies without what was kept."""
+    if len(_CODE) >= _CODE_LIMIT:
+        del _CODE[next(iter(_CODE))]
+    _CODE[id(node)] = (node, text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,8 @@ def check_files(
         EquivalenceError: a file does not compile or parse (always), or, with
             ``strict``, a definition changed.
     """
+    placed = _placed_definitions(plan)
+    wanted = {s.name for s in placed}
     found: dict[str, set[str]] = {}
     where: dict[str, set[PurePosixPath]] = {}
     for file in files:
@@ -43,11 +45,11 @@ def check_files(
             continue
         tree = _compile(file)
         for node in ast.walk(tree):
-            if isinstance(node, _DEFINITIONS):
+            if isinstance(node, _DEFINITIONS) and node.name in wanted:
                 found.setdefault(node.name, set()).add(ast.dump(node))
                 where.setdefault(node.name, set()).add(file.path)
     bad: dict[PurePosixPath, set[str]] = {}
-    for statement in _placed_definitions(plan):
+    for statement in placed:
         expected = ast.dump(ast.parse(statement.code).body[0])
         if expected not in found.get(statement.name, set()):
             if strict or statement.name not in where:

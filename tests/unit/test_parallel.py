@@ -5,9 +5,10 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
-from nb2pkg import analyse, api, formatting
+from nb2pkg import analyse, api, formatting, model
 from nb2pkg.analyse import analyse_notebook
 from nb2pkg.api import convert
 from nb2pkg.errors import NotebookError
@@ -89,3 +90,21 @@ def test_notebooks_read_by_workers_make_the_same_package(
         (f.path, f.text) for f in serial.files
     ]
     assert parallel.findings == serial.findings
+
+
+def test_statement_code_is_kept_per_node_and_forgotten_oldest_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(model, "_CODE", {})
+    monkeypatch.setattr(model, "_CODE_LIMIT", 2)
+    nodes = [cst.parse_statement(f"x = {i}  # n{i}\n") for i in range(3)]
+    assert [model.statement_code(n) for n in nodes] == [
+        f"x = {i}  # n{i}\n" for i in range(3)
+    ]
+    assert len(model._CODE) == 2
+    assert model.statement_code(nodes[0]) == "x = 0  # n0\n"  # written again
+    # Code sent by a worker is taken as the node's, as it was written there.
+    copy = pickle.loads(pickle.dumps(nodes[1]))
+    model.remember_code(copy, "sent\n")
+    assert model.statement_code(copy) == "sent\n"
+    assert model.statement_code(nodes[1]) == "x = 1  # n1\n"
