@@ -1,10 +1,6 @@
 """Analyse each code cell: parse it with libcst and find what it binds and reads.
 
-Names come from the standard library's symtable, per statement: measured on the
-corpus, it agrees with LibCST's ScopeProvider on every statement (but for
-``True``/``False``/``None``, which symtable rightly does not count as names, and
-the dotted ``a.b`` LibCST also records for ``import a.b``) and is some fifty
-times faster (benchmarks/; tests/unit/test_scopes.py compares the two).
+What each statement binds and reads comes from ``nb2pkg.scopes``, per statement.
 """
 
 from __future__ import annotations
@@ -12,7 +8,6 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import symtable
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -32,6 +27,7 @@ from nb2pkg.model import (
     statement_code,
 )
 from nb2pkg.parallel import default_jobs, pool_map, split
+from nb2pkg.scopes import scan
 
 # Calls that only build a value, allowed in a module-level constant.
 PURE_CALLS = frozenset(
@@ -192,7 +188,7 @@ def _analysis(parsed: _Parsed, facts: dict[int, _Facts]) -> CellAnalysis:
         if known is not None:
             statements.append(_known_statement(stmt, cell.number, line, known))
             continue
-        (defines, uses, eager), _, mutated = _scan(statement_code(stmt))
+        (defines, uses, eager), _, mutated = scan(statement_code(stmt))
         statement = _make_statement(stmt, cell.number, line, defines, uses, eager)
         statements.append(replace(statement, mutates=frozenset(mutated)))
     return CellAnalysis(cell, tuple(statements), True, parsed.findings, parsed.installs)
@@ -246,137 +242,6 @@ def _one_statement_per_line(module: cst.Module) -> cst.Module:
     if body and header:
         body[0] = body[0].with_changes(leading_lines=[*header, *body[0].leading_lines])
     return module.with_changes(body=body, header=())
-
-
-# What one statement binds, reads, and reads when it runs itself.
-_Names = tuple[set[str], set[str], set[str]]
-
-
-# The scopes symtable makes for comprehensions: they run when their line runs.
-_COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
-_UNNESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-
-
-def _scan(code: str) -> tuple[_Names, set[str], set[str]]:
-    """Return what one top-level statement binds, reads and reads when run, then
-    the names it updates (``x += 1``) and changes in place (``df["x"] = 1``).
-
-    The names come from the standard library's symtable, the compiler's own
-    scope analysis (a read is global unless a function or class binds the
-    name), which is some fifty times faster than LibCST's ScopeProvider. Names
-    in string annotations (``x: "np.ndarray"``) are reads too, as for a type
-    checker.
-    """
-    top = symtable.symtable(code, "<cell>", "exec")
-    defines: set[str] = set()
-    uses: set[str] = set()
-    eager: set[str] = set()
-    for symbol in top.get_symbols():
-        if symbol.is_assigned() or symbol.is_imported():
-            defines.add(symbol.get_name())
-        if symbol.is_referenced():
-            uses.add(symbol.get_name())
-            eager.add(symbol.get_name())
-    tables = [(child, True, "") for child in top.get_children()]
-    while tables:
-        table, runs, owner = tables.pop()
-        kind, name = str(table.get_type()), table.get_name()
-        if kind == "function" and name.strip("<>") not in _COMPREHENSIONS:
-            runs = False  # a function or lambda body runs when it is called
-        if kind == "class":
-            owner = name
-        for symbol in table.get_symbols():
-            found = _demangled(symbol.get_name(), owner)
-            if symbol.is_declared_global() and symbol.is_assigned():
-                defines.add(found)
-            if symbol.is_referenced() and symbol.is_global():
-                uses.add(found)
-                if runs:
-                    eager.add(found)
-        tables.extend((child, runs, owner) for child in table.get_children())
-    tree = ast.parse(code)
-    uses |= _string_annotation_names(tree)
-    updated, mutated, deleted = _top_level_targets(tree)
-    # ``del x`` needs x and leaves nothing bound (symtable counts it a binding).
-    defines -= deleted
-    read = updated | deleted
-    return (defines, uses | read, eager | read), updated, mutated
-
-
-def _demangled(name: str, owner: str) -> str:
-    """Return ``__x`` for ``_K__x``: the name as written in class ``K``."""
-    prefix = f"_{owner.lstrip('_')}__"
-    if owner and name.startswith(prefix) and len(name) > len(prefix):
-        return name[len(prefix) - 2 :]
-    return name
-
-
-def _string_annotation_names(tree: ast.AST) -> set[str]:
-    """Return the names read by string annotations (``def f(x: "Frame")``)."""
-    annotations: list[ast.expr] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
-            annotations.append(node.annotation)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
-            annotations.append(node.returns)
-    names: set[str] = set()
-    for annotation in annotations:
-        for node in ast.walk(annotation):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                try:
-                    inner = ast.parse(node.value.strip(), mode="eval")
-                except (SyntaxError, ValueError, RecursionError, MemoryError):
-                    continue
-                names |= {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
-    return names
-
-
-def _top_level_targets(tree: ast.AST) -> tuple[set[str], set[str], set[str]]:
-    """Return ``x`` of ``x += 1``, ``df`` of ``df["x"] = 1`` or ``del df.x``, and
-    the names deleted and never bound (``del x``).
-
-    Only code the statement runs itself counts: not function, class or lambda
-    bodies.
-    """
-    updated: set[str] = set()
-    mutated: set[str] = set()
-    deleted: set[str] = set()
-    bound: set[str] = set()
-    todo: list[ast.AST] = [tree]
-    while todo:
-        node = todo.pop()
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.Assign | ast.Delete):
-            targets = list(node.targets)
-        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
-            targets = [node.target]
-            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                updated.add(node.target.id)
-        for target in targets:
-            mutated |= _changed_bases(target)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
-            deleted.add(node.id)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            bound.add(node.id)
-        elif isinstance(node, ast.alias | ast.ExceptHandler) or (
-            hasattr(ast, "MatchAs") and isinstance(node, ast.MatchAs)
-        ):
-            bound.add(str(getattr(node, "asname", None) or getattr(node, "name", "")))
-        children = ast.iter_child_nodes(node)
-        todo.extend(c for c in children if not isinstance(c, _UNNESTED))
-    return updated, mutated, deleted - bound
-
-
-def _changed_bases(target: ast.expr) -> set[str]:
-    """Return ``df`` for a target ``df["x"]`` or ``df.a.b``; none for a plain name."""
-    if isinstance(target, ast.Tuple | ast.List):
-        return {n for element in target.elts for n in _changed_bases(element)}
-    if not isinstance(target, ast.Subscript | ast.Attribute):
-        return set()
-    base: ast.expr = target
-    while isinstance(base, ast.Subscript | ast.Attribute):
-        base = base.value
-    return {base.id} if isinstance(base, ast.Name) else set()
 
 
 class TopLevelVisitor(cst.CSTVisitor):
