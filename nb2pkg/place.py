@@ -101,6 +101,13 @@ def place_statements(
     )
 
 
+def _is_global_statement(s: Statement) -> bool:
+    node = s.node
+    return isinstance(node, cst.SimpleStatementLine) and isinstance(
+        node.body[0], cst.Global
+    )
+
+
 def _drop_display(
     statements: Sequence[Statement], findings: list[Finding], exported: frozenset[int]
 ) -> list[Statement]:
@@ -118,6 +125,14 @@ def _drop_display(
         elif s.kind is Kind.IPYTHON:
             note = f"`{first_line(s)}` left out (IPython only)"
             findings.append(finding("NBP205", note, cell=s.cell, line=s.line))
+        elif _is_global_statement(s) and id(s) not in exported:
+            # At top level it does nothing; in a step it would make names global.
+            note = f"`{first_line(s)}` does nothing at top level; left out"
+            findings.append(
+                finding(
+                    "NBP312", note, cell=s.cell, line=s.line, severity=Severity.INFO
+                )
+            )
         else:
             kept.append(s)
     return kept

@@ -11,6 +11,7 @@ from nb2pkg.errors import InputError
 from nb2pkg.model import Cell, Notebook, Output, Plan
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
+from nb2pkg.render import render_plan
 
 
 def plan_of(
@@ -256,3 +257,17 @@ def test_plotting_star_import_of_the_pipeline_is_a_core_dependency() -> None:
     assert [s.code.strip() for s in plan.pipeline.imports] == ["from pylab import *"]
     assert plan.dependencies == ("matplotlib",)
     assert plan.extras == ()
+
+
+def test_a_top_level_global_statement_is_left_out_not_moved_into_a_step() -> None:
+    # Found by hypothesis: in a step, `global x` beside the parameter x made
+    # pipeline.py uncompilable ("name 'x' is parameter and global").
+    plan = plan_of("", "global x\ndel x")
+    assert "NBP312" in codes(plan)
+    assert plan.pipeline is not None
+    kept = [s.code.strip() for s in plan.pipeline.steps]
+    assert kept == ["del x"]
+    files, _ = render_plan(plan, options=Options())
+    for file in files:
+        if file.path.suffix == ".py":
+            compile(file.text, str(file.path), "exec")
