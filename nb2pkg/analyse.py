@@ -24,6 +24,7 @@ from nb2pkg.model import (
     Notebook,
     Statement,
     StatementNode,
+    remember_code,
     statement_code,
 )
 from nb2pkg.parallel import default_jobs, pool_map, split
@@ -84,7 +85,8 @@ def analyse_notebook(
 
 
 # Facts found before, by the cell's source key: per statement, [binds, reads,
-# reads when run, changes in place, kind, line], the first four lists of names.
+# reads when run, changes in place, kind, line, code], the first four lists of
+# names (the code is kept so it need not be written again).
 Known = Mapping[str, object]
 
 
@@ -98,6 +100,7 @@ def cell_facts(analysis: CellAnalysis) -> list[list[object]]:
             sorted(s.mutates),
             s.kind.value,
             s.line,
+            s.code,
         ]
         for s in analysis.statements
     ]
@@ -134,9 +137,9 @@ def analyse_cells(
 
 
 # What the analysis found about one statement: the names it binds, reads, reads
-# when run and changes in place, its kind and its line in the cell.
+# when run and changes in place, its kind, its line in the cell and its code.
 _Facts = tuple[
-    frozenset[str], frozenset[str], frozenset[str], frozenset[str], Kind, int
+    frozenset[str], frozenset[str], frozenset[str], frozenset[str], Kind, int, str
 ]
 
 
@@ -146,12 +149,13 @@ def _known_facts(known: Known | None, cell: Cell) -> list[_Facts] | None:
     if not isinstance(entry, list) or not entry:
         return None
     try:
-        return [
-            (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k), int(n))
-            for d, u, e, m, k, n in entry
+        facts = [
+            (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k), int(n), c)
+            for d, u, e, m, k, n, c in entry
         ]
     except (TypeError, ValueError):
         return None
+    return facts if all(isinstance(f[6], str) for f in facts) else None
 
 
 def cell_key(cell: Cell) -> str:
@@ -266,7 +270,8 @@ class TopLevelVisitor(cst.CSTVisitor):
 def _known_statement(
     stmt: StatementNode, number: int, line: int, facts: _Facts
 ) -> Statement:
-    defines, uses, eager, mutates, kind, _ = facts
+    defines, uses, eager, mutates, kind, _, code = facts
+    remember_code(stmt, code)
     name = stmt.name.value if isinstance(stmt, cst.FunctionDef | cst.ClassDef) else ""
     return Statement(
         cell=number,

@@ -19,7 +19,17 @@ runner = CliRunner()
 
 def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...]]:
     return [
-        (s.cell, s.kind, s.defines, s.uses, s.eager_uses, s.mutates, s.name, s.line)
+        (
+            s.cell,
+            s.kind,
+            s.defines,
+            s.uses,
+            s.eager_uses,
+            s.mutates,
+            s.name,
+            s.line,
+            s.code,
+        )
         for a in analyse_notebook(read_notebook(path), known=known)
         for s in a.statements
     ]
