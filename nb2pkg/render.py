@@ -260,7 +260,7 @@ def _format_and_check(
             jobs=options.jobs,
             cache=cache,
         )
-    bad = check_files(formatted, plan)
+    bad = check_files(formatted, plan, cache=cache)
     if bad:
         raw = {f.path: f for f in files}
         kept, _ = format_files(

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
+from nb2pkg.cache import Store, key
 from nb2pkg.errors import EquivalenceError
 from nb2pkg.model import Plan, RenderedFile, Statement
 from nb2pkg.place import DEFINITIONS
@@ -20,7 +21,11 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def check_files(
-    files: Sequence[RenderedFile], plan: Plan, *, strict: bool = False
+    files: Sequence[RenderedFile],
+    plan: Plan,
+    *,
+    strict: bool = False,
+    cache: Store | None = None,
 ) -> dict[PurePosixPath, set[str]]:
     """Return the Python files whose definitions differ from the notebook's.
 
@@ -28,12 +33,15 @@ def check_files(
 
     Every ``.py`` file must compile and ``pyproject.toml`` must parse; each
     definition placed by the plan must be AST-equal to its notebook source.
-    With ``strict``, any problem raises ``EquivalenceError`` instead.
+    With ``strict``, any problem raises ``EquivalenceError`` instead. ``cache``
+    keeps what a file (by its text) and a definition (by its code) were found
+    to be, so a file checked before is not parsed again.
 
     Raises:
         EquivalenceError: a file does not compile or parse (always), or, with
             ``strict``, a definition changed.
     """
+    store = cache or Store(None)
     placed = _placed_definitions(plan)
     wanted = {s.name for s in placed}
     found: dict[str, set[str]] = {}
@@ -43,14 +51,12 @@ def check_files(
             _parse_toml(file)
         if file.path.suffix != ".py":
             continue
-        tree = _compile(file)
-        for node in ast.walk(tree):
-            if isinstance(node, _DEFINITIONS) and node.name in wanted:
-                found.setdefault(node.name, set()).add(ast.dump(node))
-                where.setdefault(node.name, set()).add(file.path)
+        for name, dumps in _definitions(file, wanted, store).items():
+            found.setdefault(name, set()).update(dumps)
+            where.setdefault(name, set()).add(file.path)
     bad: dict[PurePosixPath, set[str]] = {}
     for statement in placed:
-        expected = ast.dump(ast.parse(statement.code).body[0])
+        expected = _expected(statement, store)
         if expected not in found.get(statement.name, set()):
             if strict or statement.name not in where:
                 raise EquivalenceError(
@@ -60,6 +66,44 @@ def check_files(
             for path in where[statement.name]:
                 bad.setdefault(path, set()).add(statement.name)
     return bad
+
+
+def _definitions(
+    file: RenderedFile, wanted: set[str], store: Store
+) -> dict[str, list[str]]:
+    """Return the AST (a digest) of each definition in ``file`` named in ``wanted``.
+
+    The file must compile. The store keeps, by the file's text, the names of all
+    its definitions and the digests found so far; only a name not yet digested
+    makes the file be parsed again.
+    """
+    entry_key = key(f"definitions\n{file.text}")
+    entry = store.get(entry_key)
+    if isinstance(entry, dict) and isinstance(entry.get("names"), list):
+        digests = entry.get("digests", {})
+        need = wanted & set(entry["names"])
+        if isinstance(digests, dict) and need <= digests.keys():
+            return {n: list(digests[n]) for n in need}
+    tree = _compile(file)
+    names: set[str] = set()
+    out: dict[str, list[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, _DEFINITIONS):
+            names.add(node.name)
+            if node.name in wanted:
+                out.setdefault(node.name, []).append(key(ast.dump(node)))
+    store.put(entry_key, {"names": sorted(names), "digests": out})
+    return out
+
+
+def _expected(statement: Statement, store: Store) -> str:
+    """Return the digest of a definition's AST as the notebook wrote it."""
+    entry_key = key(f"definition\n{statement.code}")
+    digest = store.get(entry_key)
+    if not isinstance(digest, str):
+        digest = key(ast.dump(ast.parse(statement.code).body[0]))
+        store.put(entry_key, digest)
+    return digest
 
 
 def _placed_definitions(plan: Plan) -> list[Statement]:

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from nb2pkg.analyse import analyse_notebook
+from nb2pkg.cache import Store
 from nb2pkg.errors import EquivalenceError, TemplateError
 from nb2pkg.model import Cell, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
@@ -164,6 +165,21 @@ def test_equivalence_guard_catches_a_changed_definition() -> None:
     assert check_files(broken, plan) == {PurePosixPath("src/demo/core.py"): {"f"}}
     with pytest.raises(EquivalenceError, match="`f`"):
         check_files(broken, plan, strict=True)
+
+
+def test_equivalence_guard_reuses_its_findings_but_not_for_changed_text() -> None:
+    plan = plan_of("def f():\n    return 1", "def g():\n    return 2")
+    files, _ = render_plan(plan, options=Options())
+    store = Store(None)
+    assert check_files(files, plan, cache=store) == {}
+    assert any(isinstance(v, dict) for v in store.new.values())  # files kept
+    assert check_files(files, plan, cache=store) == {}
+    broken = [
+        RenderedFile(f.path, f.text.replace("return 1", "return 3")) for f in files
+    ]
+    assert check_files(broken, plan, cache=store) == {
+        PurePosixPath("src/demo/core.py"): {"f"}
+    }
 
 
 def test_builtin_templates_exist() -> None:
