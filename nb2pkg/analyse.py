@@ -118,8 +118,8 @@ def analyse_cells(
 
     Each cell is parsed on its own. Which names a statement binds and reads does
     not depend on the statements around it (a read is global unless a function
-    or class binds the name), so the name analysis runs over batches of cells'
-    statements put in one module, except for cells whose names are ``known``.
+    or class binds the name), so each statement is analysed alone, except in
+    cells whose facts are ``known``: those are only parsed, not even compiled.
     """
     facts: dict[int, _Facts] = {}
     parsed: list[_Parsed] = []

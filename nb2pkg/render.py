@@ -261,7 +261,7 @@ def _format_and_check(
             cache=cache,
         )
     bad = check_files(formatted, plan, cache=cache)
-    if bad:
+    if bad and options.format:
         raw = {f.path: f for f in files}
         kept, _ = format_files(
             [protected(raw[path], names) for path, names in sorted(bad.items())],
@@ -283,5 +283,6 @@ def _format_and_check(
                     "indentation); left as written, marked `# fmt: off`"
                 )
             findings.append(finding("NBP501", note, severity=Severity.INFO))
+    if bad:
         check_files(formatted, plan, strict=True)
     return tuple(formatted), tuple(findings)
