@@ -80,14 +80,27 @@ def check(
 
 
 def describe(
-    path: str | os.PathLike[str], *, options: Options | None = None
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    options: Options | None = None,
 ) -> tuple[Plan, tuple[CellRow, ...]]:
-    """Return the plan for the notebook at ``path``, and a row per cell."""
-    options = options or Options()
-    notebook = read_notebook(Path(path))
-    analyses = analyse_notebook(notebook)
-    plan = make_plan(notebook, analyses, options=options)
-    return plan, cell_rows(notebook, analyses, plan)
+    """Return the plan for the notebook at ``path``, and a row per cell.
+
+    ``path`` may be several notebooks or folders, as for ``convert``: the plan is
+    the one ``convert`` would follow, and each row names its notebook.
+    """
+    planned = _plan(path, options or Options(), _no_progress)
+    several = len(planned.linked) > 1
+    rows = [
+        row
+        for notebook, analyses in planned.linked
+        for row in cell_rows(
+            notebook, analyses, planned.plan, notebook_name=notebook.path.name
+        )
+    ]
+    if not several:
+        rows = [replace(row, notebook="") for row in rows]
+    return planned.plan, tuple(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +210,8 @@ class _Planned:
     plan: Plan
     sources: list[tuple[str, str]]  # (notebook file name, sha256)
     pitfalls: tuple[Finding, ...]
+    # Each notebook with its analyses as planned (linked to the other notebooks).
+    linked: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
 
     def render(
         self, options: Options
@@ -251,6 +266,8 @@ def _plan(
         module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE
         plan = make_plan(notebook, linked, options=options, module=module)
         pitfalls = _pitfalls(notebook, linked, options)
+        planned: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
+        planned = ((notebook, linked),)
     else:
         size = sum(p.stat().st_size for p in paths if p.is_file())
         finished = itertools.count(1)
@@ -270,7 +287,8 @@ def _plan(
                 remember_code(statement.node, code)
         for analysed in analyses:
             _remember(facts, analysed)
-        plan = plan_notebooks(notebooks, analyses, options=options)
+        plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
+        planned = tuple(zip(notebooks, linked_all, strict=True))
         pitfalls = tuple(
             replace(f, notebook=nb.path.name)
             for nb, a in zip(notebooks, analyses, strict=True)
@@ -282,6 +300,7 @@ def _plan(
         plan=plan,
         sources=[(nb.path.name, nb.sha256) for nb in notebooks],
         pitfalls=pitfalls,
+        linked=planned,
     )
 
 

@@ -279,7 +279,13 @@ def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
 @app.command("plan")
 def plan_command(
     ctx: typer.Context,
-    notebook: Annotated[Path, typer.Argument(help="The notebook (.ipynb) to plan.")],
+    notebooks: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The notebook (.ipynb) to plan; several notebooks or folders, as "
+            "for convert."
+        ),
+    ],
     name: Annotated[
         str | None, typer.Option("--name", help="Import name of the package.")
     ] = None,
@@ -293,7 +299,11 @@ def plan_command(
 ) -> None:
     """Show, cell by cell, what convert would do; write nothing.
 
-    Example: nb2pkg plan experiment.ipynb --json
+    Examples:
+
+        nb2pkg plan experiment.ipynb --json
+
+        nb2pkg plan notebooks/
     """
     import dataclasses
     import json
@@ -305,7 +315,9 @@ def plan_command(
     options = Options(name=name, mode=mode)
     given = _given(ctx)
     plan, rows = _run_guarded(
-        lambda: describe(notebook, options=with_config(options, notebook, given=given)),
+        lambda: describe(
+            notebooks, options=with_config(options, notebooks[0], given=given)
+        ),
         debug=debug,
     )
     if as_json:
@@ -319,12 +331,15 @@ def plan_command(
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table("cell", "kind", "marks", "first line", "defines", "reads", "goes to")
+    several = any(row.notebook for row in rows)
+    columns = ["cell", "kind", "marks", "first line", "defines", "reads", "goes to"]
+    table = Table(*(["notebook"] if several else []), *columns)
     for row in rows:
         table.add_row(
             *(
                 escape(text)
                 for text in (
+                    *([row.notebook] if several else []),
                     str(row.cell),
                     row.kind,
                     row.marks,

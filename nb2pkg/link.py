@@ -442,8 +442,9 @@ def plan_notebooks(
     analyses: Sequence[Sequence[CellAnalysis]],
     *,
     options: Options,
-) -> Plan:
-    """Return the plan of one package made of several notebooks.
+) -> tuple[Plan, tuple[tuple[CellAnalysis, ...], ...]]:
+    """Return the plan of one package made of several notebooks, and each
+    notebook's analyses as linked to the others (what the plan's statements are).
 
     Each notebook is planned, after the ones it uses, as module
     ``<notebook>`` (unless its marks say otherwise) and, for its loose code,
@@ -467,6 +468,7 @@ def plan_notebooks(
     provided: dict[Path, Provided] = {}
     plans: dict[Path, Plan] = {}
     reach: dict[Path, set[Path]] = {}  # the notebooks each one uses, at any depth
+    linked_by: dict[Path, tuple[CellAnalysis, ...]] = {}
     for source in order:
         used = [o.key for o in _used_sources(source, sources) if o.key in plans]
         reach[source.key] = set(used).union(*(reach[u] for u in used))
@@ -475,6 +477,7 @@ def plan_notebooks(
             inherited.modules.update(provided[key].modules)
             inherited.imports.update(provided[key].imports)
         linked = link(source, sources, provided)
+        linked_by[source.key] = linked
         plan = make_plan(
             source.notebook,
             linked,
@@ -487,9 +490,8 @@ def plan_notebooks(
         plans[source.key] = plan
         provided[source.key] = provides(plan, linked, inherited)
     merged = merge_plans([plans[s.key] for s in sources], package=package)
-    return replace(
-        merged, findings=tuple(sorted((*merged.findings, *cycles), key=Finding.order))
-    )
+    findings = tuple(sorted((*merged.findings, *cycles), key=Finding.order))
+    return replace(merged, findings=findings), tuple(linked_by[s.key] for s in sources)
 
 
 def _common_folder(notebooks: Sequence[Notebook]) -> Path:

@@ -22,24 +22,43 @@ class CellRow:
     defines: tuple[str, ...]
     reads: tuple[str, ...]  # names it reads from other cells (builtins aside)
     goes_to: tuple[str, ...]  # e.g. ("core.py",), ("run()",), ("left out",)
+    notebook: str = ""  # its notebook's file name, when several are planned
 
 
 def cell_rows(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], plan: Plan
+    notebook: Notebook,
+    analyses: Sequence[CellAnalysis],
+    plan: Plan,
+    *,
+    notebook_name: str = "",
 ) -> tuple[CellRow, ...]:
-    """Return a row per cell: what it defines and reads, and where the plan puts it."""
+    """Return a row per cell: what it defines and reads, and where the plan puts it.
+
+    ``analyses`` are the notebook's, as planned; ``plan`` may hold other notebooks
+    too (then only the modules and tests this notebook fills are named).
+    """
+    own = {id(s) for a in analyses for s in a.statements}
     where: dict[int, str] = {}
     imports: dict[str, set[str]] = {}  # file -> the names its imports bind
+    filled: set[str] = set()  # the modules this notebook's statements went to
     for module in plan.modules:
         for s in module.body:
-            where[id(s)] = f"{module.name}.py"
-        imports[f"{module.name}.py"] = {n for i in module.imports for n in i.defines}
+            where[id(s)] = module.path
+        if any(id(s) in own for s in module.body):
+            filled.add(module.name)
+            imports[module.path] = {n for i in module.imports for n in i.defines}
     for pipeline in plan.pipelines:
         for s in pipeline.steps:
-            where[id(s)] = "run()"
-        lazy = (*pipeline.imports, *pipeline.lazy_imports)
-        imports[pipeline.path] = {n for i in lazy for n in i.defines}
-    tested = {t.cell: f"test_{t.module}.py" for t in plan.tests}
+            where[id(s)] = "run()" if len(plan.pipelines) == 1 else pipeline.path
+        if any(id(s) in own for s in pipeline.steps):
+            filled.add(pipeline.module)
+            lazy = (*pipeline.imports, *pipeline.lazy_imports)
+            imports[pipeline.path] = {n for i in lazy for n in i.defines}
+    tested = {
+        t.cell: f"test_{t.module.replace('.', '_')}.py"
+        for t in plan.tests
+        if t.module in filled
+    }
     by_cell = {a.cell.number: a for a in analyses}
     rows = []
     for cell in notebook.cells:
@@ -66,6 +85,7 @@ def cell_rows(
                 ),
                 reads=_reads(statements),
                 goes_to=tuple(places),
+                notebook=notebook_name,
             )
         )
     return tuple(rows)
