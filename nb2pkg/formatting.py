@@ -65,23 +65,26 @@ def format_files(
         for f in files
     }
     known: dict[str, str] = {}
-    todo: list[str] = []
+    todo: dict[str, str] = {}  # piece -> its cache key, each piece once
     for text in (p for ps in pieces.values() for p in ps):
-        cached = cache.get(key(f"{salt}\n{text}"))
+        if text in known or text in todo:
+            continue
+        piece_key = key(f"{salt}\n{text}")
+        cached = cache.get(piece_key)
         if isinstance(cached, str):
             known[text] = cached
-        elif text not in known and text not in todo:
-            todo.append(text)
+        else:
+            todo[text] = piece_key
     size = sum(len(t) for t in todo)
     failed: dict[str, str] = {}
     black_it = functools.partial(_black, mode=mode)
-    done = pool_map(black_it, todo, jobs=jobs, worth=size > _WORTH_CHARS)
-    for text, (black_text, error) in zip(todo, done, strict=True):
+    done = pool_map(black_it, list(todo), jobs=jobs, worth=size > _WORTH_CHARS)
+    for (text, piece_key), (black_text, error) in zip(todo.items(), done, strict=True):
         if error:
             failed[text] = error
         else:
             known[text] = black_text
-            cache.put(key(f"{salt}\n{text}"), black_text)
+            cache.put(piece_key, black_text)
     out: list[RenderedFile] = []
     findings: list[Finding] = []
     for file in files:
