@@ -95,11 +95,12 @@ def describe(
         row
         for notebook, analyses in planned.linked
         for row in cell_rows(
-            notebook, analyses, planned.plan, notebook_name=notebook.path.name
+            notebook,
+            analyses,
+            planned.plan,
+            notebook_name=notebook.path.name if several else "",
         )
     ]
-    if not several:
-        rows = [replace(row, notebook="") for row in rows]
     return planned.plan, tuple(rows)
 
 
