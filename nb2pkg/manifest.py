@@ -69,7 +69,7 @@ def generated_package(target: Path) -> tuple[str, str] | None:
         return None
     for name in sorted(_recorded(target), key=lambda n: n.count("/")):
         parts = PurePosixPath(name).parts
-        if parts[-1] != "__init__.py" or parts[0] == TESTS:
+        if parts[-1] != "__init__.py" or _in_folder(name, TESTS):
             continue
         if len(parts) == 3 and parts[0] == "src":
             return parts[1], "src"
@@ -83,8 +83,13 @@ def recorded_files(target: Path, *, outside: str) -> dict[str, str]:
     return {
         name: digest
         for name, digest in _recorded(target).items()
-        if PurePosixPath(name).parts[0] != outside
+        if not _in_folder(name, outside)
     }
+
+
+def _in_folder(name: str, folder: str) -> bool:
+    """Return True if the recorded file ``name`` is in the top-level ``folder``."""
+    return PurePosixPath(name).parts[0] == folder
 
 
 def _recorded(target: Path) -> dict[str, str]:
@@ -132,9 +137,7 @@ def plan_changes(
     """
     recorded = _recorded(target)
     if scope:
-        recorded = {
-            n: d for n, d in recorded.items() if PurePosixPath(n).parts[0] == scope
-        }
+        recorded = {n: d for n, d in recorded.items() if _in_folder(n, scope)}
     write: list[RenderedFile] = []
     conflicts: list[RenderedFile] = []
     unchanged: list[PurePosixPath] = []
