@@ -218,11 +218,9 @@ class _Planned:
         self, options: Options
     ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
         """Return the package's files, and every finding of the conversion."""
-        formatted = Store.open("black", self.paths, enabled=options.cache)
-        files, render_findings = render_plan(
-            self.plan, options=options, cache=formatted
-        )
-        formatted.save()
+        rendered = Store.open("render", self.paths, enabled=options.cache)
+        files, render_findings = render_plan(self.plan, options=options, cache=rendered)
+        rendered.save()
         findings = self.plan.findings + self.pitfalls + render_findings
         return files, tuple(sorted(findings, key=Finding.order))
 

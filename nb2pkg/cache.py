@@ -1,9 +1,11 @@
 """Work nb2pkg did in an earlier conversion, kept in the user's cache directory.
 
-Two steps cost most of a conversion and depend only on text: which names each
-cell's statements bind and read (keyed by the cell's source) and black's output
-(keyed by the file's text). Converting a notebook again after editing one cell
-reuses both for everything else.
+The steps that cost most of a conversion and depend only on text are kept:
+which names each cell's statements bind and read (the ``facts`` store, keyed by
+the cell's source), the code LibCST writes for each pipeline step and black's
+output for each piece of a file (the ``render`` store, keyed by what made them).
+Converting a notebook again after editing one cell reuses them for everything
+else. jinja2's compiled templates are kept in ``templates/`` beside them.
 
 A store is one JSON file per conversion (named after its notebooks' paths, the
 tool's version, black's and Python's). Each run rewrites it whole, atomically,
@@ -15,6 +17,7 @@ skipped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -99,4 +102,5 @@ class Store:
             temporary.replace(self.path)
         except OSError as exc:
             log.debug("cannot write the cache %s: %r", self.path, exc)
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # not there, or no folder to be in
+                temporary.unlink()

@@ -7,6 +7,7 @@ code generator, which never touches the inside of a multi-line string.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -14,6 +15,7 @@ from dataclasses import replace
 import libcst as cst
 
 from nb2pkg.analyse import TopLevelVisitor
+from nb2pkg.cache import Store, key
 from nb2pkg.deps import bound_name, imported_modules
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 
@@ -28,15 +30,18 @@ def module_code(module: ModulePlan) -> str:
     return "\n\n".join(p for p in parts if p.strip())
 
 
-def pipeline_code(pipeline: PipelinePlan) -> str:
-    """Return the source of the pipeline module: imports and ``run()``."""
+def pipeline_code(pipeline: PipelinePlan, *, cache: Store | None = None) -> str:
+    """Return the source of the pipeline module: imports and ``run()``.
+
+    ``cache`` holds the code of step functions written before, by what made it.
+    """
     depth = pipeline.module.count(".")
     asyncs = [_awaits(step.statements) for step in pipeline.functions]
     functions = [
-        _step_function(step, awaits)
+        _step_code(step, awaits, cache or Store(None))
         for step, awaits in zip(pipeline.functions, asyncs, strict=True)
     ]
-    run = cst.Module(body=[*functions, _run_function(pipeline, asyncs)]).code
+    run = "".join(functions) + cst.Module(body=[_run_function(pipeline, asyncs)]).code
     aliases = _rebound_imports(pipeline)
     from_package = [
         (module, [f"{n} as {aliases[n]}" if n in aliases else n for n in names])
@@ -226,6 +231,32 @@ def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
     if len(names) == 1:
         return cst.Name(names[0])
     return cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
+
+
+def _step_code(step: Step, awaits: bool, cache: Store) -> str:
+    """Return a step function's code, from ``cache`` if it was written before.
+
+    The code depends only on what is in the key: after one cell is edited, only
+    its step is written again (LibCST writes a function a few times slower than
+    it parses one).
+    """
+    made_of = [
+        step.name,
+        step.title,
+        step.params,
+        step.returns,
+        step.global_names,
+        [s.code for s in step.imports],
+        [(s.cell, s.code) for s in step.statements],
+        awaits,
+    ]
+    name = "step " + key(json.dumps(made_of))
+    kept = cache.get(name)
+    if isinstance(kept, str):
+        return kept
+    code = cst.Module(body=[_step_function(step, awaits)]).code
+    cache.put(name, code)
+    return code
 
 
 def _step_function(step: Step, awaits: bool) -> cst.FunctionDef:

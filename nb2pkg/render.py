@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -10,7 +11,7 @@ from typing import Any
 
 import jinja2
 
-from nb2pkg.cache import Store
+from nb2pkg.cache import Store, cache_dir
 from nb2pkg.errors import Finding, Severity, TemplateError, finding
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
 from nb2pkg.formatting import format_files, protected
@@ -31,12 +32,49 @@ def builtin_templates() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
+log = logging.getLogger(__name__)
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """The templates jinja2 compiled before, with nb2pkg's cache: never an error.
+
+    jinja2 checks each one against its template's source (and Python's version)
+    before using it; a file that cannot be read or written is skipped.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError as exc:
+            log.debug("cannot read a compiled template: %r", exc)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as exc:
+            log.debug("cannot keep a compiled template: %r", exc)
+
+
+def _compiled_templates(options: Options) -> jinja2.BytecodeCache | None:
+    """Return where compiled templates are kept, or None (no cache)."""
+    if not options.cache:
+        return None
+    folder = cache_dir() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.debug("cannot make %s: %r", folder, exc)
+        return None
+    return _CompiledTemplates(str(folder))
+
+
 def _environment(options: Options) -> jinja2.Environment:
     paths = [str(builtin_templates())]
     if options.template_dir is not None:
         paths.insert(0, str(options.template_dir))
     env = jinja2.Environment(  # noqa: S701 - renders code and TOML, not HTML
         loader=jinja2.FileSystemLoader(paths),
+        bytecode_cache=_compiled_templates(options),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -71,7 +109,8 @@ def render_plan(
 ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
     """Return the package's files and any finding made while rendering them.
 
-    ``cache`` holds black's output for files formatted before, by their text.
+    ``cache`` holds what was rendered before: the code of pipeline steps, by
+    what made it, and black's output, by the text it formatted.
     """
     env = _environment(options)
     files: list[RenderedFile] = []
@@ -118,7 +157,11 @@ def render_plan(
                 **_test_context(plan, module),
             )
     for pipeline in plan.pipelines:
-        add(f"{root}/{pipeline.path}", "pipeline.py.j2", code=pipeline_code(pipeline))
+        add(
+            f"{root}/{pipeline.path}",
+            "pipeline.py.j2",
+            code=pipeline_code(pipeline, cache=cache),
+        )
         if options.tests:
             parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
             add(

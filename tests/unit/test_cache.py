@@ -12,7 +12,7 @@ from nb2pkg.analyse import analyse_notebook, cell_facts, cell_key
 from nb2pkg.cache import Store
 from nb2pkg.cli import app
 from nb2pkg.read import read_notebook
-from tests.conftest import MakeNotebook, cell, example_source
+from tests.conftest import MakeNotebook, cell, example_source, markdown
 
 runner = CliRunner()
 
@@ -83,17 +83,30 @@ def test_converting_again_with_an_edited_cell_matches_a_fresh_conversion(
 ) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
-    cells = ["import math", "def area(r):\n    return math.pi * r * r"]
-    nb = make_nb(*cells, cell("area(1)", result="3.141592653589793"), "print(area(2))")
+    cells = [
+        "import math",
+        "def area(r):\n    return math.pi * r * r",
+        cell("area(1)", result="3.141592653589793"),
+        markdown("# Load"),
+        "radius = 2\nprint(area(radius))",
+        markdown("# Report"),
+    ]
+    nb = make_nb(*cells, "print(area(radius + 1))")
     convert(nb, tmp_path / "first")
-    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["black", "facts"]
-    edited = make_nb(
-        *cells, cell("area(1)", result="3.141592653589793"), "print(area(3))"
-    )
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == [
+        "facts",
+        "render",
+        "templates",
+    ]
+    # The edit changes the second step only, and what run() passes it.
+    edited = make_nb(*cells, "radius = radius * 2\nprint(area(radius + 2))")
     convert(edited, tmp_path / "cached")
     convert(edited, tmp_path / "fresh", "--no-cache")
     assert tree(tmp_path / "cached") == tree(tmp_path / "fresh")
-    assert "area(3)" in tree(tmp_path / "cached")["src/experiment/pipeline.py"]
+    pipeline = tree(tmp_path / "cached")["src/experiment/pipeline.py"]
+    assert "def load():" in pipeline
+    assert "def report(radius):" in pipeline
+    assert "area(radius + 2)" in pipeline
 
 
 def test_no_cache_writes_none_and_a_broken_cache_is_ignored(
@@ -105,8 +118,10 @@ def test_no_cache_writes_none_and_a_broken_cache_is_ignored(
     convert(nb, tmp_path / "a", "--no-cache")
     assert not cache.exists()
     convert(nb, tmp_path / "b")
-    for stored in cache.iterdir():
-        stored.write_text("{not json")
+    stored = [p for p in cache.rglob("*") if p.is_file()]
+    assert any(p.parent.name == "templates" for p in stored)
+    for path in stored:
+        path.write_text("{not json")
     convert(nb, tmp_path / "c")
     assert tree(tmp_path / "c") == tree(tmp_path / "a")
 
@@ -126,3 +141,16 @@ def test_a_store_keeps_only_what_the_run_used(
     again.save()
     assert Store.open("facts", sources, enabled=True).old == {"a": 1, "c": 3}
     assert Store.open("facts", sources, enabled=False).get("a") is None
+
+
+def test_a_cache_directory_that_cannot_be_made_is_skipped(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(blocker / "cache"))
+    nb = make_nb("def f():\n    return 1", cell("f()", result="1"), "print(f())")
+    convert(nb, tmp_path / "cached")
+    convert(nb, tmp_path / "fresh", "--no-cache")
+    assert tree(tmp_path / "cached") == tree(tmp_path / "fresh")
+    assert blocker.read_text() == "not a directory"

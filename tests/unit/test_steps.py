@@ -180,3 +180,32 @@ def test_a_missing_standard_library_import_is_added() -> None:
 def test_a_plotting_import_made_inside_a_step_is_no_input() -> None:
     plan = plan_of("import matplotlib.pyplot as plt\nplt.plot([1, 2])")
     assert plan.pipeline is not None and plan.pipeline.required == ()
+
+
+def test_step_code_comes_from_the_cache_by_what_made_it() -> None:
+    from nb2pkg.cache import Store
+    from nb2pkg.extract import pipeline_code
+
+    def pipeline_of(last: str) -> str:
+        cells = ("## Load", "x = 1", "## Show", last)
+        notebook = Notebook(
+            path=Path("nb.ipynb"),
+            cells=tuple(
+                Cell(i, "markdown" if c.startswith("#") else "code", c)
+                for i, c in enumerate(cells)
+            ),
+        )
+        plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+        assert plan.pipeline is not None
+        return pipeline_code(plan.pipeline, cache=store)
+
+    store = Store(None)
+    fresh = pipeline_of("print(x)")
+    written = {k: v for k, v in store.new.items() if k.startswith("step ")}
+    assert sorted(c.split("(")[0] for c in written.values()) == ["def load", "def show"]
+    # What is kept is what is used: mark the kept code of both steps.
+    store = Store(None, old={k: f"# kept\n{v}" for k, v in written.items()})
+    assert pipeline_of("print(x)") == fresh.replace("def ", "# kept\ndef ", 2)
+    # An edited cell changes its step's key: only that step is written again.
+    edited = pipeline_of("print(x + 1)")
+    assert edited.count("# kept") == 1 and "print(x + 1)" in edited
