@@ -15,7 +15,7 @@ import libcst as cst
 
 from nb2pkg.cache import key
 from nb2pkg.errors import Finding, finding
-from nb2pkg.magics import translate_ipython
+from nb2pkg.magics import Translated, translate_ipython
 from nb2pkg.model import (
     Cell,
     CellAnalysis,
@@ -84,26 +84,32 @@ def analyse_notebook(
     return tuple(a for part in parts for a in part)
 
 
-# Facts found before, by the cell's source key: per statement, [binds, reads,
-# reads when run, changes in place, kind, line, code], the first four lists of
-# names (the code is kept so it need not be written again).
+# Facts found before, by the cell's source key: whether the cell is plain Python
+# (no IPython syntax to translate), and per statement [binds, reads, reads when
+# run, changes in place, kind, line, code], the first four lists of names (the
+# code is kept so it need not be written again).
 Known = Mapping[str, object]
 
 
-def cell_facts(analysis: CellAnalysis) -> list[list[object]]:
-    """Return what was found about each of the cell's statements, for ``known``."""
-    return [
-        [
-            sorted(s.defines),
-            sorted(s.uses),
-            sorted(s.eager_uses),
-            sorted(s.mutates),
-            s.kind.value,
-            s.line,
-            s.code,
-        ]
-        for s in analysis.statements
-    ]
+def cell_facts(analysis: CellAnalysis) -> dict[str, object]:
+    """Return what was found about the cell and its statements, for ``known``."""
+    return {
+        # Translating IPython syntax always says what it did: no finding, no
+        # install, nothing translated; next time the cell is parsed as it is.
+        "plain": not analysis.findings and not analysis.installs,
+        "statements": [
+            [
+                sorted(s.defines),
+                sorted(s.uses),
+                sorted(s.eager_uses),
+                sorted(s.mutates),
+                s.kind.value,
+                s.line,
+                s.code,
+            ]
+            for s in analysis.statements
+        ],
+    }
 
 
 def analyse_cell(cell: Cell) -> CellAnalysis:
@@ -124,8 +130,9 @@ def analyse_cells(
     facts: dict[int, _Facts] = {}
     parsed: list[_Parsed] = []
     for cell in cells:
-        found = _known_facts(known, cell)
-        p = _parse(cell, lines=None if found is None else [f[5] for f in found])
+        plain, found = _known_facts(known, cell)
+        lines = None if found is None else [f[5] for f in found]
+        p = _parse(cell, lines=lines, plain=plain)
         body = p.module.body if p.module is not None else ()
         if found is not None and len(found) != len(body):
             p = _parse(cell)  # the cache does not fit the cell: start afresh
@@ -143,19 +150,27 @@ _Facts = tuple[
 ]
 
 
-def _known_facts(known: Known | None, cell: Cell) -> list[_Facts] | None:
-    """Return the cached facts of the cell's statements, if well formed."""
+def _known_facts(known: Known | None, cell: Cell) -> tuple[bool, list[_Facts] | None]:
+    """Return whether the cell is plain Python and its statements' cached facts.
+
+    (False, None) unless the cache has a well-formed entry for the cell.
+    """
     entry = known.get(cell_key(cell)) if known else None
-    if not isinstance(entry, list) or not entry:
-        return None
+    if not isinstance(entry, dict):
+        return False, None
+    statements = entry.get("statements")
+    if not isinstance(statements, list) or not statements:
+        return False, None
     try:
         facts = [
             (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k), int(n), c)
-            for d, u, e, m, k, n, c in entry
+            for d, u, e, m, k, n, c in statements
         ]
     except (TypeError, ValueError):
-        return None
-    return facts if all(isinstance(f[6], str) for f in facts) else None
+        return False, None
+    if not all(isinstance(f[6], str) for f in facts):
+        return False, None
+    return entry.get("plain") is True, facts
 
 
 def cell_key(cell: Cell) -> str:
@@ -163,9 +178,15 @@ def cell_key(cell: Cell) -> str:
     return key(cell.source)
 
 
-def _parse(cell: Cell, *, lines: list[int] | None = None) -> _Parsed:
-    """Parse a cell; ``lines`` (its statements' lines) when it compiled before."""
-    translated = translate_ipython(cell.source, cell=cell.number)
+def _parse(
+    cell: Cell, *, lines: list[int] | None = None, plain: bool = False
+) -> _Parsed:
+    """Parse a cell; ``lines`` (its statements' lines) when it compiled before,
+    ``plain`` when it was found to hold no IPython syntax."""
+    if plain:
+        translated = Translated(cell.source, ())
+    else:
+        translated = translate_ipython(cell.source, cell=cell.number)
     findings = list(translated.findings)
     source = translated.source
     if lines is None:

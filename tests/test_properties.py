@@ -146,6 +146,15 @@ def test_magic_translation_keeps_line_numbers(source: str) -> None:
         assert result.source.count("\n") == source.count("\n")
 
 
+@given(CELL)
+def test_magic_translation_says_whenever_it_changed_the_cell(source: str) -> None:
+    # The conversion cache relies on it: a cell with no finding and no install
+    # is parsed as it is next time, without translating it.
+    result = translate_ipython(source, cell=1)
+    if result.source != source:
+        assert result.findings or result.installs
+
+
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_reading_garbage_is_a_clear_error(raw: bytes | str) -> None:
     try:

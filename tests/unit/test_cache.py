@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from nb2pkg.analyse import analyse_notebook, cell_facts, cell_key
 from nb2pkg.cache import Store
 from nb2pkg.cli import app
+from nb2pkg.model import CellAnalysis
 from nb2pkg.read import read_notebook
 from tests.conftest import MakeNotebook, cell, example_source, markdown
 
@@ -32,7 +33,11 @@ def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...
         )
         for a in analyse_notebook(read_notebook(path), known=known)
         for s in a.statements
-    ]
+    ] + [(a.cell.number, a.findings, a.installs) for a in analyse(path, known)]
+
+
+def analyse(path: Path, known: dict[str, object] | None) -> list[CellAnalysis]:
+    return list(analyse_notebook(read_notebook(path), known=known))
 
 
 @pytest.mark.parametrize("case", ["text_stats", "weather_report", "units"])
@@ -45,10 +50,32 @@ def test_cached_facts_are_the_facts_found_afresh(case: str) -> None:
     assert facts(path, known) == facts(path, None)
 
 
+def test_cached_facts_of_cells_with_ipython_syntax_keep_its_findings(
+    make_nb: MakeNotebook,
+) -> None:
+    path = make_nb(
+        "%matplotlib inline\nimport math",
+        "files = !ls\nprint(files)",
+        "%pip install pandas==2.1",
+        "x = math.pi  # 100%!",
+        "def f(y):\n    return y * x",
+    )
+    analyses = analyse(path, None)
+    known = json.loads(
+        json.dumps({cell_key(a.cell): cell_facts(a) for a in analyses if a.parsed})
+    )
+    assert [v["plain"] for v in known.values()] == [False, False, False, True, True]
+    assert facts(path, known) == facts(path, None)
+    # An entry saying a cell with IPython syntax is plain is not believed blindly:
+    # the statements would not fit, and the cell is analysed afresh.
+    lying = {k: {**v, "plain": True} for k, v in known.items()}
+    assert facts(path, lying) == facts(path, None)
+
+
 def test_a_malformed_entry_is_ignored(make_nb: MakeNotebook) -> None:
     path = make_nb("x = 1\ny = x", "def f():\n    return y")
     (first, _) = analyse_notebook(read_notebook(path))
-    bad: dict[str, object] = {cell_key(first.cell): [["x"], 5]}
+    bad: dict[str, object] = {cell_key(first.cell): {"statements": [["x"], 5]}}
     assert facts(path, bad) == facts(path, None)
 
 
@@ -59,7 +86,8 @@ def test_an_entry_for_fewer_statements_than_the_cell_has_is_ignored(
     (first, second) = analyse_notebook(read_notebook(path))
     # Well formed, but for a cell of one statement: its line numbers must not
     # be taken for the three statements the cell has.
-    wrong = cell_facts(first)[:1]
+    wrong = cell_facts(first)
+    wrong["statements"] = wrong["statements"][:1]  # type: ignore[index]
     bad: dict[str, object] = {cell_key(first.cell): json.loads(json.dumps(wrong))}
     assert facts(path, bad) == facts(path, None)
     assert [s.line for s in first.statements] == [1, 3, 4]
