@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from nb2pkg.analyse import analyse_notebook
-from nb2pkg.model import Cell, Notebook, Plan, Step
+from nb2pkg.model import Cell, Notebook, PipelinePlan, Plan, Step
 from nb2pkg.options import Options
 from nb2pkg.plan import make_plan
 
 
-def steps_of(*cells: str) -> tuple[Step, ...]:
+def pipeline_of(*cells: str) -> PipelinePlan:
     """Cells starting with '#' are markdown headings; the others are code."""
     notebook = Notebook(
         path=Path("nb.ipynb"),
@@ -21,7 +21,12 @@ def steps_of(*cells: str) -> tuple[Step, ...]:
     )
     plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
     assert plan.pipeline is not None
-    return plan.pipeline.functions
+    return plan.pipeline
+
+
+def steps_of(*cells: str) -> tuple[Step, ...]:
+    """Cells starting with '#' are markdown headings; the others are code."""
+    return pipeline_of(*cells).functions
 
 
 def plan_of(*sources: str) -> Plan:
@@ -186,26 +191,18 @@ def test_step_code_comes_from_the_cache_by_what_made_it() -> None:
     from nb2pkg.cache import Store
     from nb2pkg.extract import pipeline_code
 
-    def pipeline_of(last: str) -> str:
-        cells = ("## Load", "x = 1", "## Show", last)
-        notebook = Notebook(
-            path=Path("nb.ipynb"),
-            cells=tuple(
-                Cell(i, "markdown" if c.startswith("#") else "code", c)
-                for i, c in enumerate(cells)
-            ),
+    def code(last: str) -> str:
+        return pipeline_code(
+            pipeline_of("## Load", "x = 1", "## Show", last), cache=store
         )
-        plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
-        assert plan.pipeline is not None
-        return pipeline_code(plan.pipeline, cache=store)
 
     store = Store(None)
-    fresh = pipeline_of("print(x)")
+    fresh = code("print(x)")
     written = {k: v for k, v in store.new.items() if k.startswith("step ")}
     assert sorted(c.split("(")[0] for c in written.values()) == ["def load", "def show"]
     # What is kept is what is used: mark the kept code of both steps.
     store = Store(None, old={k: f"# kept\n{v}" for k, v in written.items()})
-    assert pipeline_of("print(x)") == fresh.replace("def ", "# kept\ndef ", 2)
+    assert code("print(x)") == fresh.replace("def ", "# kept\ndef ", 2)
     # An edited cell changes its step's key: only that step is written again.
-    edited = pipeline_of("print(x + 1)")
+    edited = code("print(x + 1)")
     assert edited.count("# kept") == 1 and "print(x + 1)" in edited
