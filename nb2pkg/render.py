@@ -19,6 +19,8 @@ from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
 from nb2pkg.safety import check_files
 
+log = logging.getLogger(__name__)
+
 
 def builtin_templates() -> Path:
     """Return the directory of the templates shipped with nb2pkg.
@@ -30,9 +32,6 @@ def builtin_templates() -> Path:
     if shipped.is_dir():
         return shipped
     return Path(__file__).resolve().parent.parent / "templates"
-
-
-log = logging.getLogger(__name__)
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
