@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -76,12 +76,40 @@ def analyse_notebook(
     if jobs == 1 or len(todo) < _PARALLEL_CELLS:
         return analyse_cells(cells, known=known)
     parts = pool_map(
-        functools.partial(analyse_cells, known=known),
+        functools.partial(_analyse_in_worker, known=known),
         split(cells, jobs),
         jobs=jobs,
         worth=True,
     )
-    return tuple(a for part in parts for a in part)
+    return tuple(a for part, codes in parts for a in keep_codes(part, codes))
+
+
+def _analyse_in_worker(
+    cells: Sequence[Cell], *, known: Known | None
+) -> tuple[tuple[CellAnalysis, ...], list[str]]:
+    """Return ``analyse_cells(cells)`` and its statements' code, for the caller."""
+    analyses = analyse_cells(cells, known=known)
+    return analyses, statement_codes(analyses)
+
+
+def statement_codes(analyses: Iterable[CellAnalysis]) -> list[str]:
+    """Return the code of every statement of ``analyses``, in order.
+
+    A worker process sends it with the analyses it made: the code it wrote
+    while analysing is kept by node (``model.statement_code``), which a process
+    pool does not copy, and writing it again costs more than sending it.
+    """
+    return [s.code for a in analyses for s in a.statements]
+
+
+def keep_codes(
+    analyses: tuple[CellAnalysis, ...], codes: list[str]
+) -> tuple[CellAnalysis, ...]:
+    """Return ``analyses``, each statement's code kept as ``codes`` (in order) say."""
+    statements = [s for a in analyses for s in a.statements]
+    for statement, code in zip(statements, codes, strict=True):
+        remember_code(statement.node, code)
+    return analyses
 
 
 # Facts found before, by the cell's source key: whether the cell is plain Python

@@ -10,7 +10,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg import __version__ as TOOL_VERSION
-from nb2pkg.analyse import Known, analyse_notebook, cell_facts, cell_key
+from nb2pkg.analyse import (
+    Known,
+    analyse_notebook,
+    cell_facts,
+    cell_key,
+    keep_codes,
+    statement_codes,
+)
 from nb2pkg.cache import Store
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
@@ -27,7 +34,7 @@ from nb2pkg.manifest import (
     plan_changes,
     recorded_files,
 )
-from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile, remember_code
+from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.parallel import pool_map
 from nb2pkg.plan import make_plan
@@ -279,11 +286,7 @@ def _plan(
         )
         progress("planning", len(paths), len(paths))
         notebooks = [nb for nb, _, _ in loaded]
-        analyses = [a for _, a, _ in loaded]
-        for _, analysed, codes in loaded:
-            statements = [s for a in analysed for s in a.statements]
-            for statement, code in zip(statements, codes, strict=True):
-                remember_code(statement.node, code)
+        analyses = [keep_codes(a, codes) for _, a, codes in loaded]
         for analysed in analyses:
             _remember(facts, analysed)
         plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
@@ -310,14 +313,11 @@ _WORTH_BYTES = 400_000
 def _load(
     path: Path, *, known: Known
 ) -> tuple[Notebook, tuple[CellAnalysis, ...], list[str]]:
-    """Return a notebook, its analysis and its statements' code (work for a worker).
-
-    The code was written while analysing; sent along, it is not written again.
-    """
+    """Return a notebook, its analysis and its statements' code (work for a worker;
+    see ``analyse.statement_codes``)."""
     notebook = read_notebook(path)
     analyses = analyse_notebook(notebook, known=known)
-    codes = [s.code for a in analyses for s in a.statements]
-    return notebook, analyses, codes
+    return notebook, analyses, statement_codes(analyses)
 
 
 def _remember(facts: Store, analyses: Sequence[CellAnalysis]) -> None:

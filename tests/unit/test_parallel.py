@@ -61,6 +61,11 @@ def test_a_large_notebook_analysed_by_two_processes_matches_one(
     )
     notebook = Notebook(path=Path("big.ipynb"), cells=cells)
     assert _facts(notebook, jobs=2) == _facts(notebook, jobs=1)
+    # The code the workers wrote came back with their analyses: kept, it is
+    # not written again here.
+    monkeypatch.setattr(model, "_CODE", {})
+    statements = [s for a in analyse_notebook(notebook, jobs=2) for s in a.statements]
+    assert all(model._CODE[id(s.node)][0] is s.node for s in statements)
 
 
 def test_formatting_in_workers_writes_the_same_package(
