@@ -223,9 +223,13 @@ class _Bar:
         self.task: TaskID | None = None
 
     def update(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
         if self.progress is None:
+            # Decided at the first report: one notebook, or no terminal, no bar.
             console = _console()
-            if not (self.enabled and total > 1 and console.is_terminal):
+            if total <= 1 or not console.is_terminal:
+                self.enabled = False
                 return
             from rich.progress import Progress
 

@@ -37,8 +37,9 @@ def pipeline_code(pipeline: PipelinePlan, *, cache: Store | None = None) -> str:
     """
     depth = pipeline.module.count(".")
     asyncs = [_awaits(step.statements) for step in pipeline.functions]
+    store = cache or Store(None)
     functions = [
-        _step_code(step, awaits, cache or Store(None))
+        _step_code(step, awaits, store)
         for step, awaits in zip(pipeline.functions, asyncs, strict=True)
     ]
     run = "".join(functions) + cst.Module(body=[_run_function(pipeline, asyncs)]).code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -288,12 +289,15 @@ def test_progress_is_told_each_notebook_then_each_stage(
     ]
 
 
-@pytest.mark.parametrize("terminal", [True, False])
-def test_a_progress_bar_shows_on_a_terminal_only(
-    make_nb: MakeNotebook, tmp_path: Path, terminal: bool
+@pytest.mark.parametrize(
+    ("terminal", "several"), [(True, True), (False, True), (True, False)]
+)
+def test_a_progress_bar_shows_on_a_terminal_for_several_notebooks_only(
+    make_nb: MakeNotebook, tmp_path: Path, terminal: bool, several: bool
 ) -> None:
     a = make_nb("def double(x):\n    return 2 * x", name="a")
     b = make_nb("def half(x):\n    return x / 2", name="b")
+    inputs = [str(a), str(b)] if several else [str(a)]
     env = {"PATH": "", "TERM": "xterm", **({"FORCE_COLOR": "1"} if terminal else {})}
     proc = subprocess.run(
         [
@@ -301,8 +305,7 @@ def test_a_progress_bar_shows_on_a_terminal_only(
             "-m",
             "nb2pkg",
             "convert",
-            str(a),
-            str(b),
+            *inputs,
             "--dry-run",
             "--no-cache",
         ],
@@ -313,4 +316,5 @@ def test_a_progress_bar_shows_on_a_terminal_only(
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert ("2/2 notebooks" in proc.stderr) is terminal
+    shown = re.search(r"\d+/\d+ notebooks", proc.stderr) is not None
+    assert shown is (terminal and several)
