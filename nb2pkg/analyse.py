@@ -6,16 +6,16 @@ What each statement binds and reads comes from ``nb2pkg.scopes``, per statement.
 from __future__ import annotations
 
 import ast
-import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import libcst as cst
 
-from nb2pkg.cache import key
+from nb2pkg.cache import Store, key
 from nb2pkg.errors import Finding, finding
-from nb2pkg.magics import Translated, translate_ipython
+from nb2pkg.magics import translate_ipython
 from nb2pkg.model import (
     Cell,
     CellAnalysis,
@@ -29,6 +29,7 @@ from nb2pkg.model import (
 )
 from nb2pkg.parallel import default_jobs, pool_map, split
 from nb2pkg.scopes import scan
+from nb2pkg.trees import dump_nodes, load_nodes
 
 # Calls that only build a value, allowed in a module-level constant.
 PURE_CALLS = frozenset(
@@ -60,71 +61,67 @@ class _Parsed:
     installs: tuple[Install, ...]
 
 
+class Known(Protocol):
+    """Facts found before, by cell key (see ``cell_facts``): a ``cache.Store``.
+
+    ``get`` is asked for every cell; ``put`` is given the facts of each cell
+    found afresh.
+    """
+
+    def get(self, name: str) -> object | None: ...
+
+    def put(self, name: str, value: object) -> None: ...
+
+
 def analyse_notebook(
     notebook: Notebook, *, jobs: int | None = 1, known: Known | None = None
 ) -> tuple[CellAnalysis, ...]:
     """Return the analysis of every code cell, in document order.
 
-    A large notebook's cells are analysed by up to ``jobs`` processes (None:
-    every core), each taking a run of cells. ``known`` are facts found before
-    (see ``cell_facts``), by cell source: those cells skip the name analysis.
+    A large notebook's new cells are analysed by up to ``jobs`` processes
+    (None: every core), each taking a run of cells and sending back their
+    facts. ``known`` are facts found before, by cell source: those cells are
+    neither parsed nor analysed again. New facts are put into ``known``.
     """
     cells = notebook.code_cells
     jobs = jobs or default_jobs()
-    # Cells known before only need parsing: too little work to send elsewhere.
-    todo = [c for c in cells if not known or cell_key(c) not in known]
-    if jobs == 1 or len(todo) < _PARALLEL_CELLS:
-        return analyse_cells(cells, known=known)
-    parts = pool_map(
-        functools.partial(_analyse_in_worker, known=known),
-        split(cells, jobs),
-        jobs=jobs,
-        worth=True,
-    )
-    return tuple(a for part, codes in parts for a in keep_codes(part, codes))
+    todo = [c for c in cells if known is None or known.get(cell_key(c)) is None]
+    if jobs > 1 and len(todo) >= _PARALLEL_CELLS:
+        known = known if known is not None else Store(None)  # to rebuild from
+        for found in pool_map(new_facts, split(todo, jobs), jobs=jobs, worth=True):
+            for name, facts in found.items():
+                known.put(name, facts)
+    return analyse_cells(cells, known=known)
 
 
-def _analyse_in_worker(
-    cells: Sequence[Cell], *, known: Known | None
-) -> tuple[tuple[CellAnalysis, ...], list[str]]:
-    """Return ``analyse_cells(cells)`` and its statements' code, for the caller."""
-    analyses = analyse_cells(cells, known=known)
-    return analyses, statement_codes(analyses)
+def new_facts(
+    cells: Sequence[Cell], known: Container[str] = frozenset()
+) -> dict[str, object]:
+    """Return the facts of each cell whose key is not in ``known``, by key.
 
-
-def statement_codes(analyses: Iterable[CellAnalysis]) -> list[str]:
-    """Return the code of every statement of ``analyses``, in order.
-
-    A worker process sends it with the analyses it made: the code it wrote
-    while analysing is kept by node (``model.statement_code``), which a process
-    pool does not copy, and writing it again costs more than sending it.
+    This is what a worker process sends back: the facts (code and trees
+    included) rebuild the analyses at the cost of loading them, where the
+    analyses themselves would cost as much to send and then be written out
+    again for the cache.
     """
-    return [s.code for a in analyses for s in a.statements]
-
-
-def keep_codes(
-    analyses: tuple[CellAnalysis, ...], codes: list[str]
-) -> tuple[CellAnalysis, ...]:
-    """Return ``analyses``, each statement's code kept as ``codes`` (in order) say."""
-    statements = [s for a in analyses for s in a.statements]
-    for statement, code in zip(statements, codes, strict=True):
-        remember_code(statement.node, code)
-    return analyses
+    found = Store(None)
+    analyse_cells([c for c in cells if cell_key(c) not in known], known=found)
+    return found.new
 
 
 # Facts found before, by the cell's source key: whether the cell is plain Python
-# (no IPython syntax to translate), and per statement [binds, reads, reads when
-# run, changes in place, kind, line, code], the first four lists of names (the
-# code is kept so it need not be written again).
-Known = Mapping[str, object]
+# (no IPython syntax to translate), its statements' trees (``trees.dump_nodes``)
+# and per statement [binds, reads, reads when run, changes in place, kind, line,
+# code], the first four lists of names.
 
 
 def cell_facts(analysis: CellAnalysis) -> dict[str, object]:
-    """Return what was found about the cell and its statements, for ``known``."""
+    """Return what was found about a parsed cell and its statements, for ``known``."""
     return {
         # Translating IPython syntax always says what it did: no finding, no
-        # install, nothing translated; next time the cell is parsed as it is.
+        # install, nothing translated; next time it need not be done again.
         "plain": not analysis.findings and not analysis.installs,
+        "tree": dump_nodes(s.node for s in analysis.statements),
         "statements": [
             [
                 sorted(s.defines),
@@ -152,23 +149,20 @@ def analyse_cells(
 
     Each cell is parsed on its own. Which names a statement binds and reads does
     not depend on the statements around it (a read is global unless a function
-    or class binds the name), so each statement is analysed alone, except in
-    cells whose facts are ``known``: those are only parsed, not even compiled.
+    or class binds the name), so each statement is analysed alone. A cell whose
+    facts are ``known`` is rebuilt from them; the facts of the others are put
+    into ``known``.
     """
-    facts: dict[int, _Facts] = {}
-    parsed: list[_Parsed] = []
+    analyses = []
     for cell in cells:
-        plain, found = _known_facts(known, cell)
-        lines = None if found is None else [f[5] for f in found]
-        p = _parse(cell, lines=lines, plain=plain)
-        body = p.module.body if p.module is not None else ()
-        if found is not None and len(found) != len(body):
-            p = _parse(cell)  # the cache does not fit the cell: start afresh
-            found = None
-        parsed.append(p)
-        if found is not None:
-            facts.update((id(stmt), f) for stmt, f in zip(body, found, strict=True))
-    return tuple(_analysis(p, facts) for p in parsed)
+        name = cell_key(cell)
+        analysis = _reuse(cell, known.get(name)) if known is not None else None
+        if analysis is None:
+            analysis = _analysis(_parse(cell))
+            if known is not None and analysis.parsed:
+                known.put(name, cell_facts(analysis))
+        analyses.append(analysis)
+    return tuple(analyses)
 
 
 # What the analysis found about one statement: the names it binds, reads, reads
@@ -178,27 +172,41 @@ _Facts = tuple[
 ]
 
 
-def _known_facts(known: Known | None, cell: Cell) -> tuple[bool, list[_Facts] | None]:
-    """Return whether the cell is plain Python and its statements' cached facts.
-
-    (False, None) unless the cache has a well-formed entry for the cell.
-    """
-    entry = known.get(cell_key(cell)) if known else None
+def _reuse(cell: Cell, entry: object) -> CellAnalysis | None:
+    """Return the analysis ``entry`` (from ``cell_facts``) keeps, or None if it
+    is not a well-formed entry for as many statements as its tree holds."""
     if not isinstance(entry, dict):
-        return False, None
-    statements = entry.get("statements")
-    if not isinstance(statements, list) or not statements:
-        return False, None
+        return None
+    facts = _statement_facts(entry.get("statements"))
+    nodes = load_nodes(entry.get("tree")) if facts is not None else None
+    if facts is None or nodes is None or len(nodes) != len(facts):
+        return None
+    findings: tuple[Finding, ...] = ()
+    installs: tuple[Install, ...] = ()
+    if entry.get("plain") is not True:
+        translated = translate_ipython(cell.source, cell=cell.number)
+        findings, installs = translated.findings, translated.installs
+    statements = tuple(
+        _known_statement(node, cell.number, f)
+        for node, f in zip(nodes, facts, strict=True)
+    )
+    return CellAnalysis(cell, statements, True, findings, installs)
+
+
+def _statement_facts(statements: object) -> list[_Facts] | None:
+    """Return the statements' facts of a cache entry, or None if malformed."""
+    if not isinstance(statements, list):
+        return None
     try:
         facts = [
             (frozenset(d), frozenset(u), frozenset(e), frozenset(m), Kind(k), int(n), c)
             for d, u, e, m, k, n, c in statements
         ]
     except (TypeError, ValueError):
-        return False, None
+        return None
     if not all(isinstance(f[6], str) for f in facts):
-        return False, None
-    return entry.get("plain") is True, facts
+        return None
+    return facts
 
 
 def cell_key(cell: Cell) -> str:
@@ -206,19 +214,12 @@ def cell_key(cell: Cell) -> str:
     return key(cell.source)
 
 
-def _parse(
-    cell: Cell, *, lines: list[int] | None = None, plain: bool = False
-) -> _Parsed:
-    """Parse a cell; ``lines`` (its statements' lines) when it compiled before,
-    ``plain`` when it was found to hold no IPython syntax."""
-    if plain:
-        translated = Translated(cell.source, ())
-    else:
-        translated = translate_ipython(cell.source, cell=cell.number)
+def _parse(cell: Cell) -> _Parsed:
+    """Translate a cell's IPython syntax, then parse it."""
+    translated = translate_ipython(cell.source, cell=cell.number)
     findings = list(translated.findings)
     source = translated.source
-    if lines is None:
-        lines = _check_syntax(source, cell, findings)
+    lines = _check_syntax(source, cell, findings)
     installs = translated.installs
     module = None
     if lines is not None:
@@ -230,17 +231,13 @@ def _parse(
     return _Parsed(cell, module, lines or [], tuple(findings), tuple(installs))
 
 
-def _analysis(parsed: _Parsed, facts: dict[int, _Facts]) -> CellAnalysis:
+def _analysis(parsed: _Parsed) -> CellAnalysis:
     cell, module = parsed.cell, parsed.module
     if module is None:
         return CellAnalysis(cell, (), False, parsed.findings, parsed.installs)
     statements = []
     for i, stmt in enumerate(module.body):
         line = parsed.lines[i] if i < len(parsed.lines) else 1
-        known = facts.get(id(stmt))
-        if known is not None:
-            statements.append(_known_statement(stmt, cell.number, line, known))
-            continue
         (defines, uses, eager), _, mutated = scan(statement_code(stmt))
         statement = _make_statement(stmt, cell.number, line, defines, uses, eager)
         statements.append(replace(statement, mutates=frozenset(mutated)))
@@ -316,10 +313,8 @@ class TopLevelVisitor(cst.CSTVisitor):
         return False
 
 
-def _known_statement(
-    stmt: StatementNode, number: int, line: int, facts: _Facts
-) -> Statement:
-    defines, uses, eager, mutates, kind, _, code = facts
+def _known_statement(stmt: StatementNode, number: int, facts: _Facts) -> Statement:
+    defines, uses, eager, mutates, kind, line, code = facts
     remember_code(stmt, code)
     name = stmt.name.value if isinstance(stmt, cst.FunctionDef | cst.ClassDef) else ""
     return Statement(

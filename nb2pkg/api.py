@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg import __version__ as TOOL_VERSION
-from nb2pkg.analyse import (
-    Known,
-    analyse_notebook,
-    cell_facts,
-    cell_key,
-    keep_codes,
-    statement_codes,
-)
+from nb2pkg.analyse import analyse_notebook, new_facts
 from nb2pkg.cache import Store
 from nb2pkg.checks import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, Severity
@@ -36,7 +28,7 @@ from nb2pkg.manifest import (
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
-from nb2pkg.parallel import pool_map
+from nb2pkg.parallel import default_jobs, pool_map
 from nb2pkg.plan import make_plan
 from nb2pkg.read import notebook_paths, read_notebook
 from nb2pkg.render import render_plan
@@ -263,11 +255,11 @@ def _plan(
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given])
     facts = Store.open("facts", paths, enabled=options.cache)
+    known = facts if options.cache else None
     if len(paths) == 1:
         notebook = read_notebook(paths[0])
         notebooks = [notebook]
-        analysed = analyse_notebook(notebook, jobs=options.jobs, known=facts.old)
-        _remember(facts, analysed)
+        analysed = analyse_notebook(notebook, jobs=options.jobs, known=known)
         linked = link_alone(notebook, analysed)
         module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE
         plan = make_plan(notebook, linked, options=options, module=module)
@@ -275,20 +267,8 @@ def _plan(
         planned: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
         planned = ((notebook, linked),)
     else:
-        size = sum(p.stat().st_size for p in paths if p.is_file())
-        finished = itertools.count(1)
-        loaded = pool_map(
-            functools.partial(_load, known=facts.old),
-            paths,
-            jobs=options.jobs,
-            worth=size > _WORTH_BYTES,
-            done=lambda: progress("analysing", next(finished), len(paths)),
-        )
+        notebooks, analyses = _analyse_all(paths, known, options.jobs, progress)
         progress("planning", len(paths), len(paths))
-        notebooks = [nb for nb, _, _ in loaded]
-        analyses = [keep_codes(a, codes) for _, a, codes in loaded]
-        for analysed in analyses:
-            _remember(facts, analysed)
         plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
         planned = tuple(zip(notebooks, linked_all, strict=True))
         pitfalls = tuple(
@@ -310,21 +290,50 @@ def _plan(
 _WORTH_BYTES = 400_000
 
 
-def _load(
-    path: Path, *, known: Known
-) -> tuple[Notebook, tuple[CellAnalysis, ...], list[str]]:
-    """Return a notebook, its analysis and its statements' code (work for a worker;
-    see ``analyse.statement_codes``)."""
+def _analyse_all(
+    paths: Sequence[Path], known: Store | None, jobs: int | None, progress: Progress
+) -> tuple[list[Notebook], list[tuple[CellAnalysis, ...]]]:
+    """Return the notebooks at ``paths`` and their analyses, putting the facts
+    of their new cells into ``known`` (the cache's facts, None without one).
+
+    With enough work, worker processes read the notebooks and find the facts
+    of their new cells; each notebook's analysis is rebuilt from them here as
+    it comes back, while the workers go on.
+    """
+    notebooks: list[Notebook] = []
+    analyses: list[tuple[CellAnalysis, ...]] = []
+    size = sum(p.stat().st_size for p in paths if p.is_file())
+    workers = min(jobs or default_jobs(), len(paths)) > 1 and size > _WORTH_BYTES
+    # Without a cache, what the workers send is kept only to rebuild from.
+    facts = known if known is not None else Store(None)
+    rebuild_from = facts if known is not None or workers else None
+
+    def analysed(notebook: Notebook, found: Mapping[str, object]) -> None:
+        for name, value in found.items():
+            facts.put(name, value)
+        notebooks.append(notebook)
+        analyses.append(analyse_notebook(notebook, known=rebuild_from))
+        progress("analysing", len(analyses), len(paths))
+
+    if not workers:
+        for path in paths:
+            analysed(read_notebook(path), {})
+    else:
+        pool_map(
+            functools.partial(_load, known=frozenset(known.old if known else ())),
+            paths,
+            jobs=jobs,
+            worth=True,
+            done=lambda loaded: analysed(*loaded),
+        )
+    return notebooks, analyses
+
+
+def _load(path: Path, *, known: frozenset[str]) -> tuple[Notebook, dict[str, object]]:
+    """Return a notebook and the facts of its cells not ``known`` (work for a
+    worker; see ``analyse.new_facts``)."""
     notebook = read_notebook(path)
-    analyses = analyse_notebook(notebook, known=known)
-    return notebook, analyses, statement_codes(analyses)
-
-
-def _remember(facts: Store, analyses: Sequence[CellAnalysis]) -> None:
-    """Keep what was found about each parsed cell's statements, for next time."""
-    for analysis in analyses:
-        if analysis.parsed:
-            facts.put(cell_key(analysis.cell), cell_facts(analysis))
+    return notebook, new_facts(notebook.code_cells, known)
 
 
 def _pitfalls(

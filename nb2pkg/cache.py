@@ -1,23 +1,25 @@
 """Work nb2pkg did in an earlier conversion, kept in the user's cache directory.
 
 The steps that cost most of a conversion and depend only on text are kept:
-which names each cell's statements bind and read (the ``facts`` store, keyed by
-the cell's source), the code LibCST writes for each pipeline step and black's
+each cell's statements as LibCST parsed them, with the names each binds and
+reads (the ``facts`` store, keyed by the cell's source; ``nb2pkg.trees`` says
+how trees are kept), the code LibCST writes for each pipeline step and black's
 output for each piece of a file (the ``render`` store, keyed by what made them).
 Converting a notebook again after editing one cell reuses them for everything
 else. jinja2's compiled templates are kept in ``templates/`` beside them.
 
 A store is one JSON file per conversion (named after its notebooks' paths, the
-tool's version, black's and Python's). Each run rewrites it whole, atomically,
-with only the entries that run used, so it never holds more than one package's
-worth. A file that cannot be read is ignored; one that cannot be written is
-skipped.
+tool's version, black's, LibCST's and Python's). Each run rewrites it whole,
+atomically, with only the entries that run used, so it never holds more than
+one package's worth. A file that cannot be read is ignored; one that cannot
+be written is skipped.
 ``NB2PKG_CACHE_DIR`` overrides the directory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -42,11 +44,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("nb2pkg", appauthor=False))
 
 
-def _black_version() -> str:
+@functools.cache
+def _version(distribution: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("black")
+        return version(distribution)
     except PackageNotFoundError:
         return ""
 
@@ -69,9 +72,10 @@ class Store:
         """Return the store of ``kind`` for converting ``sources``."""
         if not enabled:
             return cls(None)
-        # Which code parses, and how, depends on Python's version too.
+        # Which code parses, and how, depends on Python's version too; the
+        # trees kept are LibCST's.
         python = ".".join(map(str, sys.version_info[:2]))
-        versions = [__version__, _black_version(), python]
+        versions = [__version__, _version("black"), _version("libcst"), python]
         scope = "\n".join([*versions, *sorted(str(p.resolve()) for p in sources)])
         path = cache_dir() / f"{kind}-{key(scope)[:24]}.json"
         try:

@@ -143,6 +143,7 @@ def link(
     leaves behind.
     """
     wanted = _wanted_names(source.analyses)
+    stems = _stems(sources)
     out: list[CellAnalysis] = []
     for analysis in source.analyses:
         number = analysis.cell.number
@@ -164,7 +165,7 @@ def link(
             statements.extend(added)
             findings.append(_translated(f"%run {target}", added, number, line))
         for s in analysis.statements:
-            other = _imported_source(s, sources)
+            other = _imported_source(s, stems)
             if other is None or other is source:
                 statements.append(s)
                 continue
@@ -274,11 +275,12 @@ def _translated(
 def _used_sources(source: Source, sources: Sequence[Source]) -> list[Source]:
     """Return the other notebooks ``source`` runs or imports, each once."""
     used: dict[Path, Source] = {}
+    stems = _stems(sources)
     for analysis in source.analyses:
         found = [
             _target(source, sources, t) for _, t in _run_lines(analysis.cell.source)
         ]
-        found += [_imported_source(s, sources) for s in analysis.statements]
+        found += [_imported_source(s, stems) for s in analysis.statements]
         used.update((o.key, o) for o in found if o is not None and o is not source)
     return list(used.values())
 
@@ -305,29 +307,35 @@ def _target(source: Source, sources: Sequence[Source], target: str) -> Source | 
     return next((s for s in sources if s.notebook.path.resolve() == wanted), None)
 
 
-def _imported_source(s: Statement, sources: Sequence[Source]) -> Source | None:
-    """Return the notebook an import statement imports, if it is one of ours."""
+def _stems(sources: Sequence[Source]) -> dict[str, Source]:
+    """Return the sources by their notebook's file name stem (the first of each)."""
+    return {s.notebook.path.stem: s for s in reversed(sources)}
+
+
+def _imported_source(s: Statement, stems: Mapping[str, Source]) -> Source | None:
+    """Return the notebook an import statement imports, if it is one of ours
+    (``stems`` maps their file name stems to them)."""
     if s.kind is not Kind.IMPORT:
         return None
     small = _small_import(s)
     if isinstance(small, cst.ImportFrom):
         if small.module is None or small.relative:
             return None
-        return _by_stem(_dotted(small.module), sources)
+        return _by_stem(_dotted(small.module), stems)
     if isinstance(small, cst.Import) and len(small.names) == 1:
         alias = small.names[0]
         if isinstance(alias.name, cst.Attribute) and alias.asname is None:
             # ``import ipynb.fs.full.other`` binds ``ipynb``: no module of ours
             # can stand in for it; the code is left as it is.
             return None
-        return _by_stem(_dotted(alias.name), sources)
+        return _by_stem(_dotted(alias.name), stems)
     return None
 
 
-def _by_stem(dotted: str, sources: Sequence[Source]) -> Source | None:
+def _by_stem(dotted: str, stems: Mapping[str, Source]) -> Source | None:
     for prefix in _HOOK_PREFIXES:
         dotted = dotted.removeprefix(prefix)
-    return next((s for s in sources if dotted == s.notebook.path.stem), None)
+    return stems.get(dotted)
 
 
 def _small_import(s: Statement) -> cst.Import | cst.ImportFrom | None:

@@ -30,13 +30,13 @@ def pool_map(
     *,
     jobs: int | None,
     worth: bool,
-    done: Callable[[], None] | None = None,
+    done: Callable[[R], None] | None = None,
 ) -> list[R]:
     """Return ``[func(item) for item in items]``, computed by up to ``jobs`` processes.
 
     ``worth`` says whether the work is large enough to pay for the processes
-    (about 50 ms to start); ``jobs`` None means every core. ``done`` is called
-    here as each result arrives, in order (for a progress bar).
+    (about 50 ms to start); ``jobs`` None means every core. ``done`` is given
+    each result here as it arrives, in order, while the workers go on.
     """
     workers = min(jobs or default_jobs(), len(items))
     if workers <= 1 or not worth:
@@ -48,9 +48,9 @@ def pool_map(
         return [_tick(result, done) for result in pool.map(func, items)]
 
 
-def _tick(result: R, done: Callable[[], None] | None) -> R:
+def _tick(result: R, done: Callable[[R], None] | None) -> R:
     if done is not None:
-        done()
+        done(result)
     return result
 
 

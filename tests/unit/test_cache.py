@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import pickle
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from typer.testing import CliRunner
 
+from nb2pkg import trees
 from nb2pkg.analyse import analyse_notebook, cell_facts, cell_key
 from nb2pkg.cache import Store
 from nb2pkg.cli import app
@@ -19,6 +23,7 @@ runner = CliRunner()
 
 
 def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...]]:
+    """Return what analysing ``path`` finds, given the cache entries ``known``."""
     return [
         (
             s.cell,
@@ -31,22 +36,29 @@ def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...
             s.line,
             s.code,
         )
-        for a in analyse_notebook(read_notebook(path), known=known)
+        for a in analyse(path, known)
         for s in a.statements
     ] + [(a.cell.number, a.findings, a.installs) for a in analyse(path, known)]
 
 
 def analyse(path: Path, known: dict[str, object] | None) -> list[CellAnalysis]:
-    return list(analyse_notebook(read_notebook(path), known=known))
+    store = None if known is None else Store(None, old=dict(known))
+    return list(analyse_notebook(read_notebook(path), known=store))
+
+
+def entries(path: Path) -> dict[str, object]:
+    """Return the cache entries of ``path``'s cells, round-tripped through JSON
+    as the cache file stores them."""
+    store = Store(None)
+    analyse_notebook(read_notebook(path), known=store)
+    return dict(json.loads(json.dumps(store.new)))
 
 
 @pytest.mark.parametrize("case", ["text_stats", "weather_report", "units"])
 def test_cached_facts_are_the_facts_found_afresh(case: str) -> None:
     path = example_source(case)
-    analyses = analyse_notebook(read_notebook(path))
-    known = {cell_key(a.cell): cell_facts(a) for a in analyses if a.parsed}
-    # Round-tripped through JSON, as the cache file stores them.
-    known = json.loads(json.dumps(known))
+    known = entries(path)
+    assert len(known) == len({a.cell.source for a in analyse(path, None) if a.parsed})
     assert facts(path, known) == facts(path, None)
 
 
@@ -60,23 +72,56 @@ def test_cached_facts_of_cells_with_ipython_syntax_keep_its_findings(
         "x = math.pi  # 100%!",
         "def f(y):\n    return y * x",
     )
-    analyses = analyse(path, None)
-    known = json.loads(
-        json.dumps({cell_key(a.cell): cell_facts(a) for a in analyses if a.parsed})
-    )
-    assert [v["plain"] for v in known.values()] == [False, False, False, True, True]
+    known = entries(path)
+    plain = [v["plain"] for v in known.values()]  # type: ignore[index]
+    assert plain == [False, False, False, True, True]
     assert facts(path, known) == facts(path, None)
-    # An entry saying a cell with IPython syntax is plain is not believed blindly:
-    # the statements would not fit, and the cell is analysed afresh.
-    lying = {k: {**v, "plain": True} for k, v in known.items()}
-    assert facts(path, lying) == facts(path, None)
+
+
+def test_a_cached_cell_is_not_parsed_again(
+    make_nb: MakeNotebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_nb("import math", "x = math.pi  # 100%!", "files = !ls")
+    known = entries(path)
+    fresh = facts(path, None)
+    monkeypatch.setattr(cst, "parse_module", None)  # would fail if called
+    assert facts(path, known) == fresh
 
 
 def test_a_malformed_entry_is_ignored(make_nb: MakeNotebook) -> None:
     path = make_nb("x = 1\ny = x", "def f():\n    return y")
     (first, _) = analyse_notebook(read_notebook(path))
-    bad: dict[str, object] = {cell_key(first.cell): {"statements": [["x"], 5]}}
-    assert facts(path, bad) == facts(path, None)
+    good = cell_facts(first)
+    for bad in [
+        {"statements": [["x"], 5]},
+        {**good, "tree": None},
+        {**good, "tree": "not base64 !"},
+        {**good, "tree": base64.b64encode(b"not a pickle").decode()},
+        {**good, "tree": trees.dump_nodes([first.statements[0].node])},
+    ]:
+        known: dict[str, object] = {cell_key(first.cell): bad}
+        assert facts(path, known) == facts(path, None)
+
+
+class _Boom:
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Path("boom").touch, ())
+
+
+def test_a_tree_that_is_not_libcst_nodes_is_refused_unrun(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = make_nb("x = 1")
+    (only,) = analyse_notebook(read_notebook(path))
+    for hostile in [(_Boom(),), (only.statements[0].node, _Boom()), [1], (1,)]:
+        text = base64.b64encode(pickle.dumps(hostile)).decode()
+        assert trees.load_nodes(text) is None
+        entry = {**cell_facts(only), "tree": text}
+        assert facts(path, {cell_key(only.cell): entry}) == facts(path, None)
+    assert not (tmp_path / "boom").exists()
+    good = cell_facts(only)["tree"]
+    assert [cst.Module(list(trees.load_nodes(good) or ())).code] == ["x = 1\n"]
 
 
 def test_an_entry_for_fewer_statements_than_the_cell_has_is_ignored(
@@ -84,8 +129,8 @@ def test_an_entry_for_fewer_statements_than_the_cell_has_is_ignored(
 ) -> None:
     path = make_nb("x = 1\n\ny = x\nz = 3", "def f():\n    return y")
     (first, second) = analyse_notebook(read_notebook(path))
-    # Well formed, but for a cell of one statement: its line numbers must not
-    # be taken for the three statements the cell has.
+    # Well formed, but facts for one statement beside the tree of three: its
+    # line numbers must not be taken for the three statements.
     wrong = cell_facts(first)
     wrong["statements"] = wrong["statements"][:1]  # type: ignore[index]
     bad: dict[str, object] = {cell_key(first.cell): json.loads(json.dumps(wrong))}

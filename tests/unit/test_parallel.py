@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
 import pytest
 
 from nb2pkg import analyse, api, formatting, model
-from nb2pkg.analyse import analyse_notebook
+from nb2pkg.analyse import analyse_notebook, cell_key
 from nb2pkg.api import convert
+from nb2pkg.cache import Store
 from nb2pkg.errors import NotebookError
 from nb2pkg.model import Cell, Notebook
 from nb2pkg.options import Options
 from nb2pkg.parallel import pool_map, split
+from nb2pkg.read import read_notebook
 from tests.conftest import MakeNotebook
 
 
@@ -113,3 +116,33 @@ def test_statement_code_is_kept_per_node_and_forgotten_oldest_first(
     model.remember_code(copy, "sent\n")
     assert model.statement_code(copy) == "sent\n"
     assert model.statement_code(nodes[1]) == "x = 1  # n1\n"
+
+
+def test_workers_find_facts_only_for_cells_the_cache_does_not_know(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(api, "_WORTH_BYTES", 0)
+    a = make_nb("def double(x):\n    return 2 * x", "%time y = double(2)", name="a")
+    cells = ["import math", "def quad(x):\n    return double(double(x))"]
+    b = make_nb(*cells, "print(quad(3))", name="b")
+    options = Options(dry_run=True, jobs=2, name="p", cache=True)
+    convert([a, b], options=options)
+    b = make_nb(*cells, "print(quad(4))", name="b")
+    put: list[str] = []
+    real_put = Store.put
+
+    def spy(store: Store, name: str, value: object) -> None:
+        if store.path is not None and store.path.name.startswith("facts"):
+            put.append(name)
+        real_put(store, name, value)
+
+    monkeypatch.setattr(Store, "put", spy)
+    cached = convert([a, b], options=options)
+    # Sent by the worker that read b: the edited cell's facts, and nothing else.
+    assert put == [cell_key(read_notebook(b).code_cells[-1])]
+    fresh = convert([a, b], options=replace(options, cache=False, jobs=1))
+    assert [(f.path, f.text) for f in cached.files] == [
+        (f.path, f.text) for f in fresh.files
+    ]
+    assert cached.findings == fresh.findings
