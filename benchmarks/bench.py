@@ -5,8 +5,9 @@ of 200 cells (a realistic mix of imports, functions, classes, constants, loose
 code, magics and stored outputs), then runs each tool as a whole process, several
 times, and prints the median wall time, the ratio to ``jupyter nbconvert --to
 script`` and the peak memory (max RSS, of the process and the workers it waited
-for). ``floor`` is benchmarks/floor.py: read, libcst parse, black, nothing else,
-with the same number of processes. Last, ``nb2pkg --help`` and ``--version``
+for). nb2pkg's cold runs start from an empty cache (in the work folder, not
+the user's), as a first conversion does. ``floor`` is benchmarks/floor.py:
+read, libcst parse, black, nothing else, with the same number of processes. Last, ``nb2pkg --help`` and ``--version``
 against a bare typer app's ``--help``.
 
     python benchmarks/bench.py [--sizes 20,200,2000] [--repeat 3] [--folder 100]
@@ -131,8 +132,7 @@ def tools(notebook: Path, work: Path) -> dict[str, list[str]]:
         "floor (read, parse, black)": [PYTHON, str(FLOOR), str(notebook), "--jobs",
                                        str(JOBS)],
         "nb2pkg convert": [PYTHON, "-m", "nb2pkg", "convert", str(notebook), "-q",
-                           "--force", "-o", str(work / "pkg"), "--jobs", str(JOBS),
-                           "--no-cache"],
+                           "--force", "-o", str(work / "pkg"), "--jobs", str(JOBS)],
     }  # fmt: skip
     return {
         name: cmd
@@ -185,11 +185,11 @@ def sizes_section(
         base = None
         timed: dict[str, float] = {}
         for name, command in commands.items():
-            before = (
-                functools.partial(script_for_black, notebook, work)
-                if name.startswith("black")
-                else None
-            )
+            before = None
+            if name.startswith("black"):
+                before = functools.partial(script_for_black, notebook, work)
+            elif name.startswith("nb2pkg"):
+                before = empty_cache
             timed[name] = measure(name, command, repeat, base, before)
             if name.startswith("nbconvert"):
                 base = nbconvert[size] = timed[name]
@@ -204,6 +204,12 @@ def sizes_section(
     return ours
 
 
+def empty_cache() -> None:
+    """Empty nb2pkg's cache (``NB2PKG_CACHE_DIR``, set by ``main``): a cold run
+    is a first conversion, which also fills the cache."""
+    shutil.rmtree(os.environ["NB2PKG_CACHE_DIR"], ignore_errors=True)
+
+
 def reconversion_section(size: int, repeat: int, work: Path) -> None:
     """Time converting again, from the cache, after editing one cell each time.
 
@@ -212,11 +218,10 @@ def reconversion_section(size: int, repeat: int, work: Path) -> None:
     """
     notebook = work / f"bench_{size}.ipynb"
     make_notebook(size, notebook)
-    cache = work / "cache"
     command = [PYTHON, "-m", "nb2pkg", "convert", str(notebook), "-q", "--force",
                "-o", str(work / "pkg_cached"), "--jobs", str(JOBS)]  # fmt: skip
-    env = {**os.environ, "NB2PKG_CACHE_DIR": str(cache)}
-    subprocess.run(command, check=True, env=env)  # fill the cache
+    empty_cache()
+    subprocess.run(command, check=True)  # fill the cache
     baseline = tools(notebook, work).get("nbconvert --to script")
     edits = iter(range(1, 1000))
 
@@ -229,15 +234,11 @@ def reconversion_section(size: int, repeat: int, work: Path) -> None:
     print(f"\nreconversion of the {size}-cell notebook after editing one cell (cache)")
     ours: list[tuple[float, float]] = []
     theirs: list[tuple[float, float]] = []
-    os.environ["NB2PKG_CACHE_DIR"] = str(cache)
-    try:
-        for _ in range(repeat):
-            edit_one_cell()
-            ours.append(run(command))
-            if baseline:
-                theirs.append(run(baseline))
-    finally:
-        del os.environ["NB2PKG_CACHE_DIR"]
+    for _ in range(repeat):
+        edit_one_cell()
+        ours.append(run(command))
+        if baseline:
+            theirs.append(run(baseline))
     base = statistics.median(t for t, _ in theirs) if theirs else None
     if base:
         report("nbconvert --to script", theirs, base)
@@ -290,6 +291,7 @@ def folder_section(count: int, work: Path) -> None:
          str(work / "folder_pkg"), "--name", "bench", "--jobs", str(JOBS)],
         1,
         base,
+        empty_cache,
     )  # fmt: skip
     print(f"  nb2pkg / floor: {ours / floor:.2f}x")
 
@@ -323,6 +325,7 @@ def main() -> int:
     )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        os.environ["NB2PKG_CACHE_DIR"] = str(work / "cache")  # not the user's
         nbconvert: dict[int, float] = {}
         ours = sizes_section(sizes, args.repeat, work, nbconvert)
         pairs = [
