@@ -7,13 +7,17 @@ import os
 import tempfile
 from pathlib import Path
 
+import libcst as cst
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nb2pkg import Nb2PkgError, Options, check, convert
+from nb2pkg.analyse import analyse_cells
+from nb2pkg.cache import Store
 from nb2pkg.errors import CODES
 from nb2pkg.frames import frame_assertions, series_assertions
 from nb2pkg.magics import translate_ipython
+from nb2pkg.model import Cell, CellAnalysis
 from nb2pkg.read import reads_notebook
 
 settings.register_profile(
@@ -149,10 +153,50 @@ def test_magic_translation_keeps_line_numbers(source: str) -> None:
 @given(CELL)
 def test_magic_translation_says_whenever_it_changed_the_cell(source: str) -> None:
     # The conversion cache relies on it: a cell with no finding and no install
-    # is parsed as it is next time, without translating it.
+    # is rebuilt from the cache next time without translating it.
     result = translate_ipython(source, cell=1)
     if result.source != source:
         assert result.findings or result.installs
+
+
+def _found(analyses: tuple[CellAnalysis, ...]) -> list[object]:
+    return [(a.cell.number, a.parsed, a.findings, a.installs) for a in analyses] + [
+        (s.cell, s.kind, s.defines, s.uses, s.eager_uses, s.mutates, s.name, s.line)
+        + (s.code, cst.Module(body=[s.node]).code)
+        for a in analyses
+        for s in a.statements
+    ]
+
+
+class _Kept:
+    """Cache entries read back, recording the cells analysed afresh."""
+
+    def __init__(self, entries: dict[str, object]) -> None:
+        self.entries = entries
+        self.afresh: list[str] = []
+
+    def get(self, name: str) -> object | None:
+        return self.entries.get(name)
+
+    def put(self, name: str, value: object) -> None:
+        self.afresh.append(name)
+
+
+@given(st.lists(CELL, max_size=6))
+def test_cells_rebuilt_from_the_cache_are_the_cells_analysed_afresh(
+    sources: list[str],
+) -> None:
+    cells = [Cell(index=i, kind="code", source=s) for i, s in enumerate(sources)]
+    store = Store(None)
+    fresh = analyse_cells(cells, known=store)
+    # Through JSON, as the cache file keeps the entries.
+    kept = _Kept(json.loads(json.dumps(store.new)))
+    rebuilt = analyse_cells(cells, known=kept)
+    assert kept.afresh == []  # every cell that parsed came from its entry
+    assert _found(rebuilt) == _found(fresh)
+    for again, first in zip(rebuilt, fresh, strict=True):
+        for s, t in zip(again.statements, first.statements, strict=True):
+            assert s.node is not t.node and s.node.deep_equals(t.node)
 
 
 @given(st.binary(max_size=200) | st.text(max_size=200))
