@@ -313,7 +313,7 @@ def _format_and_check(
         )
         again = {f.path: f for f in kept}
         formatted = [again.get(f.path, f) for f in formatted]
-        still = check_files(formatted, plan)
+        still = check_files(formatted, plan, cache=cache)
         formatted = [raw[f.path] if f.path in still else f for f in formatted]
         for path, names in sorted(bad.items()):
             listed = ", ".join(f"`{n}`" for n in sorted(names))
