@@ -12,18 +12,21 @@ from nb2pkg import __version__ as TOOL_VERSION
 from nb2pkg.analyse import analyse_notebook, new_facts
 from nb2pkg.cache import Store
 from nb2pkg.checks import check_notebook, selected
-from nb2pkg.errors import Finding, InputError, Severity
+from nb2pkg.errors import Finding, InputError, OutputExistsError, Severity
 from nb2pkg.layout import CORE_MODULE
 from nb2pkg.link import link_alone, mapped_module, plan_notebooks
 from nb2pkg.manifest import (
     MANIFEST,
     TESTS,
     Changes,
+    Record,
     apply_changes,
+    foreign_files,
     generated_package,
     has_manifest,
     manifest_file,
     plan_changes,
+    read_record,
     recorded_files,
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
@@ -367,17 +370,37 @@ def _write(
     sources: Sequence[Path],
     options: Options,
 ) -> Changes | None:
-    """Write a new package whole, or update a generated one file by file."""
-    updating = has_manifest(output) and not options.force
-    if options.check_only:
-        if updating:
-            return plan_changes(files, output)
-        return Changes(write=files, conflicts=(), remove=(), kept=(), unchanged=())
-    if options.dry_run:
+    """Write a new package whole, or update one file by file.
+
+    A folder that exists and holds something is updated in place: a package
+    nb2pkg generated (its manifest says which files are nb2pkg's), or, with
+    ``force``, a folder that holds nothing but files nb2pkg would write. No
+    file nb2pkg did not write is ever removed or overwritten.
+    """
+    if not output.exists():
+        if options.check_only:
+            return Changes(write=files, conflicts=(), remove=(), kept=(), unchanged=())
+        if not options.dry_run:
+            write_tree(files, output, keep=sources)
         return None
-    if updating:
-        changes = plan_changes(files, output)
+    try:
+        record = read_record(output) if has_manifest(output) else None
+    except OutputExistsError:
+        if not options.force:
+            raise
+        record = None  # unreadable: nothing is known to be nb2pkg's
+    if record is None:
+        foreign = foreign_files(output, files)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise OutputExistsError(
+                f"{output} is not a package nb2pkg generated and holds files it did "
+                f"not write ({shown}); nb2pkg never removes or replaces those, even "
+                "with --force: choose another --output, or move them away"
+            )
+    changes = plan_changes(
+        files, output, record=record or Record({}), force=options.force
+    )
+    if not (options.check_only or options.dry_run):
         apply_changes(changes, output)
-        return changes
-    write_tree(files, output, force=options.force, keep=sources)
-    return None
+    return None if options.dry_run else changes

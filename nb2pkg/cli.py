@@ -267,6 +267,15 @@ def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
         console.print(
             f"  kept {path}: no longer generated, but you edited it", markup=False
         )
+    for path in changes.overwritten:
+        console.print(
+            f"  overwrote {path}: your edits were replaced (--force)", markup=False
+        )
+    for name in changes.refused:
+        console.print(
+            f"  ignored {name!r} in .nb2pkg.json: not a file inside the package",
+            markup=False,
+        )
     if not changes.conflicts:
         return 0
     if diff:

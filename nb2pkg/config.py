@@ -125,6 +125,13 @@ def check_choices(options: Options, *, source: Path | None = None) -> Options:
         raise InputError(
             f"mode must be one of {', '.join(MODES)}, not {options.mode!r}", path=source
         )
+    if options.template_dir is not None and not options.template_dir.is_dir():
+        raise InputError(
+            f"the template folder {options.template_dir} does not exist; fix "
+            "template-dir (or --template-dir), or remove it to use the built-in "
+            "templates",
+            path=source,
+        )
     if options.layout not in LAYOUTS:
         raise InputError(
             f"layout must be one of {', '.join(LAYOUTS)}, not {options.layout!r}",

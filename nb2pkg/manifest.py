@@ -67,7 +67,7 @@ def generated_package(target: Path) -> tuple[str, str] | None:
     """
     if not has_manifest(target):
         return None
-    for name in sorted(_recorded(target), key=lambda n: n.count("/")):
+    for name in sorted(read_record(target).files, key=lambda n: n.count("/")):
         parts = PurePosixPath(name).parts
         if parts[-1] != "__init__.py" or _in_folder(name, TESTS):
             continue
@@ -82,7 +82,7 @@ def recorded_files(target: Path, *, outside: str) -> dict[str, str]:
     """Return the manifest's records of the files not in folder ``outside``."""
     return {
         name: digest
-        for name, digest in _recorded(target).items()
+        for name, digest in read_record(target).files.items()
         if not _in_folder(name, outside)
     }
 
@@ -92,18 +92,66 @@ def _in_folder(name: str, folder: str) -> bool:
     return PurePosixPath(name).parts[0] == folder
 
 
-def _recorded(target: Path) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a package's manifest says nb2pkg wrote.
+
+    The manifest sits in a folder others may have written (a cloned repository),
+    so its paths are untrusted: ``refused`` are those that do not name a file
+    inside the package (absolute, with ``..``, through a link), which nb2pkg
+    neither reads, rewrites nor removes.
+    """
+
+    files: dict[str, str]  # relative path -> sha256
+    refused: tuple[str, ...] = ()
+
+
+def read_record(target: Path) -> Record:
+    """Return the manifest of the package at ``target``, its unsafe paths refused.
+
+    Raises:
+        OutputExistsError: the manifest cannot be read.
+    """
     try:
         record = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
         files = record["files"]
         if not isinstance(files, dict):
             raise TypeError(type(files).__name__)
-        return {str(k): str(v) for k, v in files.items()}
     except (OSError, ValueError, KeyError, TypeError):
         raise OutputExistsError(
             f"{target / MANIFEST} is unreadable, so nb2pkg cannot tell your edits from "
-            "its own files; fix or delete it, or pass --force to replace the package"
+            "its own files; fix or delete it (--force then overwrites only the files "
+            "nb2pkg writes)"
         ) from None
+    kept: dict[str, str] = {}
+    refused: list[str] = []
+    for name, digest in files.items():
+        if isinstance(digest, str) and inside(target, name):
+            kept[str(PurePosixPath(name))] = digest
+        else:
+            refused.append(str(name))
+    return Record(kept, tuple(refused))
+
+
+def inside(target: Path, name: object) -> bool:
+    """Return True if ``name`` is a relative path to a file place inside ``target``.
+
+    No absolute path, no ``..``, no backslash or NUL, and no link on the way
+    (below ``target``): a link may lead anywhere.
+    """
+    if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
+        return False
+    path = PurePosixPath(name)
+    if path.is_absolute() or any(part in ("..", ".") for part in name.split("/")):
+        return False
+    if ":" in path.parts[0]:  # a drive, on Windows
+        return False
+    here = target
+    for part in path.parts:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +163,8 @@ class Changes:
     remove: tuple[PurePosixPath, ...]  # generated before, no source now, not edited
     kept: tuple[PurePosixPath, ...]  # generated before, no source now, edited
     unchanged: tuple[PurePosixPath, ...]
+    overwritten: tuple[PurePosixPath, ...] = ()  # edited, replaced with --force
+    refused: tuple[str, ...] = ()  # manifest paths not inside the package
 
     @property
     def up_to_date(self) -> bool:
@@ -128,21 +178,39 @@ class Changes:
 
 
 def plan_changes(
-    files: Sequence[RenderedFile], target: Path, *, scope: str = ""
+    files: Sequence[RenderedFile],
+    target: Path,
+    *,
+    scope: str = "",
+    force: bool = False,
+    record: Record | None = None,
 ) -> Changes:
     """Return what updating the package at ``target`` to ``files`` would do.
 
     With ``scope`` (a folder), only the files generated in it are considered:
-    the others are neither rewritten nor removed.
+    the others are neither rewritten nor removed. With ``force``, a file the
+    user edited is overwritten (and named) instead of kept. ``record`` is the
+    package's manifest (read from ``target`` if not given).
+
+    Raises:
+        OutputExistsError: the manifest is unreadable, or a file nb2pkg writes
+            is reached through a link.
     """
-    recorded = _recorded(target)
+    record = record if record is not None else read_record(target)
+    recorded = record.files
     if scope:
         recorded = {n: d for n, d in recorded.items() if _in_folder(n, scope)}
     write: list[RenderedFile] = []
     conflicts: list[RenderedFile] = []
+    overwritten: list[PurePosixPath] = []
     unchanged: list[PurePosixPath] = []
     manifest: list[RenderedFile] = []
     for file in files:
+        if not inside(target, str(file.path)):
+            raise OutputExistsError(
+                f"{target / file.path} is reached through a link; nb2pkg writes only "
+                "inside the package folder: remove the link"
+            )
         path = target.joinpath(*file.path.parts)
         new = sha256(file.text)
         on_disk = sha256(path.read_bytes()) if path.is_file() else None
@@ -153,6 +221,9 @@ def plan_changes(
             unchanged.append(file.path)
         elif on_disk is None or on_disk == before:
             write.append(file)  # new, deleted, or still as nb2pkg wrote it
+        elif force:
+            write.append(file)
+            overwritten.append(file.path)
         elif new == before:
             unchanged.append(file.path)  # the user's edit stands; nb2pkg's is the same
         else:
@@ -174,7 +245,30 @@ def plan_changes(
         tuple(remove),
         tuple(kept),
         tuple(unchanged),
+        tuple(overwritten),
+        record.refused,
     )
+
+
+def foreign_files(target: Path, files: Sequence[RenderedFile]) -> list[str]:
+    """Return what ``target`` holds besides the ``files`` nb2pkg would write there.
+
+    Folders count as a whole (``.git/``); the ``.new`` files of a conflict are
+    the user's to resolve, so they count too.
+    """
+    ours = {str(f.path) for f in files}
+    folders = {str(parent) for f in files for parent in f.path.parents}
+    found: list[str] = []
+    pending = [target]
+    while pending:
+        folder = pending.pop()
+        for entry in sorted(folder.iterdir()):
+            name = entry.relative_to(target).as_posix()
+            if entry.is_dir() and not entry.is_symlink() and name in folders:
+                pending.append(entry)
+            elif name not in ours or entry.is_symlink():
+                found.append(name + ("/" if entry.is_dir() else ""))
+    return sorted(found)
 
 
 def apply_changes(changes: Changes, target: Path) -> None:

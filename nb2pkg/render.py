@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 import sys
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from nb2pkg.cache import Store, cache_dir
-from nb2pkg.errors import Finding, Severity, TemplateError, finding
+from nb2pkg.cache import Store
+from nb2pkg.errors import (
+    EquivalenceError,
+    Finding,
+    InputError,
+    Severity,
+    TemplateError,
+    finding,
+)
 from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
 from nb2pkg.formatting import format_files, protected
 from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
@@ -34,46 +46,52 @@ def builtin_templates() -> Path:
     return Path(__file__).resolve().parent.parent / "templates"
 
 
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """The templates jinja2 compiled before, with nb2pkg's cache: never an error.
+class ConfinedLoader(jinja2.BaseLoader):
+    """Load templates from folders, never from outside them.
 
-    jinja2 checks each one against its template's source (and Python's version)
-    before using it; a file that cannot be read or written is skipped.
+    A template folder may come with a notebook (``template-dir`` in a cloned
+    repository's pyproject.toml), so it is untrusted: a name with ``..``, a
+    link leading out of the folder, or anything that is not a regular file
+    (a FIFO would block) is not a template.
     """
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError as exc:
-            log.debug("cannot read a compiled template: %r", exc)
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = [folder.resolve() for folder in folders]
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError as exc:
-            log.debug("cannot keep a compiled template: %r", exc)
-
-
-def _compiled_templates(options: Options) -> jinja2.BytecodeCache | None:
-    """Return where compiled templates are kept, or None (no cache)."""
-    if not options.cache:
-        return None
-    folder = cache_dir() / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        log.debug("cannot make %s: %r", folder, exc)
-        return None
-    return _CompiledTemplates(str(folder))
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """Return the text of ``template`` from the first folder that has it."""
+        pieces = split_template_path(template)  # refuses ".." itself
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            try:
+                real = path.resolve()
+                if not real.is_relative_to(folder) or not stat.S_ISREG(
+                    real.stat().st_mode
+                ):
+                    continue
+                text = real.read_text(encoding="utf-8")
+            except (OSError, RuntimeError, ValueError):
+                continue  # absent, a link loop, unreadable: not a template here
+            return text, str(real), lambda: True  # one environment per conversion
+        raise jinja2.TemplateNotFound(template)
 
 
 def _environment(options: Options) -> jinja2.Environment:
-    paths = [str(builtin_templates())]
+    """Return the sandboxed jinja2 environment of the templates.
+
+    User templates may change text, never run code: the sandbox refuses
+    attributes such as ``__globals__`` and calls that change objects, so a
+    template that tries is a ``TemplateError``. Compiled templates are not
+    cached: jinja2 keeps them as marshalled Python code, which would run from
+    a folder others may write.
+    """
+    folders = [builtin_templates()]
     if options.template_dir is not None:
-        paths.insert(0, str(options.template_dir))
-    env = jinja2.Environment(  # noqa: S701 - renders code and TOML, not HTML
-        loader=jinja2.FileSystemLoader(paths),
-        bytecode_cache=_compiled_templates(options),
+        folders.insert(0, template_folder(options.template_dir))
+    env = ImmutableSandboxedEnvironment(  # noqa: S701 - renders code and TOML, not HTML
+        loader=ConfinedLoader(folders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -84,6 +102,21 @@ def _environment(options: Options) -> jinja2.Environment:
     env.filters["pystr"] = lambda s: json.dumps(str(s), ensure_ascii=False)
     env.filters["docstring"] = docstring_text
     return env
+
+
+def template_folder(folder: Path) -> Path:
+    """Return ``folder`` if it is a folder of templates.
+
+    Raises:
+        InputError: it is not a folder (a typo would silently use the built-in
+            templates).
+    """
+    if not folder.is_dir():
+        raise InputError(
+            f"the template folder {folder} does not exist; fix template-dir "
+            "(or --template-dir), or remove it to use the built-in templates"
+        )
+    return folder
 
 
 def toml_string(value: object) -> str:
@@ -172,7 +205,16 @@ def render_plan(
             )
     if plan.pipelines:
         add(f"{root}/__main__.py", "__main__.py.j2", **_main_context(plan))
-    return _format_and_check(files, plan, options, cache or Store(None))
+    try:
+        return _format_and_check(files, plan, options, cache or Store(None))
+    except EquivalenceError as exc:
+        if options.template_dir is None:
+            raise
+        # The user's templates wrote the files: theirs to fix, not nb2pkg's bug.
+        raise TemplateError(
+            f"the templates in {options.template_dir} wrote broken files: "
+            f"{str(exc).split('; this is a bug')[0]}; fix the templates"
+        ) from None
 
 
 def _main_context(plan: Plan) -> dict[str, Any]:
@@ -279,6 +321,11 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template {exc.name or name}, line {exc.lineno}: {exc.message}"
+        ) from None
+    except SecurityError as exc:
+        raise TemplateError(
+            f"template {name} tried something templates may not do ({exc}); "
+            "templates fill in text and cannot run code: fix or remove it"
         ) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template {name}: {exc}") from None

@@ -18,7 +18,9 @@ def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> Non
 
     Args:
         target: the package directory.
-        force: allow replacing a non-empty directory.
+        force: allow writing into a non-empty directory that is not a package
+            nb2pkg generated (only if it holds nothing but nb2pkg's files, which
+            is known once they are rendered).
         keep: files that must survive (the notebooks): never inside ``target``.
     """
     if target.exists() and not target.is_dir():
@@ -36,8 +38,9 @@ def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> Non
     generated = has_manifest(target)  # updated in place, edits kept
     if target.is_dir() and not force and not generated and any(target.iterdir()):
         raise OutputExistsError(
-            f"{target} exists and is not empty; pass --force to replace it, "
-            "or choose another --output"
+            f"{target} exists, is not empty and is not a package nb2pkg generated; "
+            "choose another --output (--force writes into it only if it holds "
+            "nothing but the files nb2pkg writes)"
         )
 
 
@@ -45,15 +48,18 @@ def write_tree(
     files: Sequence[RenderedFile],
     target: Path,
     *,
-    force: bool,
     keep: Sequence[Path] = (),
 ) -> None:
-    """Write ``files`` under ``target``, replacing it only as a whole.
+    """Write ``files`` as the new folder ``target`` (absent, or empty), whole.
 
     The tree is built in a hidden directory beside ``target`` and renamed into
-    place, so an error or Ctrl-C leaves either the old tree or the new one.
+    place, so an error or Ctrl-C leaves either nothing or the whole package.
+    A folder with anything in it is never replaced: it is updated file by file
+    (``nb2pkg.manifest``).
     """
-    check_target(target, force=force, keep=keep)
+    check_target(target, force=False, keep=keep)
+    if target.is_dir() and any(target.iterdir()):
+        raise OutputExistsError(f"{target} is not empty; nothing was written")
     parent = target.parent
     token = f"{os.getpid()}-{secrets.token_hex(4)}"
     staging = parent / f".{target.name}.nb2pkg-{token}.tmp"

@@ -53,9 +53,11 @@ def test_existing_output_is_exit_2_with_one_line(
     assert result.output.count("\n") == 1
     assert result.output.startswith("nb2pkg: error: ") and "--force" in result.output
     assert (out / "keep.txt").read_text() == "mine"
+    # --force never removes what nb2pkg did not write: it refuses, naming it.
     forced = runner.invoke(app, ["convert", str(nb), "-o", str(out), "--force"])
-    assert forced.exit_code == 0
-    assert not (out / "keep.txt").exists()
+    assert forced.exit_code == 2
+    assert forced.output.count("\n") == 1 and "keep.txt" in forced.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
 
 
 def test_dry_run_lists_and_writes_nothing(

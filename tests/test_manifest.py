@@ -147,6 +147,10 @@ def test_unreadable_manifest_is_a_clear_error(
     (out / ".nb2pkg.json").write_text("{broken")
     code, output = convert_cli(nb, out)
     assert code == 2 and "is unreadable" in output and "--force" in output
+    # --force overwrites nb2pkg's files, as the folder holds nothing else.
+    code, output = convert_cli(nb, out, "--force")
+    assert code == 0, output
+    assert json.loads((out / ".nb2pkg.json").read_text())["generator"] == "nb2pkg"
 
 
 ADD = "def add(a, b):\n    return a + b"

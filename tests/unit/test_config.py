@@ -31,12 +31,21 @@ def test_the_nearest_pyproject_is_used(tmp_path: Path) -> None:
     assert find_config(inner) == (tmp_path / "a" / "pyproject.toml", {})
 
 
+def test_a_template_dir_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    write_config(tmp_path, '[tool.nb2pkg]\ntemplate-dir = "tlp"\n')
+    with pytest.raises(InputError, match="template folder .*tlp does not exist"):
+        with_config(Options(), tmp_path / "n.ipynb")
+    with pytest.raises(InputError, match="does not exist"):
+        with_config(Options(template_dir=tmp_path / "nowhere"), tmp_path / "n.ipynb")
+
+
 def test_config_fills_what_the_caller_did_not_give(tmp_path: Path) -> None:
     write_config(
         tmp_path,
         '[tool.nb2pkg]\nname = "cfg"\nmode = "tagged"\nlayout = "flat"\n'
         'template-dir = "tpl"\ntests = false\npin = true\n',
     )
+    (tmp_path / "tpl").mkdir()
     nb = tmp_path / "n.ipynb"
     options = with_config(Options(), nb)
     assert (options.name, options.mode, options.layout) == ("cfg", "tagged", "flat")

@@ -18,23 +18,23 @@ FILES = [
 
 def test_writes_the_tree(tmp_path: Path) -> None:
     target = tmp_path / "deep" / "pkg"
-    write_tree(FILES, target, force=False)
+    write_tree(FILES, target)
     assert (target / "a" / "b.txt").read_text() == "hello\n"
     assert sorted(p.name for p in tmp_path.joinpath("deep").iterdir()) == ["pkg"]
 
 
-def test_refuses_non_empty_directory_without_force(tmp_path: Path) -> None:
+def test_never_replaces_a_non_empty_directory(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("precious")
-    with pytest.raises(OutputExistsError, match="pass --force"):
-        write_tree(FILES, tmp_path, force=False)
+    with pytest.raises(OutputExistsError, match="not empty"):
+        write_tree(FILES, tmp_path)
     assert (tmp_path / "mine.txt").read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]  # no staging left
 
 
-def test_force_replaces_the_whole_tree(tmp_path: Path) -> None:
+def test_writes_into_an_empty_directory(tmp_path: Path) -> None:
     target = tmp_path / "pkg"
     target.mkdir()
-    (target / "old.txt").write_text("old")
-    write_tree(FILES, target, force=True)
+    write_tree(FILES, target)
     assert sorted(p.name for p in target.iterdir()) == ["a", "c.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no staging left behind
 
@@ -43,14 +43,14 @@ def test_refuses_a_file_as_target(tmp_path: Path) -> None:
     target = tmp_path / "file"
     target.write_text("x")
     with pytest.raises(OutputExistsError, match="is a file"):
-        write_tree(FILES, target, force=True)
+        write_tree(FILES, target)
 
 
 def test_never_writes_over_the_notebook_even_with_force(tmp_path: Path) -> None:
     notebook = tmp_path / "nb.ipynb"
     notebook.write_text("{}")
     with pytest.raises(OutputExistsError, match="holds the notebook"):
-        write_tree(FILES, tmp_path, force=True, keep=[notebook])
+        write_tree(FILES, tmp_path, keep=[notebook])
     assert notebook.read_text() == "{}"
 
 
@@ -69,7 +69,7 @@ def test_failure_midway_leaves_nothing(
 
     monkeypatch.setattr(Path, "open", failing_open)
     with pytest.raises(KeyboardInterrupt):
-        write_tree(FILES, target, force=False)
+        write_tree(FILES, target)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -77,4 +77,4 @@ def test_unwritable_parent_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
     with pytest.raises(OutputExistsError, match="cannot write"):
-        write_tree(FILES, blocker / "pkg", force=False)
+        write_tree(FILES, blocker / "pkg")

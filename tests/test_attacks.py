@@ -1,0 +1,179 @@
+"""Attacks on nb2pkg through what it reads: notebooks, their folders, the
+manifest of a package. Nothing in them may run code, reach outside the output
+folder, remove what nb2pkg did not write, or copy a secret into the package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nb2pkg.cli import app
+from tests.conftest import MakeNotebook
+
+runner = CliRunner()
+
+
+def convert_cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["convert", *args])
+    return result.exit_code, result.output
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+# 1. Templates chosen by a cloned repository.
+
+
+def test_a_cloned_repositorys_templates_cannot_run_code(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    nb = make_nb("def f():\n    return 1", "print(f())")
+    (tmp_path / "pyproject.toml").write_text('[tool.nb2pkg]\ntemplate-dir = "tpl"\n')
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "README.md.j2").write_text(
+        '{{ cycler.__init__.__globals__.os.system("touch PWNED") }}\n'
+    )
+    code, output = convert_cli(str(nb), "-o", str(tmp_path / "out"))
+    assert code == 2, output
+    assert output.count("\n") == 1
+    assert output.startswith("nb2pkg: error: ") and "README.md.j2" in output
+    assert not (tmp_path / "PWNED").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_dir_that_does_not_exist_is_exit_2(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("x = 1")
+    code, output = convert_cli(
+        str(nb), "-o", str(tmp_path / "out"), "--template-dir", str(tmp_path / "no")
+    )
+    assert code == 2 and output.count("\n") == 1 and "does not exist" in output
+
+
+# 2. The manifest lists paths outside the package.
+
+
+def poison_manifest(package: Path, names: list[str], victim: Path) -> None:
+    """Record ``names`` in the manifest with the victim's digest, as attackers do."""
+    manifest = package / ".nb2pkg.json"
+    record = json.loads(manifest.read_text())
+    digest = hashlib.sha256(victim.read_bytes()).hexdigest()
+    record["files"].update(dict.fromkeys(names, digest))
+    manifest.write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize(
+    "kind", ["relative", "absolute", "dotted", "through a link", "backslash"]
+)
+def test_manifest_paths_outside_the_package_are_ignored(
+    kind: str, make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("def f():\n    return 1")
+    out = tmp_path / "pkg"
+    assert convert_cli(str(nb), "-o", str(out))[0] == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.txt"
+    victim.write_text("precious\n")
+    name = {
+        "relative": "../outside/victim.txt",
+        "absolute": str(victim),
+        "dotted": "src/../../outside/victim.txt",
+        "through a link": "link/victim.txt",
+        "backslash": "..\\outside\\victim.txt",
+    }[kind]
+    (out / "link").symlink_to(outside)
+    poison_manifest(out, [name], victim)
+    code, output = convert_cli(str(nb), "-o", str(out))
+    assert victim.read_text() == "precious\n"
+    assert code == 0, output
+    assert f"ignored {name!r} in .nb2pkg.json" in output
+    # ... and with --force, too.
+    poison_manifest(out, [name], victim)
+    code, output = convert_cli(str(nb), "-o", str(out), "--force")
+    assert victim.read_text() == "precious\n"
+    assert code == 0, output
+
+
+def test_a_link_in_the_package_never_leads_a_write_outside(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("def f():\n    return 1")
+    out = tmp_path / "pkg"
+    assert convert_cli(str(nb), "-o", str(out))[0] == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    tests = out / "tests"
+    for path in tests.iterdir():
+        path.unlink()
+    tests.rmdir()
+    tests.symlink_to(outside)
+    code, output = convert_cli(str(nb), "-o", str(out), "--force")
+    assert code == 2 and "link" in output
+    assert list(outside.iterdir()) == []
+
+
+# 3. --force removes nothing nb2pkg did not write.
+
+
+def test_force_keeps_what_nb2pkg_did_not_write(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    assert convert_cli(str(make_nb("def f():\n    return 1")), "-o", str(out))[0] == 0
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (out / "NOTES.txt").write_text("my notes\n")
+    core = out / "src" / "experiment" / "core.py"
+    core.write_text(core.read_text() + "# my edit\n")
+    (out / "src" / "experiment" / "core.py.new").write_text("old conflict\n")
+    code, output = convert_cli(
+        str(make_nb("def f():\n    return 2")), "-o", str(out), "--force"
+    )
+    assert code == 0, output
+    assert "overwrote src/experiment/core.py" in output
+    assert "return 2" in core.read_text() and "# my edit" not in core.read_text()
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
+    assert (out / "NOTES.txt").read_text() == "my notes\n"
+    assert (out / "src" / "experiment" / "core.py.new").read_text() == "old conflict\n"
+
+
+def test_force_into_a_folder_of_nb2pkgs_files_only(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("def f():\n    return 1")
+    out = tmp_path / "pkg"
+    assert convert_cli(str(nb), "-o", str(out))[0] == 0
+    (out / ".nb2pkg.json").unlink()  # a package from before manifests
+    before = files_under(out)
+    code, output = convert_cli(str(nb), "-o", str(out))
+    assert code == 2 and "not empty" in output
+    code, output = convert_cli(str(nb), "-o", str(out), "--force")
+    assert code == 0, output
+    after = files_under(out)
+    assert set(after) == {*before, ".nb2pkg.json"}
+
+
+def test_force_refuses_a_folder_with_other_files_and_names_them(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "project"
+    (out / ".git").mkdir(parents=True)
+    (out / ".git" / "config").write_text("[core]\n")
+    (out / "data.csv").write_text("a,b\n")
+    code, output = convert_cli(str(make_nb("x = 1")), "-o", str(out), "--force")
+    assert code == 2 and output.count("\n") == 1
+    assert ".git/" in output and "data.csv" in output
+    assert files_under(out) == {".git/config": b"[core]\n", "data.csv": b"a,b\n"}
