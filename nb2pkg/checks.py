@@ -10,23 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Notebook
 from nb2pkg.options import Options
 from nb2pkg.place import BUILTIN_NAMES, DEFINITIONS, IPYTHON_NAMES, has_star_import
 
-# Secrets that often leak into outputs: provider key formats, and private keys.
-SECRET_PATTERNS: dict[str, re.Pattern[str]] = {
-    "AWS access key": re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    "GitHub token": re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
-    "Hugging Face token": re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),
-    "OpenAI key": re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}\b"),
-    "Slack token": re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"),
-    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    "private key": re.compile(
-        r"-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----"
-    ),
-}
 _RANDOM_USE = re.compile(
     r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d|RandomState\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"
     r"random\.(?:random|randint|choice|choices|shuffle|sample|uniform|gauss)|"
@@ -209,13 +198,25 @@ def stored_outputs(
             limit = options.max_output_bytes
             note = f"stores {size:,} characters of output (over {limit:,})"
             yield finding("NBP108", note, cell=cell.number)
-        text = "\n".join(o.text + o.value for o in cell.outputs)
-        for kind, pattern in SECRET_PATTERNS.items():
-            if pattern.search(text):
-                note = (
-                    f"an output looks like it holds a {kind}: remove it and revoke it"
-                )
-                yield finding("NBP109", note, cell=cell.number, severity=Severity.ERROR)
+        text = "\n".join(o.text + o.value + o.html for o in cell.outputs)
+        kind = find_credential(text)
+        if kind is not None:
+            note = f"an output looks like it holds {kind}: clear it, and revoke it"
+            yield finding("NBP109", note, cell=cell.number, severity=Severity.ERROR)
+
+
+def secrets_in_code(
+    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+) -> Iterable[Finding]:
+    """NBP109: a cell's code holds a credential, which the package would copy."""
+    for cell in notebook.code_cells:
+        kind = find_credential(cell.source, code=True)
+        if kind is not None:
+            note = (
+                f"the code looks like it holds {kind}, which the package would "
+                "copy: read it from an environment variable or a file, and revoke it"
+            )
+            yield finding("NBP109", note, cell=cell.number, severity=Severity.ERROR)
 
 
 def unseeded_randomness(
@@ -257,5 +258,6 @@ CHECKS: tuple[Check, ...] = (
     execution_order,
     stale_outputs,
     stored_outputs,
+    secrets_in_code,
     unseeded_randomness,
 )

@@ -46,7 +46,7 @@ from nb2pkg.place import (
     undefined_names,
 )
 from nb2pkg.steps import make_steps
-from nb2pkg.testgen import make_tests
+from nb2pkg.testgen import make_tests, withhold_credentials
 
 
 def make_plan(
@@ -129,6 +129,8 @@ def make_plan(
         if options.tests and (modules or provided)
         else ()
     )
+    tests, withheld = withhold_credentials(tests)
+    findings.extend(withheld)
     title, summary = _title_and_summary(notebook)
     return Plan(
         package=package,

@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from nb2pkg.credentials import find_credential
 from nb2pkg.deps import imported_modules
+from nb2pkg.errors import Finding, finding
 from nb2pkg.frames import frame_assertions, series_assertions
 from nb2pkg.model import (
     CellAnalysis,
@@ -133,6 +135,68 @@ def make_tests(
             if s.kind is Kind.DEF and not counts[name]:
                 tests.append(_stub(module.name, s))
     return tuple(tests)
+
+
+def withhold_credentials(
+    tests: Sequence[TestCase],
+) -> tuple[tuple[TestCase, ...], tuple[Finding, ...]]:
+    """Return the tests with every one that would copy a credential made a skip.
+
+    A recorded output that looks like a key or a password must not be copied
+    into the package: its test skips and says why, and a finding names the cell.
+    """
+    kept: list[TestCase] = []
+    findings: list[Finding] = []
+    for test in tests:
+        recorded = [test.expected, test.match, _unescaped(test.match)]
+        code = [test.expression, *test.given]
+        (recorded if test.kind is TestKind.PANDAS else code).append(test.body)
+        kind = next(
+            filter(
+                None,
+                [
+                    *(find_credential(t) for t in recorded),
+                    *(find_credential(t, code=True) for t in code),
+                ],
+            ),
+            None,
+        )
+        if kind is None:
+            kept.append(test)
+            continue
+        where = f"cell {test.cell}" + (f" of {test.notebook}" if test.notebook else "")
+        reason = f"{where} recorded what looks like {kind}; no test copies it"
+        kept.append(
+            replace(
+                test,
+                kind=TestKind.STUB,
+                reason=reason,
+                expression=""
+                if find_credential(test.expression, code=True)
+                else test.expression,
+                expected="",
+                match="",
+                body="",
+                given=(),
+                setup=(),
+                names=(),
+            )
+        )
+        note = (
+            f"its output looks like it holds {kind}: no test was made from it; "
+            "clear the output, and revoke the credential"
+        )
+        findings.append(finding("NBP110", note, cell=test.cell))
+    return tuple(kept), tuple(findings)
+
+
+def _unescaped(match: str) -> str:
+    """Return the message a ``match=`` literal stands for (see ``_escape``)."""
+    try:
+        pattern = ast.literal_eval(match) if match else ""
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return match
+    return re.sub(r"\\(.)", r"\1", pattern) if isinstance(pattern, str) else match
 
 
 def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
