@@ -259,7 +259,9 @@ def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
             console.print(f"{result.output} is up to date", markup=False)
             return 0
         count = len(changes.write) + len(changes.conflicts) + len(changes.remove)
-        console.print(f"{result.output} is out of date: {count} files would change")
+        console.print(
+            f"{result.output} is out of date: {count} files would change", markup=False
+        )
         return 1
     for path in changes.remove:
         console.print(f"  removed {path} (no longer generated)", markup=False)
@@ -623,6 +625,8 @@ _GC_YOUNG = 50_000
 
 
 def _report(result: Result, *, verbose: bool) -> None:
+    from rich.markup import escape
+
     from nb2pkg.errors import CODES, Severity
 
     console = _console()
@@ -636,7 +640,9 @@ def _report(result: Result, *, verbose: bool) -> None:
         prefix = f"{where}: " if where else ""
         style = "red" if f.severity >= Severity.ERROR else "yellow"
         label = f.severity.name.lower()
-        console.print(f"[{style}]{label}[/] {prefix}{f.message} [dim]({f.code})[/]")
+        # Messages quote the notebook: its brackets are text, never rich markup.
+        text = escape(f"{prefix}{f.message}")
+        console.print(f"[{style}]{label}[/] {text} [dim]({f.code})[/]")
     for code, count in sorted(quiet_codes.items()):
         console.print(f"[dim]{count} x {CODES[code]} ({code}); --verbose lists them[/]")
     console.print(_summary_table(plan))
@@ -660,6 +666,7 @@ def _report(result: Result, *, verbose: bool) -> None:
 def _summary_table(plan: Plan) -> Table:
     """Return a table of the package's modules: what each holds, and its tests."""
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     from nb2pkg.model import Kind, TestKind
@@ -684,7 +691,7 @@ def _summary_table(plan: Plan) -> Table:
             t.kind is TestKind.STUB for t in plan.tests if t.module == module.name
         )
         table.add_row(
-            f"{plan.package}/{module.path}",
+            escape(f"{plan.package}/{module.path}"),
             holds or "imports only",
             str(tests[False]),
             str(tests[True]),
@@ -693,7 +700,7 @@ def _summary_table(plan: Plan) -> Table:
         cells = len({s.cell for s in pipeline.steps})
         steps = _count(len(pipeline.functions), "step")
         table.add_row(
-            f"{plan.package}/{pipeline.path}",
+            escape(f"{plan.package}/{pipeline.path}"),
             f"run(): {steps}, {_count(cells, 'loose cell')}",
             "",
             "",

@@ -177,3 +177,40 @@ def test_force_refuses_a_folder_with_other_files_and_names_them(
     assert code == 2 and output.count("\n") == 1
     assert ".git/" in output and "data.csv" in output
     assert files_under(out) == {".git/config": b"[core]\n", "data.csv": b"a,b\n"}
+
+
+# 5. Notebook text is printed as text, never as rich markup.
+
+MARKUP = "[/bold] [red]x[/red] [link=file:///etc]y[/link] \\[z]"
+
+
+def test_every_kind_of_finding_prints_markup_literally(
+    make_nb: MakeNotebook, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dataclasses import replace
+
+    from nb2pkg import Options, convert
+    from nb2pkg.cli import _report
+    from nb2pkg.errors import CODES, Severity, finding
+
+    result = convert(make_nb("x = 1"), options=Options(dry_run=True))
+    findings = tuple(
+        finding(code, f"{code} {MARKUP}", cell=1, severity=severity)
+        for code in CODES
+        for severity in (Severity.WARNING, Severity.ERROR)
+    )
+    _report(replace(result, findings=findings), verbose=True)
+    err = capsys.readouterr().err
+    for code in CODES:
+        assert f"cell 1: {code} {MARKUP} ({code})" in err
+
+
+def test_magics_with_brackets_convert_and_print_as_written(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    nb = make_nb("%foo [/bold] [red]x", "!ls data/[red]raw[/red]", "x = 1")
+    code, output = convert_cli(str(nb), "-o", str(tmp_path / "out"), "--verbose")
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert "%foo [/bold] [red]x" in output
+    assert "!ls data/[red]raw[/red]" in output
