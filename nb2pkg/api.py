@@ -12,7 +12,7 @@ from nb2pkg import __version__ as TOOL_VERSION
 from nb2pkg.analyse import analyse_notebook, new_facts
 from nb2pkg.cache import Store
 from nb2pkg.checks import check_notebook, selected
-from nb2pkg.errors import Finding, InputError, OutputExistsError, Severity
+from nb2pkg.errors import Finding, InputError, OutputExistsError, Severity, finding
 from nb2pkg.layout import CORE_MODULE
 from nb2pkg.link import link_alone, mapped_module, plan_notebooks
 from nb2pkg.manifest import (
@@ -223,7 +223,9 @@ class _Planned:
         rendered = Store.open("render", self.paths, enabled=options.cache)
         files, render_findings = render_plan(self.plan, options=options, cache=rendered)
         rendered.save()
-        findings = self.plan.findings + self.pitfalls + render_findings
+        findings = (
+            self.plan.findings + self.pitfalls + render_findings + _ignored(rendered)
+        )
         return files, tuple(sorted(findings, key=Finding.order))
 
 
@@ -243,6 +245,13 @@ def _result(
         written=not (options.dry_run or options.check_only),
         changes=changes,
     )
+
+
+def _ignored(store: Store) -> tuple[Finding, ...]:
+    """Return the warning that a cache file was not used, if it was not."""
+    if not store.problem:
+        return ()
+    return (finding("NBP003", f"{store.problem}; this conversion ran without it"),)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -284,7 +293,7 @@ def _plan(
         paths=paths,
         plan=plan,
         sources=[(nb.path.name, nb.sha256) for nb in notebooks],
-        pitfalls=pitfalls,
+        pitfalls=pitfalls + _ignored(facts),
         linked=planned,
     )
 

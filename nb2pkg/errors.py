@@ -23,6 +23,7 @@ class Severity(enum.IntEnum):
 CODES: dict[str, str] = {
     "NBP001": "notebook repaired",
     "NBP002": "notebook has no code",
+    "NBP003": "cache file ignored",
     "NBP101": "name used before the cell that defines it",
     "NBP102": "name read but never defined",
     "NBP103": "cells ran out of order",

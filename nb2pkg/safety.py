@@ -81,9 +81,13 @@ def _definitions(
     entry = store.get(entry_key)
     if isinstance(entry, dict) and isinstance(entry.get("names"), list):
         digests = entry.get("digests", {})
-        need = wanted & set(entry["names"])
-        if isinstance(digests, dict) and need <= digests.keys():
-            return {n: list(digests[n]) for n in need}
+        need = wanted & {n for n in entry["names"] if isinstance(n, str)}
+        if (
+            isinstance(digests, dict)
+            and need <= digests.keys()
+            and all(isinstance(digests[n], list) for n in need)
+        ):
+            return {n: [str(d) for d in digests[n]] for n in need}
     tree = _compile(file)
     names: set[str] = set()
     out: dict[str, list[str]] = {}

@@ -43,8 +43,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Keep the CLI's conversion cache out of the user's cache directory."""
+    """Keep the CLI's conversion cache, and its key, out of the user's folders."""
     monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("NB2PKG_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
 
 
 @pytest.fixture

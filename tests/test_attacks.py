@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,134 @@ def test_magics_with_brackets_convert_and_print_as_written(
     assert "Traceback" not in output
     assert "%foo [/bold] [red]x" in output
     assert "!ls data/[red]raw[/red]" in output
+
+
+# 8. A poisoned cache.
+
+
+def cached_conversion(nb: Path, out: Path) -> tuple[int, str]:
+    return convert_cli(str(nb), "-o", str(out))
+
+
+def stores(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.iterdir() if p.suffix == ".json")
+
+
+def poison(path: Path, change: Callable[[object], object]) -> None:
+    """Change every entry of a store as an attacker would, keeping its header."""
+    header, _, payload = path.read_bytes().partition(b"\n")
+    entries = json.loads(payload)
+    poisoned = {name: change(value) for name, value in entries.items()}
+    path.write_bytes(header + b"\n" + json.dumps(poisoned).encode())
+
+
+INJECTED = "\nimport os\nos.system('touch PWNED')\n"
+
+
+def inject(value: object) -> object:
+    """Append code to every string in ``value`` (a statement's code, black's output)."""
+    if isinstance(value, str):
+        return value + INJECTED
+    if isinstance(value, list):
+        return [inject(v) for v in value]
+    if isinstance(value, dict):
+        return {k: inject(v) for k, v in value.items()}
+    return value
+
+
+def test_a_poisoned_cache_never_reaches_the_package(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
+    nb = make_nb("def f():\n    return 1", "x = f()\nprint(x)")
+    assert cached_conversion(nb, tmp_path / "clean")[0] == 0
+    for path in stores(cache):
+        poison(path, inject)
+    code, output = cached_conversion(nb, tmp_path / "again")
+    assert code == 0, output
+    assert output.count("does not match its signature") == 2  # facts and render
+    assert files_under(tmp_path / "again") == files_under(tmp_path / "clean")
+    # The stores were written anew, signed: the next run uses them quietly.
+    code, output = cached_conversion(nb, tmp_path / "third")
+    assert code == 0 and "signature" not in output
+    assert files_under(tmp_path / "third") == files_under(tmp_path / "clean")
+
+
+def test_a_store_signed_with_another_key_is_ignored(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nb2pkg import cache as nb2pkg_cache
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
+    nb = make_nb("def f():\n    return 1", "print(f())")
+    assert cached_conversion(nb, tmp_path / "clean")[0] == 0
+    # An attacker's cache: their own key, valid signatures, injected code.
+    for path in stores(cache):
+        poison(path, inject)
+        store = nb2pkg_cache.Store(
+            path,
+            new=json.loads(path.read_bytes().partition(b"\n")[2]),
+            signing=bytes(32),
+        )
+        store.save()
+    code, output = cached_conversion(nb, tmp_path / "again")
+    assert code == 0 and "does not match its signature" in output
+    assert files_under(tmp_path / "again") == files_under(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o620])
+def test_a_key_others_may_write_is_not_used(
+    mode: int, make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nb2pkg.cache import signing_key
+
+    config = tmp_path / "config"
+    monkeypatch.setenv("NB2PKG_CONFIG_DIR", str(config))
+    assert signing_key() is not None
+    (config / "cache.key").chmod(mode)
+    assert signing_key() is None
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
+    assert cached_conversion(make_nb("x = 1"), tmp_path / "out")[0] == 0
+    assert not cache.exists()  # nothing cached without a key of one's own
+
+
+@pytest.mark.parametrize(
+    "damage", ["junk", "a folder", "valid JSON, no header", "bad types, signed"]
+)
+def test_a_damaged_cache_is_a_warning_and_a_cold_run(
+    damage: str, make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nb2pkg import cache as nb2pkg_cache
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
+    nb = make_nb("def f():\n    return 1", cell_of("f()", "1"), "print(f())")
+    assert cached_conversion(nb, tmp_path / "clean")[0] == 0
+    for path in stores(cache):
+        if damage == "junk":
+            path.write_bytes(b"\x00\xff garbage")
+        elif damage == "a folder":
+            path.unlink()
+            path.mkdir()
+        elif damage == "valid JSON, no header":
+            path.write_text("{}")
+        else:  # what a future or buggy nb2pkg might have written, signed
+            entries = json.loads(path.read_bytes().partition(b"\n")[2])
+            odd = {name: [1, {"names": 2}] for name in entries}
+            odd.update({name: {"names": ["f"], "digests": {"f": 3}} for name in odd})
+            nb2pkg_cache.Store(
+                path, new=odd, signing=nb2pkg_cache.signing_key() or b""
+            ).save()
+    code, output = cached_conversion(nb, tmp_path / "again")
+    assert code == 0, output
+    assert "Traceback" not in output and "internal error" not in output
+    assert files_under(tmp_path / "again") == files_under(tmp_path / "clean")
+
+
+def cell_of(source: str, result: str) -> object:
+    from tests.conftest import cell
+
+    return cell(source, result=result, count=2)
