@@ -2,13 +2,21 @@
 
 Each piece must be a picklable call of a module-level function. Work too small to
 pay for starting processes runs here, in order; so does everything with one job.
+
+Workers never outlive the conversion: they ignore Ctrl-C (the parent reports it,
+once), exit within a moment of their parent's death (killed, timed out), and are
+stopped when the parent stops waiting for them for any reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -44,8 +52,55 @@ def pool_map(
     # fork starts at once and shares what is imported; elsewhere it is unsafe.
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return [_tick(result, done) for result in pool.map(func, items)]
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
+    try:
+        results = [_tick(result, done) for result in pool.map(func, items)]
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+# How often a worker looks whether its parent is still there, in seconds.
+_WATCH_EVERY = 0.2
+
+
+def _start_worker(parent: int) -> None:
+    """Make a new worker ignore Ctrl-C and exit once ``parent`` is gone.
+
+    Ctrl-C reaches every process of the terminal's group: the parent alone
+    reports it. A parent killed outright (SIGKILL, a timeout) cannot tell its
+    workers; each notices that its parent changed and exits.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_WATCH_EVERY)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="nb2pkg-parent-watch", daemon=True).start()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers now, mid-work (Ctrl-C, an error in a piece)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    # Before Python 3.14 the pool has no public way to stop its workers; shutdown
+    # forgets them, so they are taken first.
+    processes = list(getattr(pool, "_processes", None) or {})
+    pool.shutdown(wait=False, cancel_futures=True)
+    for pid in processes:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def _tick(result: R, done: Callable[[R], None] | None) -> R:
