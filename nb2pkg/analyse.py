@@ -24,6 +24,7 @@ from nb2pkg.model import (
     Notebook,
     Statement,
     StatementNode,
+    identifier,
     remember_code,
     statement_code,
 )
@@ -316,7 +317,11 @@ class TopLevelVisitor(cst.CSTVisitor):
 def _known_statement(stmt: StatementNode, number: int, facts: _Facts) -> Statement:
     defines, uses, eager, mutates, kind, line, code = facts
     remember_code(stmt, code)
-    name = stmt.name.value if isinstance(stmt, cst.FunctionDef | cst.ClassDef) else ""
+    name = (
+        identifier(stmt.name.value)
+        if isinstance(stmt, cst.FunctionDef | cst.ClassDef)
+        else ""
+    )
     return Statement(
         cell=number,
         kind=kind,
@@ -341,7 +346,7 @@ def _make_statement(
     kind = _classify(stmt, uses)
     name = ""
     if isinstance(stmt, cst.FunctionDef | cst.ClassDef):
-        name = stmt.name.value
+        name = identifier(stmt.name.value)
     return Statement(
         cell=number,
         kind=kind,

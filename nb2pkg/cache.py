@@ -160,7 +160,7 @@ class Store:
         # trees kept are LibCST's.
         python = ".".join(map(str, sys.version_info[:2]))
         versions = [__version__, _version("black"), _version("libcst"), python]
-        scope = "\n".join([*versions, *sorted(str(p.resolve()) for p in sources)])
+        scope = "\n".join([*versions, *sorted(os.path.realpath(p) for p in sources)])
         path = cache_dir() / f"{kind}-{key(scope)[:24]}.json"
         try:
             raw = path.read_bytes()

@@ -16,7 +16,7 @@ from packaging.utils import canonicalize_name
 
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.installs import read_requirement_lines
-from nb2pkg.model import Install, Kind, Statement
+from nb2pkg.model import Install, Kind, Statement, identifier
 
 
 @functools.cache
@@ -47,7 +47,9 @@ def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str,
 
 @functools.lru_cache(maxsize=1 << 14)
 def _imported(node: cst.CSTNode, names: bool) -> tuple[str, ...]:
-    code = cst.Module([]).code_for_node
+    def code(node: cst.CSTNode) -> str:
+        return identifier(cst.Module([]).code_for_node(node))
+
     found: list[str] = []
     for small in _small_statements(node):
         if isinstance(small, cst.Import):
@@ -85,11 +87,11 @@ def _small_statements(node: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
 def bound_name(alias: cst.ImportAlias) -> str:
     """Return the name an import alias binds: ``b`` for ``a as b``, ``a`` for a.b."""
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value
+        return identifier(alias.asname.name.value)
     name: cst.BaseExpression = alias.name
     while isinstance(name, cst.Attribute):
         name = name.value  # ``import a.b`` binds ``a``
-    return name.value if isinstance(name, cst.Name) else ""
+    return identifier(name.value) if isinstance(name, cst.Name) else ""
 
 
 def is_relative_import(statement: Statement) -> bool:

@@ -4,12 +4,22 @@ statements kept once written (see ``statement_code``)."""
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
 
 from nb2pkg.errors import Finding
+
+
+def identifier(text: str) -> str:
+    """Return the name Python reads ``text`` as: NFKC-normalised (``ｏｓ`` is ``os``).
+
+    Python's parser normalises identifiers (PEP 3131) and so does ``ast``;
+    LibCST keeps them as written, so names taken from its nodes go through this.
+    """
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 @dataclass(frozen=True, slots=True)

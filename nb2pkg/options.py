@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,13 +66,27 @@ class Options:
     cache: bool = False
 
 
+# Letters NFKD does not take apart, spelled as their languages spell them in ASCII.
+_LIGATURES = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+     "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH"}
+)  # fmt: skip
+
+
 def normalise_name(stem: str) -> str:
     """Return a module name made from a file stem.
 
     >>> normalise_name("My Experiment (v2)")
     'my_experiment_v2'
+    >>> normalise_name("Übersicht: Größe")
+    'ubersicht_grosse'
+
+    Accented letters lose their accents (a package name is ASCII, for PyPI);
+    letters of other scripts have no ASCII spelling, and are dropped.
     """
-    name = re.sub(r"[^0-9a-zA-Z]+", "_", stem).strip("_").lower()
+    decomposed = unicodedata.normalize("NFKD", stem.translate(_LIGATURES))
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_only).strip("_").lower()
     if name and name[0].isdigit():
         name = f"nb_{name}"
     return name

@@ -20,7 +20,7 @@ from nb2pkg.deps import (
     imported_modules,
     is_relative_import,
 )
-from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.errors import Finding, InputError, Severity, finding
 from nb2pkg.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.model import (
     CellAnalysis,
@@ -153,6 +153,11 @@ def _package_name(
 ) -> str:
     roots = frozenset(m.split(".")[0] for s in imports for m in imported_modules(s))
     name = options.name or normalise_name(notebook.path.stem)
+    if not name:
+        raise InputError(
+            f"cannot make a package name from the file name {notebook.path.name!r} "
+            "(a package name is ASCII letters, digits and _); give one with --name"
+        )
     return check_package_name(name, imported=roots)
 
 
@@ -187,7 +192,7 @@ def _trim_import(s: Statement, names: set[str]) -> Statement:
     ):
         return s
     aliases = [a for a in small.names if bound_name(a) in names]
-    if len(aliases) == len(small.names):
+    if len(aliases) == len(small.names) or not aliases:
         return s
     aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     small = small.with_changes(names=aliases)

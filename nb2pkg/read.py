@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import re
+import stat
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,13 +33,38 @@ def read_notebook(path: Path) -> Notebook:
         NotebookError: the file cannot be read, is not a notebook, cannot be
             repaired, or its kernel is not Python.
     """
+    return reads_notebook(_read_regular_file(path), path=path)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """Return the bytes of the regular file at ``path``.
+
+    A FIFO would block for ever and a device may never end: only regular files
+    are read, and the check is made on the file opened (without blocking), not
+    on its name.
+
+    Raises:
+        NotebookError: it cannot be opened, or is not a regular file.
+    """
     try:
-        raw = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise NotebookError(
-            f"cannot read the file ({exc.strerror})", path=path
+            f"cannot read the file ({exc.strerror or exc})", path=path
         ) from None
-    return reads_notebook(raw, path=path)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotebookError(
+                "is not a regular file (a folder, a FIFO or a device); give the "
+                "notebook's own path",
+                path=path,
+            )
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise NotebookError(
+                f"cannot read the file ({exc.strerror or exc})", path=path
+            ) from None
 
 
 def notebook_paths(inputs: Sequence[Path]) -> list[Path]:
@@ -63,8 +91,16 @@ def notebook_paths(inputs: Sequence[Path]) -> list[Path]:
             found.extend(inside)
         else:
             found.append(path)
-    unique = {p.resolve(): p for p in reversed(found)}
-    return [p for p in found if unique[p.resolve()] is p]
+    unique = {_real(p): p for p in reversed(found)}
+    return [p for p in found if unique[_real(p)] is p]
+
+
+def _real(path: Path) -> Path:
+    """Return ``path`` with its links resolved, as far as they resolve (a loop)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link loop: RuntimeError before Python 3.13
+        return path.absolute()
 
 
 def _digest(raw: bytes | str) -> str:
@@ -77,6 +113,9 @@ def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
     """Return the notebook whose JSON text is ``raw``; ``path`` names it in messages."""
     data = _load_json(raw, path=path)
     repairs: list[Finding] = []
+    text = raw if isinstance(raw, str) else raw.decode("latin-1")
+    if _SURROGATE_ESCAPE.search(text):
+        data = _without_lone_surrogates(data, repairs)
     nb = _upgrade(data, path=path, repairs=repairs)
     _check_language(nb, path=path)
     cells = tuple(_make_cell(i, c, repairs) for i, c in enumerate(nb["cells"]))
@@ -122,16 +161,79 @@ def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:
     return data
 
 
+# A lone surrogate can only come from a JSON escape (UTF-8 cannot encode one).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: Any, repairs: list[Finding]) -> Any:
+    """Return ``value`` with every lone surrogate replaced by U+FFFD.
+
+    Such text cannot be written as UTF-8 (a title in a docstring, a cell in a
+    module): it is replaced, and the repair reported once.
+    """
+    found = False
+
+    def clean(item: Any) -> Any:
+        nonlocal found
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                found = True
+                return _LONE_SURROGATE.sub("\ufffd", item)
+            return item
+        if isinstance(item, list):
+            return [clean(v) for v in item]
+        if isinstance(item, dict):
+            return {clean(k): clean(v) for k, v in item.items()}
+        return item
+
+    cleaned = clean(value)
+    if found:
+        note = "text with lone surrogates (broken emoji escapes); replaced with U+FFFD"
+        repairs.append(finding("NBP001", note))
+    return cleaned
+
+
+def _version_of(data: dict[str, Any], repairs: list[Finding]) -> int:
+    """Return the nbformat version to read ``data`` as, repairing the fields.
+
+    A missing or non-number ``nbformat`` is guessed from the layout (version 4
+    keeps ``cells`` at the top, versions 2 and 3 in ``worksheets``), and so is
+    an old number on a version 4 layout; ``nbformat_minor`` must be a number.
+    """
+    version = data.get("nbformat")
+    layout = 4 if isinstance(data.get("cells"), list) else 3
+    cells = data["cells"] if layout == 4 else []
+    v4_cells = layout == 4 and all(isinstance(c, dict) and "source" in c for c in cells)
+    # Cell ids came with version 4.5.
+    minor_guess = 5 if any(isinstance(c, dict) and "id" in c for c in cells) else 0
+    if not isinstance(version, int) or isinstance(version, bool):
+        note = f"nbformat is {version!r}, not a version; read as version {layout}"
+        repairs.append(finding("NBP001", note))
+        version = layout
+        data["nbformat_minor"] = minor_guess
+    elif version < 4 and v4_cells and not isinstance(data.get("worksheets"), list):
+        note = f"says nbformat {version} but is laid out as version 4; read as 4"
+        repairs.append(finding("NBP001", note))
+        version = 4
+    data["nbformat"] = version
+    minor = data.get("nbformat_minor", 0)
+    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+        digits = isinstance(minor, str) and minor.isdigit()
+        fixed = int(minor) if digits else minor_guess
+        repairs.append(
+            finding("NBP001", f"nbformat_minor is {minor!r}; read as {fixed}")
+        )
+        data["nbformat_minor"] = fixed
+    if not isinstance(data.get("metadata", {}), dict):
+        repairs.append(finding("NBP001", "notebook metadata is not a mapping; emptied"))
+        data["metadata"] = {}
+    return version
+
+
 def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any:
     """Return an nbformat-4 NotebookNode for ``data``."""
-    version = data.get("nbformat")
-    if not isinstance(version, int):
-        version = 4 if "cells" in data else 3
-        data["nbformat"] = version
-        data.setdefault("nbformat_minor", 0)
-        repairs.append(
-            finding("NBP001", f"no nbformat version; read as version {version}")
-        )
+    version = _version_of(data, repairs)
     if version > 4:
         raise NotebookError(
             f"nbformat {version} is newer than this nb2pkg understands; upgrade nb2pkg",
@@ -150,17 +252,12 @@ def _upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any
                 data, minor=data.get("nbformat_minor", 0)
             )
             nb = nbformat.convert(old, 4)
-    except (
-        nbformat.ValidationError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        ValueError,
-        IndexError,
-    ) as exc:
+    except Exception as exc:  # noqa: BLE001 - nbformat's upgrade fails many ways
+        log.debug("nbformat cannot upgrade %s: %r", path, exc)
         raise NotebookError(
-            f"cannot upgrade this nbformat {version} notebook "
-            f"({type(exc).__name__}: {exc})",
+            f"cannot read it as an nbformat {version} notebook: its cells are not "
+            f"laid out as version {version} lays them out; open and save it in "
+            'Jupyter, or correct its "nbformat" field',
             path=path,
         ) from None
     if not isinstance(nb.get("metadata"), dict):
@@ -216,8 +313,17 @@ def _check_language(nb: Any, *, path: Path) -> None:
     )
     if isinstance(lang, str) and lang and not lang.lower().startswith("python"):
         raise NotebookError(
-            f"is a {lang} notebook; nb2pkg converts Python notebooks only", path=path
+            f"is {article(lang)} {lang} notebook; nb2pkg converts Python notebooks "
+            "only",
+            path=path,
         )
+
+
+def article(word: str) -> str:
+    """Return "a" or "an", as said before ``word`` ("an R", "a Julia", "an SQL")."""
+    first = word[:1].upper()
+    spelled = len(word) == 1 or word.isupper()  # said letter by letter: R, SQL
+    return "an" if first in ("AEFHILMNORSX" if spelled else "AEIOU") else "a"
 
 
 def _text(value: Any) -> str:
@@ -236,7 +342,7 @@ def _make_cell(index: int, raw: Any, repairs: list[Finding]) -> Cell:
         repairs.append(finding("NBP001", "cell is not an object; ignored", cell=number))
         return Cell(index=index, kind="raw", source="")
     kind = raw.get("cell_type")
-    if kind not in _CELL_KINDS:
+    if not isinstance(kind, str) or kind not in _CELL_KINDS:
         kind = "code" if "outputs" in raw else "raw"
         repairs.append(
             finding("NBP001", f"unknown cell type; read as {kind}", cell=number)

@@ -172,7 +172,7 @@ def test_byte_order_mark(tmp_path: Path) -> None:
 
 def test_non_python_kernel(tmp_path: Path) -> None:
     text = nb_json([code("x <- 1")], kernelspec={"language": "R", "name": "ir"})
-    assert_refused(run(write(tmp_path, text), tmp_path), "is a R notebook")
+    assert_refused(run(write(tmp_path, text), tmp_path), "is an R notebook")
 
 
 def test_keyword_name(tmp_path: Path) -> None:
@@ -255,3 +255,117 @@ def test_equivalence_failure_aborts_and_writes_nothing(
     assert "`f` (cell 1) is not the same in the generated code" in result.output
     assert not (tmp_path / "out").exists()
     Path(result.output.strip().split(" ")[-1]).unlink()
+
+
+# Malformed fields that once crashed (exit 3): each is repaired or refused.
+
+BASE_CELLS = [
+    {"cell_type": "markdown", "metadata": {}, "source": "# Title", "id": "a"},
+    {**code("def f():\n    return 1"), "id": "b"},
+]
+
+
+def malformed(change: str) -> dict[str, object]:
+    notebook: dict[str, object] = json.loads(nb_json(BASE_CELLS, minor=5))
+    cells = notebook["cells"]
+    assert isinstance(cells, list)
+    edits: dict[str, tuple[object, str, object]] = {
+        "minor a string": (notebook, "nbformat_minor", "5"),
+        "minor a dict": (notebook, "nbformat_minor", {}),
+        "minor a list": (notebook, "nbformat_minor", [5]),
+        "cell type a list": (cells[1], "cell_type", []),
+        "cell type a dict": (cells[1], "cell_type", {"code": 1}),
+        "nbformat 1": (notebook, "nbformat", 1),
+        "nbformat true": (notebook, "nbformat", True),
+        "metadata a list": (notebook, "metadata", []),
+        "surrogate in a title": (cells[0], "source", "# Broken \ud83d emoji"),
+        "surrogate in code": (cells[1], "source", "x = '\ud83d'"),
+    }
+    target, key, value = edits[change]
+    assert isinstance(target, dict)
+    target[key] = value
+    return notebook
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "minor a string",
+        "minor a dict",
+        "minor a list",
+        "cell type a list",
+        "cell type a dict",
+        "nbformat 1",
+        "nbformat true",
+        "metadata a list",
+        "surrogate in a title",
+        "surrogate in code",
+    ],
+)
+def test_malformed_fields_are_repaired_with_a_warning(
+    change: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, json.dumps(malformed(change)))
+    code_, output = run(path, tmp_path)
+    assert code_ == 0, output
+    assert "(NBP001)" in output
+    assert "internal error" not in output
+    assert_converted((code_, output), tmp_path)
+
+
+def test_a_lone_surrogate_is_replaced_not_written(tmp_path: Path) -> None:
+    path = write(tmp_path, json.dumps(malformed("surrogate in a title")))
+    package = assert_converted(run(path, tmp_path), tmp_path)
+    assert "Broken \ufffd emoji" in (package / "__init__.py").read_text()
+
+
+def test_old_version_laid_out_wrong_says_what_to_do(tmp_path: Path) -> None:
+    notebook = {"nbformat": 3, "nbformat_minor": 0, "cells": None, "worksheets": [
+        {"cells": [{"cell_type": "code", "input": "x = 1", "outputs": []}]}
+    ]}  # fmt: skip
+    outcome = run(write(tmp_path, json.dumps(notebook)), tmp_path)
+    assert_refused(outcome, "open and save it in Jupyter")
+    assert "Error:" not in outcome[1]  # no exception class names
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    os.mkfifo(path)
+    assert_refused(run(path, tmp_path), "is not a regular file")
+
+
+def test_a_symlink_loop_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.symlink_to(path)
+    assert_refused(run(path, tmp_path), "cannot read the file")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("R", "an R notebook"), ("julia", "a julia notebook")]
+)
+def test_other_languages_are_named_with_the_right_article(
+    language: str, said: str, tmp_path: Path
+) -> None:
+    text = nb_json([code("x <- 1")], kernelspec={"language": language})
+    assert_refused(run(write(tmp_path, text), tmp_path), said)
+
+
+def test_fullwidth_names_are_the_names_python_reads(tmp_path: Path) -> None:
+    text = nb_json([code("import ｏｓ\nprint(ｏｓ.sep)")])
+    code_, output = run(write(tmp_path, text), tmp_path)
+    assert code_ == 0, output
+    pyproject = (tmp_path / "out" / "pyproject.toml").read_text()
+    assert "dependencies = []" in pyproject  # ｏｓ is os, in the standard library
+
+
+def test_accented_file_names_keep_their_letters(tmp_path: Path) -> None:
+    path = write(tmp_path, nb_json([code("x = 1")]), name="ünïcödé.ipynb")
+    assert_converted(run(path, tmp_path), tmp_path)
+    assert [p.name for p in (tmp_path / "out" / "src").iterdir()] == ["unicode"]
+
+
+def test_a_name_with_no_ascii_letters_asks_for_name(tmp_path: Path) -> None:
+    path = write(tmp_path, nb_json([code("x = 1")]), name="日本語.ipynb")
+    assert_refused(run(path, tmp_path), "give one with --name")
+    assert_converted(run(path, tmp_path, "--name", "nihongo"), tmp_path)

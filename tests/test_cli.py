@@ -90,7 +90,7 @@ def test_non_python_kernel_is_exit_2(make_nb: MakeNotebook, tmp_path: Path) -> N
     nb = make_nb("x <- 1", language="R")
     result = runner.invoke(app, ["convert", str(nb), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "is a R notebook" in result.output
+    assert "is an R notebook" in result.output
 
 
 def test_bad_name_is_exit_2(make_nb: MakeNotebook, tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def test_reads_nbformat_3() -> None:
         ("[1, 2]", "no list of cells"),
         ('{"nbformat": 4}', "no list of cells"),
         ('{"nbformat": 9, "cells": []}', "newer than this nb2pkg"),
-        (v4([], kernelspec={"language": "R"}), "is a R notebook"),
+        (v4([], kernelspec={"language": "R"}), "is an R notebook"),
     ],
 )
 def test_refuses_what_is_not_a_python_notebook(raw: str | bytes, message: str) -> None:
