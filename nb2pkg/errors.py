@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "NBP309": "pipeline rebinds a module name",
     "NBP311": "missing standard-library import added",
     "NBP312": "top-level global statement left out",
+    "NBP313": "definition runs code on import",
     "NBP401": "local module imported",
     "NBP402": "distribution name guessed",
     "NBP403": "requirements file not found",

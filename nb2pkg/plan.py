@@ -21,6 +21,7 @@ from nb2pkg.deps import (
     is_relative_import,
 )
 from nb2pkg.errors import Finding, InputError, Severity, finding
+from nb2pkg.importtime import import_time_calls
 from nb2pkg.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.model import (
     CellAnalysis,
@@ -248,7 +249,26 @@ def _module_plans(
             )
         )
     findings.extend(_module_problems(plans))
+    findings.extend(_import_time_work(plans))
     return tuple(plans)
+
+
+def _import_time_work(plans: Sequence[ModulePlan]) -> list[Finding]:
+    """Report each call a module's definitions run when the module is imported."""
+    out = []
+    for plan in plans:
+        for s in plan.body:
+            if s.kind not in DEFINITIONS:
+                continue
+            for line, call in import_time_calls(s.code):
+                note = (
+                    f"`{s.name}` runs `{call}` when {plan.name} is imported (a "
+                    "decorator, default value or class body): importing the package "
+                    "does this work"
+                )
+                where = s.line + line  # s.line is the def or class line
+                out.append(finding("NBP313", note, cell=s.cell, line=where))
+    return out
 
 
 def _module_problems(plans: Sequence[ModulePlan]) -> list[Finding]:
