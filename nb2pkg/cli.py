@@ -88,7 +88,12 @@ def convert(
         str | None, typer.Option("--name", help="Import name of the package.")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace a non-empty output directory.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite the files nb2pkg writes, even ones you edited; never "
+            "anything else.",
+        ),
     ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="List the files; write nothing.")
