@@ -123,8 +123,10 @@ class Result:
 
 
 # Told (stage, done, total) as a conversion goes: "analysing" once per notebook,
-# then "planning" and "formatting".
+# then "planning" and "formatting"; "large" (characters of code, code cells) once,
+# before a notebook with LARGE_CODE characters of code or more is analysed.
 Progress = Callable[[str, int, int], None]
+LARGE_CODE = 1_000_000
 
 
 def convert(
@@ -271,6 +273,9 @@ def _plan(
     if len(paths) == 1:
         notebook = read_notebook(paths[0])
         notebooks = [notebook]
+        code = sum(len(c.source) for c in notebook.code_cells)
+        if code >= LARGE_CODE:
+            progress("large", code, len(notebook.code_cells))
         analysed = analyse_notebook(notebook, jobs=options.jobs, known=known)
         linked = link_alone(notebook, analysed)
         module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE

@@ -228,6 +228,15 @@ class _Bar:
         self.task: TaskID | None = None
 
     def update(self, stage: str, done: int, total: int) -> None:
+        if stage == "large":
+            if self.enabled:  # not --quiet; said even off a terminal: it is slow
+                cells = _count(total, "code cell")
+                _console().print(
+                    f"nb2pkg: {done / 1e6:.1f} MB of code in {cells}: converting it "
+                    "takes a while (about 15 s a MB)",
+                    markup=False,
+                )
+            return
         if not self.enabled:
             return
         if self.progress is None:

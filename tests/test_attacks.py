@@ -346,3 +346,21 @@ def cell_of(source: str, result: str) -> object:
     from tests.conftest import cell
 
     return cell(source, result=result, count=2)
+
+
+# A very large notebook: never a silence that looks like a hang.
+
+
+def test_a_large_notebook_says_so_before_the_work(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nb2pkg import api
+
+    monkeypatch.setattr(api, "LARGE_CODE", 40)
+    nb = make_nb("DATA = [" + "1, " * 20 + "]", "print(len(DATA))")
+    code, output = convert_cli(str(nb), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    first = output.splitlines()[0]
+    assert first.startswith("nb2pkg: 0.0 MB of code in 2 code cells: converting it")
+    quiet = runner.invoke(app, ["convert", str(nb), "-o", str(tmp_path / "q"), "-q"])
+    assert quiet.output == ""
