@@ -82,7 +82,13 @@ def run_package_tests(package: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
         cwd=package,
-        env={"PYTHONPATH": str(package / "src"), "PATH": ""},
+        # No bytecode cache: a test that edits a module and runs the tests again
+        # within the same second, at the same size, would import the stale .pyc.
+        env={
+            "PYTHONPATH": str(package / "src"),
+            "PATH": "",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
         capture_output=True,
         text=True,
         check=False,
