@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from nb2pkg._version import __version__
+
 if TYPE_CHECKING:
     from nb2pkg.api import CheckResult, Result, check, convert
     from nb2pkg.errors import Finding, Nb2PkgError, Severity
@@ -25,7 +27,6 @@ __all__ = [
     "check",
     "convert",
 ]
-__version__ = "0.1.0"
 
 _LAZY = {
     "convert": "nb2pkg.api",

@@ -8,14 +8,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from nb2pkg import __version__ as TOOL_VERSION
-from nb2pkg.analyse import analyse_notebook, new_facts
+from nb2pkg._version import __version__ as TOOL_VERSION
+from nb2pkg.analyse.cells import analyse_notebook, new_facts
+from nb2pkg.analyse.links import link_alone, mapped_module, plan_notebooks
 from nb2pkg.cache import Store
-from nb2pkg.checks import check_notebook, selected
+from nb2pkg.checks.pitfalls import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, OutputExistsError, Severity, finding
-from nb2pkg.layout import CORE_MODULE
-from nb2pkg.link import link_alone, mapped_module, plan_notebooks
-from nb2pkg.manifest import (
+from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
+from nb2pkg.options import Options
+from nb2pkg.parallel import default_jobs, pool_map
+from nb2pkg.plan.layout import CORE_MODULE
+from nb2pkg.plan.notebook import make_plan
+from nb2pkg.plan.table import CellRow, cell_rows
+from nb2pkg.read.notebook import notebook_paths, read_notebook
+from nb2pkg.render.files import render_plan
+from nb2pkg.write.manifest import (
     MANIFEST,
     TESTS,
     Changes,
@@ -29,14 +36,7 @@ from nb2pkg.manifest import (
     read_record,
     recorded_files,
 )
-from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
-from nb2pkg.options import Options
-from nb2pkg.parallel import default_jobs, pool_map
-from nb2pkg.plan import make_plan
-from nb2pkg.read import notebook_paths, read_notebook
-from nb2pkg.render import render_plan
-from nb2pkg.table import CellRow, cell_rows
-from nb2pkg.write import check_target, write_tree
+from nb2pkg.write.tree import check_target, write_tree
 
 # The hidden-state checks convert also runs; the others repeat what the plan
 # reports (undefined names, magics) or do not concern a package (stored outputs).
@@ -70,7 +70,7 @@ def check(
     analyses = analyse_notebook(notebook)
     findings = check_notebook(notebook, analyses, options=options)
     if options.execute:
-        from nb2pkg.execute import execute_and_compare
+        from nb2pkg.checks.execute import execute_and_compare
 
         ran = tuple(
             f
@@ -363,7 +363,7 @@ def _pitfalls(
         if f.code in CONVERT_CHECKS
     )
     if options.execute:
-        from nb2pkg.execute import execute_and_compare
+        from nb2pkg.checks.execute import execute_and_compare
 
         pitfalls += execute_and_compare(notebook.path, timeout=options.timeout)
     warnings = [f for f in pitfalls if f.severity >= Severity.WARNING]

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nb2pkg import __version__
+from nb2pkg._version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from nb2pkg import __version__
+from nb2pkg._version import __version__
 from nb2pkg.errors import Finding, Severity
 
 if TYPE_CHECKING:
@@ -179,8 +179,8 @@ def convert(
         nb2pkg convert notebooks/ --name mylib
     """
     from nb2pkg.api import convert as run_convert
-    from nb2pkg.config import with_config
     from nb2pkg.options import Options
+    from nb2pkg.read.config import with_config
 
     options = Options(
         output=output,
@@ -262,7 +262,7 @@ class _Bar:
 
 def _changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
     """Report an in-place update; return 1 when out of date (--check) or edits kept."""
-    from nb2pkg.manifest import conflict_diffs
+    from nb2pkg.write.manifest import conflict_diffs
 
     changes = result.changes
     if changes is None:
@@ -339,8 +339,8 @@ def plan_command(
     import json
 
     from nb2pkg.api import describe
-    from nb2pkg.config import with_config
     from nb2pkg.options import Options
+    from nb2pkg.read.config import with_config
 
     options = Options(name=name, mode=mode)
     given = _given(ctx)
@@ -431,8 +431,8 @@ def regenerate_command(
         nb2pkg tests experiment.ipynb --package experiment
     """
     from nb2pkg.api import regenerate_tests
-    from nb2pkg.config import with_config
     from nb2pkg.options import Options
+    from nb2pkg.read.config import with_config
 
     options = Options(name=name, check_only=check_only)
     given = _given(ctx)

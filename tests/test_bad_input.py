@@ -219,12 +219,12 @@ def test_output_not_writable(tmp_path: Path) -> None:
 def test_ctrl_c_leaves_nothing_half_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nb2pkg.write
+    import nb2pkg.write.tree
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nb2pkg.write, "_swap", interrupted)
+    monkeypatch.setattr(nb2pkg.write.tree, "_swap", interrupted)
     result = runner.invoke(
         app,
         [
@@ -241,14 +241,14 @@ def test_ctrl_c_leaves_nothing_half_written(
 def test_equivalence_failure_aborts_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import nb2pkg.render
+    import nb2pkg.render.files
 
-    real = nb2pkg.render.module_code
+    real = nb2pkg.render.files.module_code
 
     def corrupt(module: object) -> str:
         return real(module).replace("return 1", "return 2")  # type: ignore[arg-type]
 
-    monkeypatch.setattr(nb2pkg.render, "module_code", corrupt)
+    monkeypatch.setattr(nb2pkg.render.files, "module_code", corrupt)
     path = write(tmp_path, nb_json([code("def f():\n    return 1")]))
     result = runner.invoke(app, ["convert", str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 3

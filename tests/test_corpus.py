@@ -14,7 +14,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from nb2pkg import Nb2PkgError, Options, check, convert
-from nb2pkg.deps import distribution_for, runtime_only
+from nb2pkg.plan.deps import distribution_for, runtime_only
 from tests.conftest import CORPUS
 
 NOTEBOOKS = sorted(CORPUS.glob("*.ipynb")) if CORPUS.is_dir() else []

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from nb2pkg import Options, check
+from nb2pkg.checks.execute import normalise
 from nb2pkg.cli import app
-from nb2pkg.execute import normalise
 from tests.conftest import MakeNotebook, cell
 
 

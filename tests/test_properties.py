@@ -12,13 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nb2pkg import Nb2PkgError, Options, check, convert
-from nb2pkg.analyse import analyse_cells
+from nb2pkg.analyse.cells import analyse_cells
+from nb2pkg.analyse.magics import translate_ipython
 from nb2pkg.cache import Store
 from nb2pkg.errors import CODES
-from nb2pkg.frames import frame_assertions, series_assertions
-from nb2pkg.magics import translate_ipython
 from nb2pkg.model import Cell, CellAnalysis
-from nb2pkg.read import reads_notebook
+from nb2pkg.read.notebook import reads_notebook
+from nb2pkg.testgen.frames import frame_assertions, series_assertions
 
 settings.register_profile(
     "ci",

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from nb2pkg.analyse import analyse_cell
+from nb2pkg.analyse.cells import analyse_cell
 from nb2pkg.model import Cell, Kind, Statement
 
 

@@ -11,12 +11,12 @@ import libcst as cst
 import pytest
 from typer.testing import CliRunner
 
-from nb2pkg import trees
-from nb2pkg.analyse import analyse_notebook, cell_facts, cell_key
+from nb2pkg.analyse import trees
+from nb2pkg.analyse.cells import analyse_notebook, cell_facts, cell_key
 from nb2pkg.cache import Store
 from nb2pkg.cli import app
 from nb2pkg.model import CellAnalysis
-from nb2pkg.read import read_notebook
+from nb2pkg.read.notebook import read_notebook
 from tests.conftest import MakeNotebook, cell, example_source, markdown
 
 runner = CliRunner()

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nb2pkg.cli import app
-from nb2pkg.config import find_config, with_config
 from nb2pkg.errors import InputError
 from nb2pkg.options import Options
+from nb2pkg.read.config import find_config, with_config
 from tests.conftest import MakeNotebook
 
 runner = CliRunner()

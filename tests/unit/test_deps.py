@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg.analyse import analyse_cell
-from nb2pkg.deps import distribution_for, find_dependencies, import_name_table
+from nb2pkg.analyse.cells import analyse_cell
 from nb2pkg.model import Cell, Install, Statement
+from nb2pkg.plan.deps import distribution_for, find_dependencies, import_name_table
 
 
 @pytest.mark.parametrize(

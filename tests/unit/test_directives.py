@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nb2pkg.directives import mark_cells
 from nb2pkg.errors import Finding
 from nb2pkg.model import Cell, Marks
+from nb2pkg.read.directives import mark_cells
 
 
 def marked(source: str, tags: tuple[str, ...] = ()) -> tuple[Cell, list[Finding]]:

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb2pkg import formatting
 from nb2pkg.cache import Store
-from nb2pkg.formatting import black_targets, format_files, pieces_of
 from nb2pkg.model import RenderedFile
+from nb2pkg.render import formatting
+from nb2pkg.render.formatting import black_targets, format_files, pieces_of
 from tests.conftest import CORPUS
 
 MODE = black.Mode(target_versions=black_targets(">=3.10"))

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nb2pkg.frames import frame_assertions, series_assertions
+from nb2pkg.testgen.frames import frame_assertions, series_assertions
 
 PEOPLE = pd.DataFrame(
     {

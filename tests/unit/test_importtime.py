@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg.analyse import analyse_notebook
-from nb2pkg.importtime import import_time_calls
+from nb2pkg.analyse.cells import analyse_notebook
+from nb2pkg.checks.importtime import import_time_calls
 from nb2pkg.model import Cell, Notebook
 from nb2pkg.options import Options
-from nb2pkg.plan import make_plan
+from nb2pkg.plan.notebook import make_plan
 
 
 @pytest.mark.parametrize(

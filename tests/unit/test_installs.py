@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nb2pkg.installs import parse_install, read_requirement_lines
+from nb2pkg.analyse.installs import parse_install, read_requirement_lines
 
 
 @pytest.mark.parametrize(

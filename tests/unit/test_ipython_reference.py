@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from nb2pkg.magics import translate_ipython
+from nb2pkg.analyse.magics import translate_ipython
 
 CASES = [
     "%matplotlib inline\nimport numpy as np",

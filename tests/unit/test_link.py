@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from nb2pkg.analyse.links import module_names
 from nb2pkg.api import convert
 from nb2pkg.cli import app
 from nb2pkg.errors import InputError
-from nb2pkg.link import module_names
 from nb2pkg.model import Plan
 from nb2pkg.options import Options
-from nb2pkg.read import notebook_paths
+from nb2pkg.read.notebook import notebook_paths
 from tests.conftest import MakeNotebook, cell, markdown, run_package_tests
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from nb2pkg.analyse.magics import CELL_MAGICS, LINE_MAGICS, Action, translate_ipython
 from nb2pkg.errors import Severity
-from nb2pkg.magics import CELL_MAGICS, LINE_MAGICS, Action, translate_ipython
 
 SUBPROCESS_LS = (
     "import subprocess; x = subprocess.run('ls', shell=True, capture_output=True, "

@@ -9,15 +9,17 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from nb2pkg import analyse, api, formatting, model
-from nb2pkg.analyse import analyse_notebook, cell_key
+from nb2pkg import api, model
+from nb2pkg.analyse import cells as analyse
+from nb2pkg.analyse.cells import analyse_notebook, cell_key
 from nb2pkg.api import convert
 from nb2pkg.cache import Store
 from nb2pkg.errors import NotebookError
 from nb2pkg.model import Cell, Notebook
 from nb2pkg.options import Options
 from nb2pkg.parallel import pool_map, split
-from nb2pkg.read import read_notebook
+from nb2pkg.read.notebook import read_notebook
+from nb2pkg.render import formatting
 from tests.conftest import MakeNotebook
 
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg.analyse import analyse_notebook
+from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import InputError
 from nb2pkg.model import Cell, Notebook, Output, Plan
 from nb2pkg.options import Options
-from nb2pkg.plan import make_plan
-from nb2pkg.render import render_plan
+from nb2pkg.plan.notebook import make_plan
+from nb2pkg.render.files import render_plan
 
 
 def plan_of(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nb2pkg.errors import NotebookError
-from nb2pkg.read import read_notebook, reads_notebook
+from nb2pkg.read.notebook import read_notebook, reads_notebook
 
 P = Path("nb.ipynb")
 

@@ -11,14 +11,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from nb2pkg.analyse import analyse_notebook
+from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.cache import Store
 from nb2pkg.errors import EquivalenceError, TemplateError
 from nb2pkg.model import Cell, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
-from nb2pkg.plan import make_plan
-from nb2pkg.render import builtin_templates, render_plan, toml_string
-from nb2pkg.safety import check_files
+from nb2pkg.plan.notebook import make_plan
+from nb2pkg.render.files import builtin_templates, render_plan, toml_string
+from nb2pkg.render.safety import check_files
 
 
 def plan_of(*sources: str) -> Plan:

@@ -26,11 +26,11 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from nb2pkg.analyse import TopLevelVisitor, _parse
+from nb2pkg.analyse.cells import TopLevelVisitor, _parse
+from nb2pkg.analyse.scopes import scan
 from nb2pkg.errors import Nb2PkgError
 from nb2pkg.model import statement_code
-from nb2pkg.read import read_notebook
-from nb2pkg.scopes import scan
+from nb2pkg.read.notebook import read_notebook
 from tests.conftest import CORPUS, EXAMPLES
 
 Names = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nb2pkg.analyse import analyse_notebook
+from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.model import Cell, Notebook, PipelinePlan, Plan, Step
 from nb2pkg.options import Options
-from nb2pkg.plan import make_plan
+from nb2pkg.plan.notebook import make_plan
 
 
 def pipeline_of(*cells: str) -> PipelinePlan:
@@ -106,8 +106,8 @@ def test_names_that_clash_get_a_suffix_and_keywords_are_avoided() -> None:
 
 
 def test_top_level_await_makes_the_step_async() -> None:
-    from nb2pkg.extract import pipeline_code
-    from nb2pkg.plan import make_plan as plan_notebook
+    from nb2pkg.plan.notebook import make_plan as plan_notebook
+    from nb2pkg.render.extract import pipeline_code
 
     notebook = Notebook(
         path=Path("nb.ipynb"),
@@ -132,7 +132,7 @@ def test_except_as_names_are_neither_inputs_nor_outputs() -> None:
 
 
 def test_step_docstrings_drop_control_characters_and_quotes() -> None:
-    from nb2pkg.extract import pipeline_code
+    from nb2pkg.render.extract import pipeline_code
 
     notebook = Notebook(
         path=Path("nb.ipynb"),
@@ -189,7 +189,7 @@ def test_a_plotting_import_made_inside_a_step_is_no_input() -> None:
 
 def test_step_code_comes_from_the_cache_by_what_made_it() -> None:
     from nb2pkg.cache import Store
-    from nb2pkg.extract import pipeline_code
+    from nb2pkg.render.extract import pipeline_code
 
     def code(last: str) -> str:
         return pipeline_code(

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg.analyse import analyse_notebook
+from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import TemplateError
 from nb2pkg.model import Cell, Notebook, Plan
 from nb2pkg.options import Options
-from nb2pkg.plan import make_plan
-from nb2pkg.render import builtin_templates, render_plan
+from nb2pkg.plan.notebook import make_plan
+from nb2pkg.render.files import builtin_templates, render_plan
 
 # Each writes the file MARKER (in the test's folder) if the template ran code.
 PAYLOADS = [

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg.analyse import analyse_notebook
-from nb2pkg.directives import mark_cells
+from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.model import Cell, Notebook, Output, TestCase, TestKind
 from nb2pkg.options import Options
-from nb2pkg.plan import make_plan
+from nb2pkg.plan.notebook import make_plan
+from nb2pkg.read.directives import mark_cells
 
 ADD = "def add(a, b):\n    return a + b"
 

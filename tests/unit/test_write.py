@@ -8,7 +8,7 @@ import pytest
 
 from nb2pkg.errors import OutputExistsError
 from nb2pkg.model import RenderedFile
-from nb2pkg.write import write_tree
+from nb2pkg.write.tree import write_tree
 
 FILES = [
     RenderedFile(PurePosixPath("a/b.txt"), "hello\n"),

@@ -18,9 +18,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from nb2pkg.credentials import find_credential
-from nb2pkg.deps import imported_modules
 from nb2pkg.errors import Finding, finding
-from nb2pkg.frames import frame_assertions, series_assertions
 from nb2pkg.model import (
     CellAnalysis,
     Kind,
@@ -30,7 +28,9 @@ from nb2pkg.model import (
     TestCase,
     TestKind,
 )
-from nb2pkg.rebuild import import_origins, loose_bindings, rebuild
+from nb2pkg.plan.deps import imported_modules
+from nb2pkg.testgen.frames import frame_assertions, series_assertions
+from nb2pkg.testgen.rebuild import import_origins, loose_bindings, rebuild
 
 _BUILTINS = frozenset(dir(builtins))
 _EXCEPTIONS = frozenset(

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from nb2pkg.analyse import TopLevelVisitor
+from nb2pkg.analyse.cells import TopLevelVisitor
 from nb2pkg.model import Statement, Step
 from nb2pkg.options import normalise_name
-from nb2pkg.place import BUILTIN_NAMES, DEFINITIONS
+from nb2pkg.plan.place import BUILTIN_NAMES, DEFINITIONS
 
 
 def make_steps(

@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nb2pkg.directives import is_module_name
 from nb2pkg.errors import InputError
-from nb2pkg.layout import MODES
 from nb2pkg.options import Options
+from nb2pkg.plan.layout import MODES
+from nb2pkg.read.directives import is_module_name
 
 if sys.version_info >= (3, 11):
     import tomllib

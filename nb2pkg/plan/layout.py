@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nb2pkg.directives import left_out_note
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Kind, Notebook, Statement
+from nb2pkg.read.directives import left_out_note
 
 CORE_MODULE = "core"
 MODES = ("auto", "tagged")

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from nb2pkg.cache import Store, key
 from nb2pkg.errors import EquivalenceError
 from nb2pkg.model import Plan, RenderedFile, Statement
-from nb2pkg.place import DEFINITIONS
+from nb2pkg.plan.place import DEFINITIONS
 
 if sys.version_info >= (3, 11):
     import tomllib

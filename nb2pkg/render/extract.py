@@ -14,10 +14,10 @@ from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.analyse import TopLevelVisitor
+from nb2pkg.analyse.cells import TopLevelVisitor
 from nb2pkg.cache import Store, key
-from nb2pkg.deps import bound_name, imported_modules
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
+from nb2pkg.plan.deps import bound_name, imported_modules
 
 
 def module_code(module: ModulePlan) -> str:

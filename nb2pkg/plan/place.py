@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.extract import display_to_print
 from nb2pkg.model import CellAnalysis, Kind, Statement
-from nb2pkg.testgen import called_names, sound_names
+from nb2pkg.render.extract import display_to_print
+from nb2pkg.testgen.cases import called_names, sound_names
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
 IPYTHON_NAMES = frozenset({"display", "get_ipython", "In", "Out", "_", "__", "___"})

@@ -14,8 +14,8 @@ import libcst as cst
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from nb2pkg.analyse.installs import read_requirement_lines
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.installs import read_requirement_lines
 from nb2pkg.model import Install, Kind, Statement, identifier
 
 

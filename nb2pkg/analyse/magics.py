@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
+from nb2pkg.analyse.installs import parse_install
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.installs import parse_install
 from nb2pkg.model import Install
 
 INFO, WARNING = Severity.INFO, Severity.WARNING

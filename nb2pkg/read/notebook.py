@@ -15,9 +15,9 @@ from typing import Any
 
 import nbformat
 
-from nb2pkg.directives import mark_cells
 from nb2pkg.errors import Finding, InputError, NotebookError, finding
 from nb2pkg.model import Cell, Notebook, Output
+from nb2pkg.read.directives import mark_cells
 
 log = logging.getLogger(__name__)
 

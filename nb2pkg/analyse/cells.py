@@ -13,9 +13,11 @@ from typing import Protocol
 
 import libcst as cst
 
+from nb2pkg.analyse.magics import translate_ipython
+from nb2pkg.analyse.scopes import scan
+from nb2pkg.analyse.trees import dump_nodes, load_nodes
 from nb2pkg.cache import Store, key
 from nb2pkg.errors import Finding, finding
-from nb2pkg.magics import translate_ipython
 from nb2pkg.model import (
     Cell,
     CellAnalysis,
@@ -29,8 +31,6 @@ from nb2pkg.model import (
     statement_code,
 )
 from nb2pkg.parallel import default_jobs, pool_map, split
-from nb2pkg.scopes import scan
-from nb2pkg.trees import dump_nodes, load_nodes
 
 # Calls that only build a value, allowed in a module-level constant.
 PURE_CALLS = frozenset(

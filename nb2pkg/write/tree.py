@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nb2pkg.errors import OutputExistsError
-from nb2pkg.manifest import has_manifest
 from nb2pkg.model import RenderedFile
+from nb2pkg.write.manifest import has_manifest
 
 
 def check_target(target: Path, *, force: bool, keep: Sequence[Path] = ()) -> None:

@@ -25,11 +25,11 @@ from nb2pkg.errors import (
     TemplateError,
     finding,
 )
-from nb2pkg.extract import docstring_text, is_async, module_code, pipeline_code
-from nb2pkg.formatting import format_files, protected
 from nb2pkg.model import ModulePlan, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
-from nb2pkg.safety import check_files
+from nb2pkg.render.extract import docstring_text, is_async, module_code, pipeline_code
+from nb2pkg.render.formatting import format_files, protected
+from nb2pkg.render.safety import check_files
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def builtin_templates() -> Path:
     shipped = Path(str(resources.files("nb2pkg"))) / "templates"
     if shipped.is_dir():
         return shipped
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 class ConfinedLoader(jinja2.BaseLoader):

@@ -13,16 +13,8 @@ from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.deps import (
-    PLOT_ROOTS,
-    bound_name,
-    find_dependencies,
-    imported_modules,
-    is_relative_import,
-)
+from nb2pkg.checks.importtime import import_time_calls
 from nb2pkg.errors import Finding, InputError, Severity, finding
-from nb2pkg.importtime import import_time_calls
-from nb2pkg.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.model import (
     CellAnalysis,
     Kind,
@@ -33,7 +25,15 @@ from nb2pkg.model import (
     Statement,
 )
 from nb2pkg.options import Options, check_package_name, normalise_name
-from nb2pkg.place import (
+from nb2pkg.plan.deps import (
+    PLOT_ROOTS,
+    bound_name,
+    find_dependencies,
+    imported_modules,
+    is_relative_import,
+)
+from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
+from nb2pkg.plan.place import (
     BUILTIN_NAMES,
     DEFINITIONS,
     IPYTHON_NAMES,
@@ -46,8 +46,8 @@ from nb2pkg.place import (
     place_statements,
     undefined_names,
 )
-from nb2pkg.steps import make_steps
-from nb2pkg.testgen import make_tests, withhold_credentials
+from nb2pkg.plan.steps import make_steps
+from nb2pkg.testgen.cases import make_tests, withhold_credentials
 
 
 def make_plan(

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import libcst as cst
 
-from nb2pkg.deps import bound_name, is_relative_import
-from nb2pkg.directives import RESERVED_MODULES
 from nb2pkg.errors import Finding, InputError, Severity, finding
 from nb2pkg.model import (
     CellAnalysis,
@@ -31,7 +29,9 @@ from nb2pkg.model import (
     TestKind,
 )
 from nb2pkg.options import Options, normalise_name
-from nb2pkg.plan import make_plan
+from nb2pkg.plan.deps import bound_name, is_relative_import
+from nb2pkg.plan.notebook import make_plan
+from nb2pkg.read.directives import RESERVED_MODULES
 
 PIPELINES = "pipelines"  # the subpackage of the notebooks' run() modules
 _RUN = re.compile(r"^%run\s+(?P<args>.+?)\s*$")

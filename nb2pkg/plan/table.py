@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nb2pkg.model import CellAnalysis, Kind, Notebook, Plan, Statement
-from nb2pkg.place import BUILTIN_NAMES
+from nb2pkg.plan.place import BUILTIN_NAMES
 
 LEFT_OUT = "left out"
 
