@@ -10,15 +10,13 @@ from pathlib import Path
 
 from nb2pkg._version import __version__ as TOOL_VERSION
 from nb2pkg.analyse.cells import analyse_notebook, new_facts
-from nb2pkg.analyse.links import link_alone, mapped_module, plan_notebooks
 from nb2pkg.cache import Store
 from nb2pkg.checks.pitfalls import check_notebook, selected
 from nb2pkg.errors import Finding, InputError, OutputExistsError, Severity, finding
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.parallel import default_jobs, pool_map
-from nb2pkg.plan.layout import CORE_MODULE
-from nb2pkg.plan.notebook import make_plan
+from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.plan.table import CellRow, cell_rows
 from nb2pkg.read.notebook import notebook_paths, read_notebook
 from nb2pkg.render.files import render_plan
@@ -270,29 +268,16 @@ def _plan(
     paths = notebook_paths([Path(p) for p in given])
     facts = Store.open("facts", paths, enabled=options.cache)
     known = facts if options.cache else None
-    if len(paths) == 1:
-        notebook = read_notebook(paths[0])
-        notebooks = [notebook]
-        code = sum(len(c.source) for c in notebook.code_cells)
-        if code >= LARGE_CODE:
-            progress("large", code, len(notebook.code_cells))
-        analysed = analyse_notebook(notebook, jobs=options.jobs, known=known)
-        linked = link_alone(notebook, analysed)
-        module = mapped_module(notebook.path, dict(options.modules)) or CORE_MODULE
-        plan = make_plan(notebook, linked, options=options, module=module)
-        pitfalls = _pitfalls(notebook, linked, options)
-        planned: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
-        planned = ((notebook, linked),)
-    else:
-        notebooks, analyses = _analyse_all(paths, known, options.jobs, progress)
-        progress("planning", len(paths), len(paths))
-        plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
-        planned = tuple(zip(notebooks, linked_all, strict=True))
-        pitfalls = tuple(
-            replace(f, notebook=nb.path.name)
-            for nb, a in zip(notebooks, analyses, strict=True)
-            for f in _pitfalls(nb, a, options)
-        )
+    notebooks, analyses = _analyse_all(paths, known, options.jobs, progress)
+    progress("planning", len(paths), len(paths))
+    plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
+    planned = tuple(zip(notebooks, linked_all, strict=True))
+    several = len(notebooks) > 1
+    pitfalls = tuple(
+        replace(f, notebook=nb.path.name) if several else f
+        for nb, linked in planned
+        for f in _pitfalls(nb, linked, options)
+    )
     facts.save()
     return _Planned(
         paths=paths,
@@ -329,7 +314,12 @@ def _analyse_all(
         for name, value in found.items():
             facts.put(name, value)
         notebooks.append(notebook)
-        analyses.append(analyse_notebook(notebook, known=rebuild_from))
+        code = sum(len(c.source) for c in notebook.code_cells)
+        if code >= LARGE_CODE:
+            progress("large", code, len(notebook.code_cells))
+        # A notebook analysed here may spread its own cells over the cores.
+        here = 1 if workers else jobs
+        analyses.append(analyse_notebook(notebook, jobs=here, known=rebuild_from))
         progress("analysing", len(analyses), len(paths))
 
     if not workers:

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from nb2pkg.errors import InputError
 
+MODES = ("auto", "tagged")  # how cells are chosen: see ``Options.mode``
+LAYOUTS = ("src", "flat")  # where the package sits: see ``Options.layout``
+
 
 @dataclass(frozen=True, slots=True)
 class Options:

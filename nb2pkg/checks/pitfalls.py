@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from nb2pkg.analyse.names import (
+    BUILTIN_NAMES,
+    DEFINITIONS,
+    IPYTHON_NAMES,
+    has_star_import,
+)
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Notebook
 from nb2pkg.options import Options
-from nb2pkg.plan.place import BUILTIN_NAMES, DEFINITIONS, IPYTHON_NAMES, has_star_import
 
 _RANDOM_USE = re.compile(
     r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d|RandomState\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"

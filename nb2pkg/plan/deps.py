@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import libcst as cst
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from nb2pkg.analyse.installs import read_requirement_lines
+from nb2pkg.analyse.names import imported_modules
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.model import Install, Kind, Statement, identifier
+from nb2pkg.model import Install, Statement
 
 
 @functools.cache
@@ -34,75 +34,6 @@ def import_name_table() -> dict[str, str]:
 @functools.cache
 def _installed() -> dict[str, list[str]]:
     return dict(importlib.metadata.packages_distributions())
-
-
-def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str, ...]:
-    """Return the absolute modules a statement imports, anywhere inside it.
-
-    With ``names``, ``from a.b import c`` also gives ``a.b.c`` (it may be a module,
-    as in ``from google.cloud import storage``).
-    """
-    return _imported(statement.node, names)
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _imported(node: cst.CSTNode, names: bool) -> tuple[str, ...]:
-    def code(node: cst.CSTNode) -> str:
-        return identifier(cst.Module([]).code_for_node(node))
-
-    found: list[str] = []
-    for small in _small_statements(node):
-        if isinstance(small, cst.Import):
-            found.extend(code(alias.name) for alias in small.names)
-        elif isinstance(small, cst.ImportFrom) and not small.relative and small.module:
-            module = code(small.module)
-            found.append(module)
-            if names and not isinstance(small.names, cst.ImportStar):
-                found.extend(f"{module}.{code(alias.name)}" for alias in small.names)
-    return tuple(found)
-
-
-# The fields of compound statements and their parts that hold statements.
-_BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
-
-
-def _small_statements(node: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
-    """Yield every simple statement in ``node``, however deeply nested in blocks.
-
-    Only statements can import, so expressions are never entered: this is much
-    cheaper than visiting every node.
-    """
-    if isinstance(node, cst.BaseSmallStatement):
-        yield node
-        return
-    for field in _BLOCKS:
-        value = getattr(node, field, None)
-        if isinstance(value, cst.CSTNode):
-            yield from _small_statements(value)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                yield from _small_statements(item)
-
-
-def bound_name(alias: cst.ImportAlias) -> str:
-    """Return the name an import alias binds: ``b`` for ``a as b``, ``a`` for a.b."""
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return identifier(alias.asname.name.value)
-    name: cst.BaseExpression = alias.name
-    while isinstance(name, cst.Attribute):
-        name = name.value  # ``import a.b`` binds ``a``
-    return identifier(name.value) if isinstance(name, cst.Name) else ""
-
-
-def is_relative_import(statement: Statement) -> bool:
-    """Return True for ``from .module import name``: the package's own code."""
-    node = statement.node
-    return (
-        statement.kind is Kind.IMPORT
-        and isinstance(node, cst.SimpleStatementLine)
-        and isinstance(node.body[0], cst.ImportFrom)
-        and bool(node.body[0].relative)
-    )
 
 
 def distribution_for(module: str) -> str | None:

@@ -18,7 +18,6 @@ from nb2pkg.model import CellAnalysis, Kind, Notebook, Statement
 from nb2pkg.read.directives import left_out_note
 
 CORE_MODULE = "core"
-MODES = ("auto", "tagged")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,16 @@ from dataclasses import replace
 
 import libcst as cst
 
+from nb2pkg.analyse.names import (
+    BUILTIN_NAMES,
+    DEFINITIONS,
+    IPYTHON_NAMES,
+    bound_name,
+    has_star_import,
+    imported_modules,
+    is_relative_import,
+    undefined_names,
+)
 from nb2pkg.checks.importtime import import_time_calls
 from nb2pkg.errors import Finding, InputError, Severity, finding
 from nb2pkg.model import (
@@ -25,26 +35,15 @@ from nb2pkg.model import (
     Statement,
 )
 from nb2pkg.options import Options, check_package_name, normalise_name
-from nb2pkg.plan.deps import (
-    PLOT_ROOTS,
-    bound_name,
-    find_dependencies,
-    imported_modules,
-    is_relative_import,
-)
+from nb2pkg.plan.deps import PLOT_ROOTS, find_dependencies
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.place import (
-    BUILTIN_NAMES,
-    DEFINITIONS,
-    IPYTHON_NAMES,
     Placement,
     dependency_order,
     display_as_print,
     drop_shown_results,
     first_line,
-    has_star_import,
     place_statements,
-    undefined_names,
 )
 from nb2pkg.plan.steps import make_steps
 from nb2pkg.testgen.cases import make_tests, withhold_credentials

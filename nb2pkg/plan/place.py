@@ -6,26 +6,22 @@ name only the notebook's loose code makes; the rest runs, in order, in run().
 
 from __future__ import annotations
 
-import builtins
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from nb2pkg.analyse.names import (
+    BUILTIN_NAMES,
+    DEFINITIONS,
+    called_names,
+    has_star_import,
+    undefined_names,
+)
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.model import CellAnalysis, Kind, Statement
-from nb2pkg.render.extract import display_to_print
-from nb2pkg.testgen.cases import called_names, sound_names
-
-BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
-IPYTHON_NAMES = frozenset({"display", "get_ipython", "In", "Out", "_", "__", "___"})
-DEFINITIONS = (Kind.DEF, Kind.CLASS)
-
-
-def has_star_import(statements: Sequence[Statement]) -> bool:
-    """Return True if any statement is ``from x import *``: it may define any name."""
-    return any(s.kind is Kind.IMPORT and not s.defines for s in statements)
+from nb2pkg.model import CellAnalysis, Kind, Statement, StatementNode
+from nb2pkg.testgen.cases import sound_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,13 +229,6 @@ def _settle(
     return module
 
 
-def undefined_names(statements: Sequence[Statement]) -> set[str]:
-    """Return the names the statements read that none of them binds (builtins aside)."""
-    defined = {n for s in statements for n in s.defines}
-    read = {n for s in statements for n in s.uses}
-    return read - defined - BUILTIN_NAMES - IPYTHON_NAMES
-
-
 def _needed_constants(
     module: list[Statement], exported: frozenset[int]
 ) -> list[Statement]:
@@ -320,3 +309,19 @@ def first_line(s: Statement) -> str:
     ]
     text = lines[0].strip() if lines else ""
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _DisplayToPrint(cst.CSTTransformer):
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        func = updated_node.func
+        if isinstance(func, cst.Name) and func.value == "display":
+            return updated_node.with_changes(func=cst.Name("print"))
+        return updated_node
+
+
+def display_to_print(node: StatementNode) -> StatementNode:
+    """Return ``node`` with every ``display(...)`` call made ``print(...)``."""
+    changed = node.visit(_DisplayToPrint())
+    if not isinstance(changed, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return node
+    return changed

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from nb2pkg.analyse.cells import TopLevelVisitor
+from nb2pkg.analyse.names import BUILTIN_NAMES, DEFINITIONS
 from nb2pkg.model import Statement, Step
 from nb2pkg.options import normalise_name
-from nb2pkg.plan.place import BUILTIN_NAMES, DEFINITIONS
 
 
 def make_steps(

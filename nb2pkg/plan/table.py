@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nb2pkg.analyse.names import BUILTIN_NAMES
 from nb2pkg.model import CellAnalysis, Kind, Notebook, Plan, Statement
-from nb2pkg.plan.place import BUILTIN_NAMES
 
 LEFT_OUT = "left out"
 

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nb2pkg.errors import InputError
-from nb2pkg.options import Options
-from nb2pkg.plan.layout import MODES
+from nb2pkg.options import LAYOUTS, MODES, Options
 from nb2pkg.read.directives import is_module_name
 
 if sys.version_info >= (3, 11):
@@ -23,7 +22,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-LAYOUTS = ("src", "flat")
 # key -> (Options field, expected type)
 _KEYS: dict[str, tuple[str, type]] = {
     "name": ("name", str),

@@ -15,9 +15,9 @@ from dataclasses import replace
 import libcst as cst
 
 from nb2pkg.analyse.cells import TopLevelVisitor
+from nb2pkg.analyse.names import bound_name, imported_modules
 from nb2pkg.cache import Store, key
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
-from nb2pkg.plan.deps import bound_name, imported_modules
 
 
 def module_code(module: ModulePlan) -> str:
@@ -117,22 +117,6 @@ def _aliased(statement: Statement, aliases: dict[str, str]) -> Statement:
     ]
     new = node.with_changes(body=[small.with_changes(names=names)])
     return replace(statement, node=new)
-
-
-class _DisplayToPrint(cst.CSTTransformer):
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        func = updated_node.func
-        if isinstance(func, cst.Name) and func.value == "display":
-            return updated_node.with_changes(func=cst.Name("print"))
-        return updated_node
-
-
-def display_to_print(node: StatementNode) -> StatementNode:
-    """Return ``node`` with every ``display(...)`` call made ``print(...)``."""
-    changed = node.visit(_DisplayToPrint())
-    if not isinstance(changed, cst.SimpleStatementLine | cst.BaseCompoundStatement):
-        return node
-    return changed
 
 
 def is_async(pipeline: PipelinePlan) -> bool:

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
+from nb2pkg.analyse.names import DEFINITIONS
 from nb2pkg.cache import Store, key
 from nb2pkg.errors import EquivalenceError
 from nb2pkg.model import Plan, RenderedFile, Statement
-from nb2pkg.plan.place import DEFINITIONS
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
+from nb2pkg.analyse.names import called_in_order, imported_modules
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
@@ -28,7 +29,6 @@ from nb2pkg.model import (
     TestCase,
     TestKind,
 )
-from nb2pkg.plan.deps import imported_modules
 from nb2pkg.testgen.frames import frame_assertions, series_assertions
 from nb2pkg.testgen.rebuild import import_origins, loose_bindings, rebuild
 
@@ -244,7 +244,7 @@ def _call_cell(
     lines, uses = given
     # The package code called: in the expression, else the classes rebuilt
     # (``p.norm()`` after ``p = Point(3, 4)`` tests Point).
-    called = [n for n in _called_order(value) if n in package.by_name] or sorted(
+    called = [n for n in called_in_order(value) if n in package.by_name] or sorted(
         uses & package.classes - last.uses
     )
     own = [package.by_name[n] for n in uses & package.local]
@@ -433,7 +433,7 @@ def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase
         uses - local - set(package.by_name) - package.import_names - _BUILTINS
     )
     own_imports = [s.code.strip() for s in statements if s.kind is Kind.IMPORT]
-    calls = [n for s in code for n in _called_order(s.node) if n in package.by_name]
+    calls = [n for s in code for n in called_in_order(s.node) if n in package.by_name]
     func = calls[0] if calls else f"cell_{analysis.cell.number}"
     body = "\n".join([*lines, "".join(s.code for s in code).strip("\n")]).strip("\n")
     base = TestCase(
@@ -547,23 +547,3 @@ def _setup(uses: frozenset[str], imports: Sequence[Statement]) -> tuple[str, ...
         if code not in lines:
             lines.append(code)
     return tuple(lines)
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name):
-            self.names.append(node.func.value)
-
-
-def _called_order(node: cst.CSTNode) -> list[str]:
-    visitor = _Calls()
-    node.visit(visitor)
-    return visitor.names
-
-
-def called_names(expr: cst.BaseExpression) -> set[str]:
-    """Return the plain names called in ``expr`` (``f`` in ``f(x)``, not ``o.f``)."""
-    return set(_called_order(expr))

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from nb2pkg.analyse.names import bound_name
 from nb2pkg.model import CellAnalysis, Statement
-from nb2pkg.plan.deps import bound_name
 
 # Builtins that build or convert values and read nothing else.
 _PURE_BUILTINS = frozenset(

@@ -1,0 +1,119 @@
+"""Names as the analysis sees them: what Python provides, what imports bind,
+what a statement calls. Shared by every later stage, so it lives here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+from nb2pkg.model import Kind, Statement, identifier
+
+BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
+IPYTHON_NAMES = frozenset({"display", "get_ipython", "In", "Out", "_", "__", "___"})
+DEFINITIONS = (Kind.DEF, Kind.CLASS)
+
+
+def has_star_import(statements: Sequence[Statement]) -> bool:
+    """Return True if any statement is ``from x import *``: it may define any name."""
+    return any(s.kind is Kind.IMPORT and not s.defines for s in statements)
+
+
+def undefined_names(statements: Sequence[Statement]) -> set[str]:
+    """Return the names the statements read that none of them binds (builtins aside)."""
+    defined = {n for s in statements for n in s.defines}
+    read = {n for s in statements for n in s.uses}
+    return read - defined - BUILTIN_NAMES - IPYTHON_NAMES
+
+
+def imported_modules(statement: Statement, *, names: bool = False) -> tuple[str, ...]:
+    """Return the absolute modules a statement imports, anywhere inside it.
+
+    With ``names``, ``from a.b import c`` also gives ``a.b.c`` (it may be a module,
+    as in ``from google.cloud import storage``).
+    """
+    return _imported(statement.node, names)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _imported(node: cst.CSTNode, names: bool) -> tuple[str, ...]:
+    def code(node: cst.CSTNode) -> str:
+        return identifier(cst.Module([]).code_for_node(node))
+
+    found: list[str] = []
+    for small in _small_statements(node):
+        if isinstance(small, cst.Import):
+            found.extend(code(alias.name) for alias in small.names)
+        elif isinstance(small, cst.ImportFrom) and not small.relative and small.module:
+            module = code(small.module)
+            found.append(module)
+            if names and not isinstance(small.names, cst.ImportStar):
+                found.extend(f"{module}.{code(alias.name)}" for alias in small.names)
+    return tuple(found)
+
+
+# The fields of compound statements and their parts that hold statements.
+_BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
+
+
+def _small_statements(node: cst.CSTNode) -> Iterable[cst.BaseSmallStatement]:
+    """Yield every simple statement in ``node``, however deeply nested in blocks.
+
+    Only statements can import, so expressions are never entered: this is much
+    cheaper than visiting every node.
+    """
+    if isinstance(node, cst.BaseSmallStatement):
+        yield node
+        return
+    for field in _BLOCKS:
+        value = getattr(node, field, None)
+        if isinstance(value, cst.CSTNode):
+            yield from _small_statements(value)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                yield from _small_statements(item)
+
+
+def bound_name(alias: cst.ImportAlias) -> str:
+    """Return the name an import alias binds: ``b`` for ``a as b``, ``a`` for a.b."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return identifier(alias.asname.name.value)
+    name: cst.BaseExpression = alias.name
+    while isinstance(name, cst.Attribute):
+        name = name.value  # ``import a.b`` binds ``a``
+    return identifier(name.value) if isinstance(name, cst.Name) else ""
+
+
+def is_relative_import(statement: Statement) -> bool:
+    """Return True for ``from .module import name``: the package's own code."""
+    node = statement.node
+    return (
+        statement.kind is Kind.IMPORT
+        and isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.ImportFrom)
+        and bool(node.body[0].relative)
+    )
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.names.append(node.func.value)
+
+
+def called_in_order(node: cst.CSTNode) -> list[str]:
+    """Return the plain names called in ``node``, in the order they appear."""
+    visitor = _Calls()
+    node.visit(visitor)
+    return visitor.names
+
+
+def called_names(expr: cst.BaseExpression) -> set[str]:
+    """Return the plain names called in ``expr`` (``f`` in ``f(x)``, not ``o.f``)."""
+    return set(called_in_order(expr))
