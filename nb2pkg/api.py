@@ -12,7 +12,14 @@ from nb2pkg._version import __version__ as TOOL_VERSION
 from nb2pkg.analyse.cells import analyse_notebook, new_facts
 from nb2pkg.cache import Store
 from nb2pkg.checks.pitfalls import check_notebook, selected
-from nb2pkg.errors import Finding, InputError, OutputExistsError, Severity, finding
+from nb2pkg.errors import (
+    CODES,
+    Finding,
+    InputError,
+    OutputExistsError,
+    Severity,
+    finding,
+)
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
 from nb2pkg.options import Options
 from nb2pkg.parallel import default_jobs, pool_map
@@ -36,10 +43,10 @@ from nb2pkg.write.manifest import (
 )
 from nb2pkg.write.tree import check_target, write_tree
 
-# The hidden-state checks convert also runs; the others repeat what the plan
-# reports (undefined names, magics) or do not concern a package (stored outputs).
+# The pitfalls convert also reports (the registry says which); the others repeat
+# what the plan reports or do not concern a package (stored outputs).
 CONVERT_CHECKS = frozenset(
-    {"NBP101", "NBP103", "NBP105", "NBP106", "NBP108", "NBP109", "NBP111"}
+    code for code, kind in CODES.items() if kind.stage == "checks" and kind.convert
 )
 
 

@@ -658,7 +658,9 @@ def _report(result: Result, *, verbose: bool) -> None:
         text = escape(f"{prefix}{f.message}")
         console.print(f"[{style}]{label}[/] {text} [dim]({f.code})[/]")
     for code, count in sorted(quiet_codes.items()):
-        console.print(f"[dim]{count} x {CODES[code]} ({code}); --verbose lists them[/]")
+        console.print(
+            f"[dim]{count} x {CODES[code].meaning} ({code}); --verbose lists them[/]"
+        )
     console.print(_summary_table(plan))
     changes = result.changes
     if changes is not None and result.written:

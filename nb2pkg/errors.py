@@ -17,61 +17,78 @@ class Severity(enum.IntEnum):
     ERROR = 30
 
 
-# Stable finding codes. The prefix is ours: other notebook linters use NB1xx.
-# 0xx reading, 2xx IPython syntax, 3xx analysis and plan, 4xx dependencies,
-# 5xx rendering, 6xx the author's marks (tags, directives) and modules.
-CODES: dict[str, str] = {
-    "NBP001": "notebook repaired",
-    "NBP002": "notebook has no code",
-    "NBP003": "cache file ignored",
-    "NBP101": "name used before the cell that defines it",
-    "NBP102": "name read but never defined",
-    "NBP103": "cells ran out of order",
-    "NBP104": "outputs without execution count",
-    "NBP105": "cell ran after one that never ran",
-    "NBP106": "stored output from a later redefinition",
-    "NBP107": "outputs stored in the notebook",
-    "NBP108": "large output",
-    "NBP109": "secret in an output or in code",
-    "NBP110": "test withheld: its output holds a secret",
-    "NBP111": "unseeded randomness",
-    "NBP112": "output differs in a fresh kernel",
-    "NBP113": "cell fails in a fresh kernel",
-    "NBP201": "IPython syntax translated",
-    "NBP202": "magic left out",
-    "NBP203": "shell command left out",
-    "NBP204": "help syntax left out",
-    "NBP205": "get_ipython() call left out",
-    "NBP206": "cell magic: cell left out",
-    "NBP301": "cell left out: syntax error",
-    "NBP302": "cell left out: Python 2 syntax",
-    "NBP303": "definition replaced by a later one",
-    "NBP304": "definition kept in the pipeline",
-    "NBP305": "name never defined",
-    "NBP306": "display expression left out",
-    "NBP307": "star import",
-    "NBP308": "unused import left out",
-    "NBP309": "pipeline rebinds a module name",
-    "NBP311": "missing standard-library import added",
-    "NBP312": "top-level global statement left out",
-    "NBP313": "definition runs code on import",
-    "NBP401": "local module imported",
-    "NBP402": "distribution name guessed",
-    "NBP403": "requirements file not found",
-    "NBP404": "installed but not imported",
-    "NBP405": "dependency not pinned",
-    "NBP406": "module of a notebook service",
-    "NBP501": "code left unformatted",
-    "NBP601": "unknown directive or tag",
-    "NBP602": "not a module name",
-    "NBP603": "cell left out by its marks",
-    "NBP604": "exported code reads a name loose code makes",
-    "NBP605": "contradicting marks",
-    "NBP606": "conversion mode",
-    "NBP607": "one public name in two modules",
-    "NBP609": "parameters cell holds more than assignments",
-    "NBP610": "modules import each other",
-    "NBP611": "imported name not at another notebook's module level",
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A kind of finding: what it means, which stage finds it, how much it matters.
+
+    ``severity`` is the finding's unless the stage says otherwise for one case.
+    ``convert``: whether ``convert`` reports it too (a ``check`` finding that is
+    about the notebook alone, such as stored outputs, is left to ``check``).
+    """
+
+    meaning: str
+    stage: str  # read, analyse, checks, testgen, plan, render, cache
+    severity: Severity = Severity.WARNING
+    convert: bool = True
+
+
+INFO, ERROR = Severity.INFO, Severity.ERROR
+# Stable finding codes: the one registry of them. The prefix is ours: other notebook
+# linters use NB1xx. 0xx reading, 1xx the notebook's pitfalls (checks), 2xx IPython
+# syntax, 3xx analysis and plan, 4xx dependencies, 5xx rendering, 6xx the author's
+# marks (tags, directives) and modules. A new code is one line here.
+CODES: dict[str, Code] = {
+    "NBP001": Code("notebook repaired", "read"),
+    "NBP002": Code("notebook has no code", "read"),
+    "NBP003": Code("cache file ignored", "cache"),
+    "NBP101": Code("name used before the cell that defines it", "checks"),
+    "NBP102": Code("name read but never defined", "checks", convert=False),
+    "NBP103": Code("cells ran out of order", "checks"),
+    "NBP104": Code("outputs without execution count", "checks", INFO, convert=False),
+    "NBP105": Code("cell ran after one that never ran", "checks"),
+    "NBP106": Code("stored output from a later redefinition", "checks"),
+    "NBP107": Code("outputs stored in the notebook", "checks", INFO, convert=False),
+    "NBP108": Code("large output", "checks"),
+    "NBP109": Code("secret in an output or in code", "checks", ERROR),
+    "NBP110": Code("test withheld: its output holds a secret", "testgen"),
+    "NBP111": Code("unseeded randomness", "checks"),
+    "NBP112": Code("output differs in a fresh kernel", "checks"),
+    "NBP113": Code("cell fails in a fresh kernel", "checks", ERROR),
+    "NBP201": Code("IPython syntax translated", "analyse", INFO),
+    "NBP202": Code("magic left out", "analyse"),
+    "NBP203": Code("shell command left out", "analyse"),
+    "NBP204": Code("help syntax left out", "analyse"),
+    "NBP205": Code("get_ipython() call left out", "analyse"),
+    "NBP206": Code("cell magic: cell left out", "analyse"),
+    "NBP301": Code("cell left out: syntax error", "analyse"),
+    "NBP302": Code("cell left out: Python 2 syntax", "analyse"),
+    "NBP303": Code("definition replaced by a later one", "plan", INFO),
+    "NBP304": Code("definition kept in the pipeline", "plan"),
+    "NBP305": Code("name never defined", "plan"),
+    "NBP306": Code("display expression left out", "plan", INFO),
+    "NBP307": Code("star import", "plan"),
+    "NBP308": Code("unused import left out", "plan", INFO),
+    "NBP309": Code("pipeline rebinds a module name", "plan", INFO),
+    "NBP311": Code("missing standard-library import added", "plan", INFO),
+    "NBP312": Code("top-level global statement left out", "plan", INFO),
+    "NBP313": Code("definition runs code on import", "plan"),
+    "NBP401": Code("local module imported", "plan"),
+    "NBP402": Code("distribution name guessed", "plan", INFO),
+    "NBP403": Code("requirements file not found", "plan"),
+    "NBP404": Code("installed but not imported", "plan"),
+    "NBP405": Code("dependency not pinned", "plan"),
+    "NBP406": Code("module of a notebook service", "plan"),
+    "NBP501": Code("code left unformatted", "render"),
+    "NBP601": Code("unknown directive or tag", "read"),
+    "NBP602": Code("not a module name", "read"),
+    "NBP603": Code("cell left out by its marks", "plan", INFO),
+    "NBP604": Code("exported code reads a name loose code makes", "plan"),
+    "NBP605": Code("contradicting marks", "read"),
+    "NBP606": Code("conversion mode", "plan", INFO),
+    "NBP607": Code("one public name in two modules", "plan"),
+    "NBP609": Code("parameters cell holds more than assignments", "plan"),
+    "NBP610": Code("modules import each other", "plan"),
+    "NBP611": Code("imported name not at another notebook's module level", "analyse"),
 }
 
 
@@ -113,13 +130,13 @@ def finding(
     *,
     cell: int | None = None,
     line: int | None = None,
-    severity: Severity = Severity.WARNING,
+    severity: Severity | None = None,
     notebook: str = "",
 ) -> Finding:
-    """Return a finding, checking that its code is registered."""
-    if code not in CODES:
-        raise KeyError(code)
-    return Finding(code, severity, message, cell, line, notebook)
+    """Return a finding of a registered code, of its severity unless given."""
+    registered = CODES[code]
+    chosen = registered.severity if severity is None else severity
+    return Finding(code, chosen, message, cell, line, notebook)
 
 
 class Nb2PkgError(Exception):

@@ -33,6 +33,15 @@ _SEED = re.compile(
 _NOQA = re.compile(r"#\s*nb2pkg:\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.IGNORECASE)
 
 Check = Callable[[Notebook, Sequence[CellAnalysis], Options], Iterable[Finding]]
+# Every check, in the order they run: a function decorated with ``@registered``
+# (its codes are declared in ``nb2pkg.errors.CODES``).
+CHECKS: list[Check] = []
+
+
+def registered(check: Check) -> Check:
+    """Add ``check`` to the checks ``check_notebook`` runs."""
+    CHECKS.append(check)
+    return check
 
 
 def check_notebook(
@@ -76,6 +85,7 @@ def _silenced(f: Finding, notebook: Notebook) -> bool:
     return codes is None or f.code in {c.strip().upper() for c in codes.split(",")}
 
 
+@registered
 def names_used_before_defined(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -99,6 +109,7 @@ def names_used_before_defined(
             defined |= s.defines
 
 
+@registered
 def names_never_defined(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -123,6 +134,7 @@ def names_never_defined(
             yield finding("NBP102", note, cell=s.cell, line=s.line)
 
 
+@registered
 def execution_order(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -152,6 +164,7 @@ def execution_order(
             highest = (count, cell.number)
 
 
+@registered
 def stale_outputs(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -188,6 +201,7 @@ def _reads_from_outside(analysis: CellAnalysis) -> set[str]:
     return reads
 
 
+@registered
 def stored_outputs(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -210,6 +224,7 @@ def stored_outputs(
             yield finding("NBP109", note, cell=cell.number, severity=Severity.ERROR)
 
 
+@registered
 def secrets_in_code(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -224,6 +239,7 @@ def secrets_in_code(
             yield finding("NBP109", note, cell=cell.number, severity=Severity.ERROR)
 
 
+@registered
 def unseeded_randomness(
     notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
 ) -> Iterable[Finding]:
@@ -255,14 +271,3 @@ def _lines_above(code: str) -> int:
         if line.strip() and not line.lstrip().startswith("#"):
             return count
     return 0
-
-
-CHECKS: tuple[Check, ...] = (
-    names_used_before_defined,
-    names_never_defined,
-    execution_order,
-    stale_outputs,
-    stored_outputs,
-    secrets_in_code,
-    unseeded_randomness,
-)
