@@ -191,8 +191,8 @@ def test_every_kind_of_finding_prints_markup_literally(
     from dataclasses import replace
 
     from nb2pkg import Options, convert
-    from nb2pkg.cli import _report
     from nb2pkg.errors import CODES, Severity, finding
+    from nb2pkg.report import convert_report as _report
 
     result = convert(make_nb("x = 1"), options=Options(dry_run=True))
     findings = tuple(

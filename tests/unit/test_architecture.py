@@ -25,6 +25,7 @@ FLOORS = {
     "write": 6,
     "api": 7,
     "report": 8,
+    "flags": 8,
     "cli": 9,
     "__init__": 10,
     "__main__": 10,

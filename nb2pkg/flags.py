@@ -1,0 +1,97 @@
+"""The command line's options, declared once and shared by its commands.
+
+Each is a type for a parameter of a typer command: the flag, its help, and its
+kind. ``cli`` names the parameter after the ``Options`` field it sets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Notebooks = Annotated[
+    list[Path],
+    typer.Argument(
+        help="The notebook (.ipynb) to convert; several notebooks or folders "
+        "make one package, a module per notebook."
+    ),
+]
+NameOption = Annotated[
+    str | None, typer.Option("--name", help="Import name of the package.")
+]
+ModeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--mode",
+        help="auto: analysis places unmarked cells; tagged: only marked cells "
+        "[default: tagged for nbdev notebooks, else auto].",
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+DebugOption = Annotated[bool, typer.Option("--debug", hidden=True)]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Overwrite the files nb2pkg writes, even ones you edited; never "
+        "anything else.",
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="List the files; write nothing.")
+]
+TestsOption = Annotated[
+    bool, typer.Option("--tests/--no-tests", help="Generate tests from outputs.")
+]
+PinOption = Annotated[
+    bool, typer.Option("--pin", help="Pin dependencies to the installed versions.")
+]
+TemplateDirOption = Annotated[
+    Path | None,
+    typer.Option("--template-dir", help="Templates that override the built-in ones."),
+]
+VerifyOption = Annotated[
+    bool, typer.Option("--verify", help="Run the notebook in a fresh kernel first.")
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Refuse notebooks with hidden-state warnings.")
+]
+CheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--check", help="Write nothing; exit 1 if the package is out of date."
+    ),
+]
+DiffOption = Annotated[
+    bool,
+    typer.Option("--diff", help="Show how nb2pkg's version of an edited file differs."),
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="List every finding.")
+]
+LayoutOption = Annotated[
+    str, typer.Option("--layout", help="src: src/<name>/; flat: <name>/.")
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Processes for analysing and formatting [default: every core].",
+    ),
+]
+CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Reuse the analysis and formatting of cells and files that did not "
+        "change since the last conversion (kept in the user's cache directory).",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Package directory [default: ./<name>]."),
+]

@@ -1,0 +1,296 @@
+"""Results to words: the text, tables and JSON the commands print, and exit codes.
+
+Everything a person or a program reads after a command ran is made here, so the
+command line only maps flags to options. Text goes to stderr (the console),
+JSON and diffs to stdout. Notebook text is always printed as text, never as
+rich markup: a bracket in a cell is a bracket on the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from nb2pkg.errors import CODES, Finding, Severity
+from nb2pkg.model import Kind, TestKind
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+
+    from nb2pkg.api import CheckResult, Result
+    from nb2pkg.model import Plan
+    from nb2pkg.plan.table import CellRow
+
+
+def console() -> Console:
+    """Return the console on stderr, without colour when NO_COLOR is set."""
+    from rich.console import Console
+
+    # NO_COLOR (no-color.org): rich drops colours but keeps bold and dim; no
+    # colour system drops every escape sequence.
+    if os.environ.get("NO_COLOR"):
+        return Console(stderr=True, highlight=False, soft_wrap=True, color_system=None)
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(text: str) -> None:
+    """Print a line of plain text (never markup) on stderr."""
+    console().print(text, markup=False)
+
+
+def count(number: int, word: str) -> str:
+    """Return ``1 class``, ``2 classes``, ``3 functions``."""
+    if number == 1:
+        return f"1 {word}"
+    return f"{number} {word}es" if word.endswith("s") else f"{number} {word}s"
+
+
+class Bar:
+    """A progress bar on a terminal, shown once several notebooks are converted."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage == "large":
+            if self.enabled:  # not --quiet; said even off a terminal: it is slow
+                say(
+                    f"nb2pkg: {done / 1e6:.1f} MB of code in "
+                    f"{count(total, 'code cell')}: converting it takes a while "
+                    "(about 15 s a MB)"
+                )
+            return
+        if not self.enabled:
+            return
+        if self.progress is None:
+            # Decided at the first report: one notebook, or no terminal, no bar.
+            screen = console()
+            if total <= 1 or not screen.is_terminal:
+                self.enabled = False
+                return
+            from rich.progress import Progress
+
+            self.progress = Progress(console=screen, transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task(stage, total=total)
+        assert self.task is not None
+        self.progress.update(
+            self.task, completed=done, description=f"{stage} {done}/{total} notebooks"
+        )
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
+    """Report an in-place update; return 1 when out of date (--check) or edits kept."""
+    from nb2pkg.write.manifest import conflict_diffs
+
+    changes = result.changes
+    if changes is None:
+        return 0
+    if check_only:
+        if changes.up_to_date:
+            say(f"{result.output} is up to date")
+            return 0
+        changed = len(changes.write) + len(changes.conflicts) + len(changes.remove)
+        say(f"{result.output} is out of date: {changed} files would change")
+        return 1
+    for path in changes.remove:
+        say(f"  removed {path} (no longer generated)")
+    for path in changes.kept:
+        say(f"  kept {path}: no longer generated, but you edited it")
+    for path in changes.overwritten:
+        say(f"  overwrote {path}: your edits were replaced (--force)")
+    for name in changes.refused:
+        say(f"  ignored {name!r} in .nb2pkg.json: not a file inside the package")
+    if not changes.conflicts:
+        return 0
+    if diff:
+        for text in conflict_diffs(changes, result.output):
+            sys.stdout.write(text)
+        sys.stdout.flush()
+    names = ", ".join(str(f.path) for f in changes.conflicts)
+    say(
+        f"nb2pkg: kept your edits to {names}; the new versions are beside them as "
+        "*.new: merge them, then delete the .new files"
+    )
+    return 1
+
+
+def convert_report(result: Result, *, verbose: bool) -> None:
+    """Print the findings of a conversion, its modules, and what was written."""
+    from rich.markup import escape
+
+    screen = console()
+    quiet_codes: Counter[str] = Counter()
+    for f in result.findings:
+        if f.severity < Severity.WARNING and not verbose:
+            quiet_codes[f.code] += 1
+            continue
+        where = f.location()
+        prefix = f"{where}: " if where else ""
+        style = "red" if f.severity >= Severity.ERROR else "yellow"
+        label = f.severity.name.lower()
+        # Messages quote the notebook: its brackets are text, never rich markup.
+        text = escape(f"{prefix}{f.message}")
+        screen.print(f"[{style}]{label}[/] {text} [dim]({f.code})[/]")
+    for code, number in sorted(quiet_codes.items()):
+        screen.print(
+            f"[dim]{number} x {CODES[code].meaning} ({code}); --verbose lists them[/]"
+        )
+    screen.print(summary_table(result.plan))
+    changes = result.changes
+    if changes is not None and result.written:
+        say(
+            f"Updated {result.output}: {len(changes.written)} files written, "
+            f"{len(changes.unchanged)} unchanged"
+        )
+    elif result.written:
+        say(f"Wrote {len(result.files)} files to {result.output}")
+    elif not changes:
+        say(f"Would write {len(result.files)} files to {result.output}")
+
+
+def summary_table(plan: Plan) -> Table:
+    """Return a table of the package's modules: what each holds, and its tests."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("module")
+    table.add_column("holds")
+    table.add_column("tests", justify="right")
+    table.add_column("stubs", justify="right")
+    words = ((Kind.DEF, "function"), (Kind.CLASS, "class"), (Kind.ASSIGN, "constant"))
+    for module in plan.modules:
+        kinds = Counter(s.kind for s in module.body)
+        holds = ", ".join(count(kinds[k], word) for k, word in words if kinds[k])
+        tests = Counter(
+            t.kind is TestKind.STUB for t in plan.tests if t.module == module.name
+        )
+        table.add_row(
+            escape(f"{plan.package}/{module.path}"),
+            holds or "imports only",
+            str(tests[False]),
+            str(tests[True]),
+        )
+    for pipeline in plan.pipelines:
+        cells = len({s.cell for s in pipeline.steps})
+        steps = count(len(pipeline.functions), "step")
+        table.add_row(
+            escape(f"{plan.package}/{pipeline.path}"),
+            f"run(): {steps}, {count(cells, 'loose cell')}",
+            "",
+            "",
+        )
+    return table
+
+
+def tests_report(result: Result) -> None:
+    """Print what ``nb2pkg tests`` generated and wrote."""
+    tests = result.plan.tests
+    stubs = sum(t.kind is TestKind.STUB for t in tests)
+    say(f"  tests: {len(tests) - stubs} from stored outputs, {stubs} stubs to fill in")
+    changes = result.changes
+    if changes is not None and result.written:
+        say(
+            f"Updated the tests of {result.output}: {len(changes.written)} files "
+            f"written, {len(changes.remove)} removed, {len(changes.unchanged)} "
+            "unchanged"
+        )
+
+
+def plan_json(plan: Plan, rows: Sequence[CellRow]) -> str:
+    """Return ``nb2pkg plan --json``: the package, its cells and the findings."""
+    import dataclasses
+    import json
+
+    data = {
+        "package": plan.package,
+        "cells": [dataclasses.asdict(row) for row in rows],
+        "findings": [finding_json(f) for f in plan.findings],
+    }
+    return json.dumps(data, indent=2)
+
+
+def plan_table(plan: Plan, rows: Sequence[CellRow]) -> None:
+    """Print the cell-by-cell table of ``nb2pkg plan`` and its warnings."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    several = any(row.notebook for row in rows)
+    columns = ["cell", "kind", "marks", "first line", "defines", "reads", "goes to"]
+    table = Table(*(["notebook"] if several else []), *columns)
+    for row in rows:
+        cells = (
+            *([row.notebook] if several else []),
+            str(row.cell),
+            row.kind,
+            row.marks,
+            row.first_line,
+            ", ".join(row.defines),
+            ", ".join(row.reads),
+            ", ".join(row.goes_to),
+        )
+        table.add_row(*(escape(text) for text in cells))
+    console().print(table)
+    for f in plan.findings:
+        if f.severity >= Severity.WARNING:
+            where = f.location()
+            say(f"{where + ': ' if where else ''}{f.message} ({f.code})")
+
+
+def check_text(results: list[CheckResult]) -> None:
+    """Print the findings of ``nb2pkg check``, one line each, and their count."""
+    for result in results:
+        for f in result.findings:
+            where = f.location()
+            say(
+                f"{result.path}:{' ' + where + ':' if where else ''} {f.code} "
+                f"[{f.severity.name.lower()}] {f.message}"
+            )
+    total = sum(len(r.findings) for r in results)
+    say(f"{total} findings in {len(results)} notebooks")
+
+
+def check_json(results: list[CheckResult], errors: list[str]) -> str:
+    """Return ``nb2pkg check --format json``: findings by notebook, and counts."""
+    import json
+
+    counts: Counter[str] = Counter(f.code for r in results for f in r.findings)
+    data = {
+        "notebooks": [
+            {"path": str(r.path), "findings": [finding_json(f) for f in r.findings]}
+            for r in results
+        ],
+        "errors": errors,
+        "counts": dict(sorted(counts.items())),
+    }
+    return json.dumps(data, indent=2)
+
+
+def check_outcome(results: list[CheckResult], errors: list[str]) -> int:
+    """Return the exit code of ``nb2pkg check``: 2 bad input, 1 found, 0 clean."""
+    if errors:
+        return 2
+    return 1 if any(r.failed() for r in results) else 0
+
+
+def finding_json(f: Finding) -> dict[str, object]:
+    return {
+        "code": f.code,
+        "severity": f.severity.name.lower(),
+        "message": f.message,
+        "cell": f.cell,
+        "line": f.line,
+    }
