@@ -65,7 +65,7 @@ def convert(
     tests: flags.TestsOption = True,
     pin: flags.PinOption = False,
     template_dir: flags.TemplateDirOption = None,
-    verify: flags.VerifyOption = False,
+    execute: flags.VerifyOption = False,
     strict: flags.StrictOption = False,
     check_only: flags.CheckOption = False,
     diff: flags.DiffOption = False,
@@ -89,24 +89,8 @@ def convert(
         nb2pkg convert notebooks/ --name mylib
     """
     from nb2pkg.api import convert as run_convert
-    from nb2pkg.options import Options
 
-    options = Options(
-        output=output,
-        name=name,
-        force=force,
-        dry_run=dry_run,
-        tests=tests,
-        template_dir=template_dir,
-        pin=pin,
-        strict=strict,
-        execute=verify,
-        check_only=check_only,
-        mode=mode,
-        layout=layout,
-        jobs=jobs,
-        cache=cache,
-    )
+    options = _options(ctx)
     options = _configured(ctx, options, notebooks, debug=debug)
     bar = report.Bar(enabled=not quiet)
     try:
@@ -117,8 +101,7 @@ def convert(
     finally:
         bar.stop()
     if dry_run:
-        for file in result.files:
-            typer.echo(str(result.output / Path(*file.path.parts)))
+        report.file_list(result)
     if not quiet:
         report.convert_report(result, verbose=verbose)
     raise typer.Exit(report.changes_outcome(result, check_only=check_only, diff=diff))
@@ -201,6 +184,16 @@ def regenerate_command(
     raise typer.Exit(report.changes_outcome(result, check_only=check_only, diff=diff))
 
 
+def _options(ctx: typer.Context) -> Options:
+    """Return the Options the command's parameters set (each is named after one)."""
+    import dataclasses
+
+    from nb2pkg.options import Options
+
+    fields = {field.name for field in dataclasses.fields(Options)}
+    return Options(**{k: v for k, v in ctx.params.items() if k in fields})
+
+
 def _configured(
     ctx: typer.Context, options: Options, notebooks: list[Path], *, debug: bool
 ) -> Options:
@@ -231,32 +224,14 @@ def _codes(value: str | None) -> frozenset[str]:
 
 @app.command()
 def check(
-    notebooks: Annotated[
-        list[Path], typer.Argument(help="Notebooks (.ipynb) to check.")
-    ],
-    output_format: Annotated[
-        str, typer.Option("--format", help="text (on stderr) or json (on stdout).")
-    ] = "text",
-    select: Annotated[
-        str | None,
-        typer.Option("--select", help="Only these codes or prefixes (NBP1)."),
-    ] = None,
-    ignore: Annotated[
-        str | None, typer.Option("--ignore", help="Never these codes or prefixes.")
-    ] = None,
-    no_outputs: Annotated[
-        bool, typer.Option("--no-outputs", help="Stored outputs are an error.")
-    ] = False,
-    max_output_size: Annotated[
-        int, typer.Option("--max-output-size", help="Characters of output per cell.")
-    ] = 100_000,
-    execute: Annotated[
-        bool,
-        typer.Option("--execute", help="Run in a fresh kernel; compare the outputs."),
-    ] = False,
-    timeout: Annotated[
-        int, typer.Option("--timeout", help="Seconds per cell with --execute.")
-    ] = 60,
+    notebooks: flags.CheckedNotebooks,
+    output_format: flags.FormatOption = "text",
+    select: flags.SelectOption = None,
+    ignore: flags.IgnoreOption = None,
+    no_outputs: flags.NoOutputsOption = False,
+    max_output_size: flags.MaxOutputOption = 100_000,
+    execute: flags.ExecuteOption = False,
+    timeout: flags.TimeoutOption = 60,
     debug: flags.DebugOption = False,
 ) -> None:
     """Find hidden state and other pitfalls, without running the notebook.

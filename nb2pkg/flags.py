@@ -95,3 +95,30 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Package directory [default: ./<name>]."),
 ]
+
+
+# nb2pkg check
+CheckedNotebooks = Annotated[
+    list[Path], typer.Argument(help="Notebooks (.ipynb) to check.")
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", help="text (on stderr) or json (on stdout).")
+]
+SelectOption = Annotated[
+    str | None, typer.Option("--select", help="Only these codes or prefixes (NBP1).")
+]
+IgnoreOption = Annotated[
+    str | None, typer.Option("--ignore", help="Never these codes or prefixes.")
+]
+NoOutputsOption = Annotated[
+    bool, typer.Option("--no-outputs", help="Stored outputs are an error.")
+]
+MaxOutputOption = Annotated[
+    int, typer.Option("--max-output-size", help="Characters of output per cell.")
+]
+ExecuteOption = Annotated[
+    bool, typer.Option("--execute", help="Run in a fresh kernel; compare the outputs.")
+]
+TimeoutOption = Annotated[
+    int, typer.Option("--timeout", help="Seconds per cell with --execute.")
+]

@@ -12,6 +12,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nb2pkg.errors import CODES, Finding, Severity
@@ -88,6 +89,13 @@ class Bar:
     def stop(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+def file_list(result: Result) -> None:
+    """Print on stdout, one a line, the files a conversion would write."""
+    for file in result.files:
+        sys.stdout.write(f"{result.output / Path(*file.path.parts)}\n")
+    sys.stdout.flush()
 
 
 def changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
