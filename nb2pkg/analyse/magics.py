@@ -13,85 +13,23 @@ their requirements, which become the package's dependencies.
 from __future__ import annotations
 
 import ast
-import enum
 import re
 from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from nb2pkg.analyse.installs import parse_install
+from nb2pkg.analyse.magic_rules import (
+    CELL_MAGICS,
+    LINE_MAGICS,
+    NO_OPTIONS,
+    OPTIONS_WITH_VALUE,
+    UNKNOWN,
+    Action,
+)
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import Install
 
 INFO, WARNING = Severity.INFO, Severity.WARNING
-
-
-class Action(enum.Enum):
-    """What nb2pkg does with a magic; the value is how the README describes it."""
-
-    RUN = "runs its statement as plain Python"
-    DROP = "left out"
-    INSTALL = "left out; its requirements become dependencies"
-    ENV = "becomes `os.environ[...] = ...`"
-    CD = "becomes `os.chdir(...)`"
-    SHELL = "becomes `subprocess.run(...)` when assigned, else left out"
-    PYLAB = "becomes `from pylab import *` plus numpy and pyplot imports"
-    BODY = "the body is kept and runs once"
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """How one magic is handled, and how loudly it is reported."""
-
-    action: Action
-    severity: Severity = INFO
-
-
-_DROP_QUIET = Rule(Action.DROP)
-_DROP_LOUD = Rule(Action.DROP, WARNING)
-
-# Line magics nb2pkg knows; any other is left out with a warning.
-LINE_MAGICS: dict[str, Rule] = {
-    **dict.fromkeys(("time", "timeit", "prun"), Rule(Action.RUN)),
-    **dict.fromkeys(("pip", "conda", "mamba"), Rule(Action.INSTALL)),
-    **dict.fromkeys(("env", "set_env"), Rule(Action.ENV)),
-    "cd": Rule(Action.CD),
-    **dict.fromkeys(("sx", "system"), Rule(Action.SHELL, WARNING)),
-    "pylab": Rule(Action.PYLAB, WARNING),
-    **dict.fromkeys(
-        (
-            "matplotlib", "load_ext", "reload_ext", "unload_ext", "autoreload",
-            "aimport", "config", "who", "whos", "who_ls", "xmode", "precision", "pdb",
-            "lsmagic", "magic", "pwd", "history", "connect_info", "qtconsole",
-            "notebook", "tensorboard", "colors", "page", "pinfo", "pinfo2",
-            "psearch", "doctest_mode", "automagic", "autocall", "bookmark", "dhist",
-            "ls", "dirs", "alias_magic", "load_ipython_extension", "watermark",
-        ),
-        _DROP_QUIET,
-    ),
-    **dict.fromkeys(
-        (
-            "run", "load", "store", "reset", "reset_selective", "debug", "paste",
-            "cpaste", "macro", "recall", "rerun", "save", "edit", "alias", "unalias",
-            "pushd", "popd", "bash", "sh",
-        ),
-        _DROP_LOUD,
-    ),
-}  # fmt: skip
-# Cell magics nb2pkg knows; any other cell is left out with a warning.
-CELL_MAGICS: dict[str, Rule] = {
-    **dict.fromkeys(("time", "timeit", "prun", "capture"), Rule(Action.BODY)),
-    **dict.fromkeys(
-        ("html", "HTML", "javascript", "js", "latex", "markdown", "svg", "SVG"),
-        _DROP_QUIET,
-    ),
-    **dict.fromkeys(("bash", "sh", "script", "system", "writefile"), _DROP_LOUD),
-}
-# Options that take a value, per magic whose statement follows its options.
-_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
-    "timeit": frozenset({"-n", "-r", "-p"}),
-    "prun": frozenset({"-l", "-s", "-T", "-D"}),
-}
-_NO_OPTIONS: frozenset[str] = frozenset()
 
 _LINE_MAGIC = re.compile(r"(?P<indent>[ \t]*)%{1,2}(?P<name>\w*)(?P<rest>.*)")
 _ASSIGN_MAGIC = re.compile(
@@ -222,7 +160,7 @@ def _cell_magic(
     head = lines[first]
     match = _LINE_MAGIC.fullmatch(head)
     name = match.group("name") if match else ""
-    rule = CELL_MAGICS.get(name, _DROP_LOUD)
+    rule = CELL_MAGICS.get(name, UNKNOWN)
     where: _Where = {"cell": cell, "line": first + 1}
     if rule.action is not Action.BODY:
         for number, text in enumerate(lines[first + 1 :], start=first + 2):
@@ -232,7 +170,7 @@ def _cell_magic(
         return None
     rest = match.group("rest").strip() if match else ""
     setup = (
-        _strip_options(rest, _OPTIONS_WITH_VALUE["timeit"]) if name == "timeit" else ""
+        _strip_options(rest, OPTIONS_WITH_VALUE["timeit"]) if name == "timeit" else ""
     )
     lines[first] = setup
     note = f"`{_short(head)}`: {Action.BODY.value}"
@@ -311,12 +249,12 @@ def _from_get_ipython(line: str) -> str | None:
 def _line_magic(
     indent: str, name: str, args: str, target: str | None, where: _Where
 ) -> _Outcome:
-    rule = LINE_MAGICS.get(name, _DROP_LOUD)
+    rule = LINE_MAGICS.get(name, UNKNOWN)
     shown = _short(f"{target + ' = ' if target else ''}%{name} {args}".strip())
     action = rule.action
     code: str | None = None
     if action is Action.RUN:
-        statement = _strip_options(args, _OPTIONS_WITH_VALUE.get(name, _NO_OPTIONS))
+        statement = _strip_options(args, OPTIONS_WITH_VALUE.get(name, NO_OPTIONS))
         if statement:
             code = f"{target} = {statement}" if target else statement
     elif action is Action.INSTALL:
@@ -415,7 +353,7 @@ def _env(args: str) -> str | None:
 
 
 def _cd(args: str) -> str | None:
-    path = _strip_options(args, _NO_OPTIONS)
+    path = _strip_options(args, NO_OPTIONS)
     if not path or path == "-" or "$" in path or "{" in path:
         return None
     return f"import os; os.chdir(os.path.expanduser({path.strip(chr(34) + chr(39))!r}))"

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from nb2pkg.analyse.cells import TopLevelVisitor
 from nb2pkg.analyse.names import BUILTIN_NAMES, DEFINITIONS
+from nb2pkg.analyse.visitors import TopLevelVisitor
 from nb2pkg.model import Statement, Step
 from nb2pkg.options import normalise_name
 

@@ -14,8 +14,8 @@ from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.analyse.cells import TopLevelVisitor
 from nb2pkg.analyse.names import bound_name, imported_modules
+from nb2pkg.analyse.visitors import awaits as top_level_awaits
 from nb2pkg.cache import Store, key
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 
@@ -36,7 +36,7 @@ def pipeline_code(pipeline: PipelinePlan, *, cache: Store | None = None) -> str:
     ``cache`` holds the code of step functions written before, by what made it.
     """
     depth = pipeline.module.count(".")
-    asyncs = [_awaits(step.statements) for step in pipeline.functions]
+    asyncs = [top_level_awaits(step.statements) for step in pipeline.functions]
     store = cache or Store(None)
     functions = [
         _step_code(step, awaits, store)
@@ -121,7 +121,7 @@ def _aliased(statement: Statement, aliases: dict[str, str]) -> Statement:
 
 def is_async(pipeline: PipelinePlan) -> bool:
     """Return True if the loose code awaits at top level, so ``run()`` is async."""
-    return _awaits(pipeline.steps)
+    return top_level_awaits(pipeline.steps)
 
 
 def _own_imports(
@@ -200,16 +200,6 @@ def docstring_text(text: str) -> str:
 def _docstring_line(text: str) -> StatementNode:
     body = docstring_text(text)
     return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(f'"""{body}"""'))])
-
-
-def _awaits(statements: Sequence[Statement]) -> bool:
-    finder = _TopLevelAwait()
-    for statement in statements:
-        # Cheap first: no await without the word (the code is kept per node).
-        code = statement.code
-        if "await" in code or "async" in code:
-            statement.node.visit(finder)
-    return finder.found
 
 
 def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
@@ -302,26 +292,3 @@ def _run_function(pipeline: PipelinePlan, asyncs: Sequence[bool]) -> cst.Functio
         returns=cst.Annotation(cst.Name("None")),
         asynchronous=cst.Asynchronous() if any(asyncs) else None,
     )
-
-
-class _TopLevelAwait(TopLevelVisitor):
-    """Find ``await``, ``async for`` and ``async with`` in top-level code."""
-
-    @property
-    def found(self) -> bool:
-        return bool(self.names)
-
-    def visit_Await(self, node: cst.Await) -> None:
-        self.names.add("await")
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        if node.asynchronous is not None:
-            self.names.add("async for")
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is not None:
-            self.names.add("async for")
-
-    def visit_With(self, node: cst.With) -> None:
-        if node.asynchronous is not None:
-            self.names.add("async with")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nb2pkg.analyse.magics import CELL_MAGICS, LINE_MAGICS, Action, translate_ipython
+from nb2pkg.analyse.magic_rules import CELL_MAGICS, LINE_MAGICS, Action
+from nb2pkg.analyse.magics import translate_ipython
 from nb2pkg.errors import Severity
 
 SUBPROCESS_LS = (

@@ -26,8 +26,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from nb2pkg.analyse.cells import TopLevelVisitor, _parse
+from nb2pkg.analyse.cells import _parse
 from nb2pkg.analyse.scopes import scan
+from nb2pkg.analyse.visitors import TopLevelVisitor
 from nb2pkg.errors import Nb2PkgError
 from nb2pkg.model import statement_code
 from nb2pkg.read.notebook import read_notebook
