@@ -1,0 +1,75 @@
+"""The package's name and metadata, from the notebook: title, summary, Python."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from nb2pkg.analyse.names import imported_modules
+from nb2pkg.errors import InputError
+from nb2pkg.model import Notebook, Statement
+from nb2pkg.options import Options, check_package_name, normalise_name
+
+
+def package_name(
+    notebook: Notebook, imports: Iterable[Statement], options: Options
+) -> str:
+    roots = frozenset(m.split(".")[0] for s in imports for m in imported_modules(s))
+    name = options.name or normalise_name(notebook.path.stem)
+    if not name:
+        raise InputError(
+            f"cannot make a package name from the file name {notebook.path.name!r} "
+            "(a package name is ASCII letters, digits and _); give one with --name"
+        )
+    return check_package_name(name, imported=roots)
+
+
+def headings(notebook: Notebook) -> dict[int, str]:
+    """Return cell number -> heading text for markdown cells that start with one."""
+    found: dict[int, str] = {}
+    for cell in notebook.cells:
+        first = cell.source.strip().split("\n")[0] if cell.kind == "markdown" else ""
+        match = _HEADING.match(first)
+        if match:
+            found[cell.number] = _plain(match.group(1))
+    return found
+
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def title_and_summary(notebook: Notebook) -> tuple[str, str]:
+    """Return the notebook's first heading and the first paragraph after it."""
+    title, summary = "", ""
+    for cell in notebook.cells:
+        if cell.kind != "markdown":
+            if title or summary:
+                break
+            continue
+        for paragraph in re.split(r"\n\s*\n", cell.source):
+            text = paragraph.strip()
+            heading = _HEADING.match(text.splitlines()[0]) if text else None
+            if heading and not title:
+                title = _plain(heading.group(1))
+            elif (
+                text
+                and not heading
+                and not summary
+                and not text.startswith(("<", "!", "|"))
+            ):
+                summary = _plain(" ".join(text.split()))
+        if title and summary:
+            break
+    stem = notebook.path.stem
+    return title or stem, summary[:300]
+
+
+def _plain(text: str) -> str:
+    """Return markdown inline text without links' targets and emphasis marks."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[*_`]{1,3}", "", text).strip()
+
+
+def requires_python(version: str | None) -> str:
+    match = re.match(r"(\d+)\.(\d+)", version or "")
+    return f">={match.group(1)}.{match.group(2)}" if match else ">=3.10"
