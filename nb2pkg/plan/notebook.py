@@ -56,7 +56,8 @@ from nb2pkg.plan.place import (
     place_statements,
 )
 from nb2pkg.plan.steps import make_steps
-from nb2pkg.testgen.cases import make_tests, withhold_credentials
+from nb2pkg.testgen.cases import make_tests
+from nb2pkg.testgen.withhold import withhold_credentials
 
 
 def make_plan(

@@ -8,7 +8,6 @@ function with no evidence gets a stub that says so and skips.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import re
 from collections import Counter
@@ -18,37 +17,28 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from nb2pkg.analyse.names import called_in_order, imported_modules
-from nb2pkg.credentials import find_credential
-from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
     CellAnalysis,
     Kind,
     ModulePlan,
-    Output,
     Statement,
     TestCase,
     TestKind,
 )
-from nb2pkg.testgen.frames import frame_assertions, series_assertions
+from nb2pkg.testgen.expected import (
+    MAX_OUTPUT,
+    UNSTABLE_TEXT,
+    raises_case,
+    result_case,
+)
 from nb2pkg.testgen.rebuild import import_origins, loose_bindings, rebuild
 
 _BUILTINS = frozenset(dir(builtins))
-_EXCEPTIONS = frozenset(
-    n
-    for n in _BUILTINS
-    if isinstance(getattr(builtins, n), type)
-    and issubclass(getattr(builtins, n), BaseException)
-)
 # Code whose result can change from run to run: its stored output is no evidence.
 _UNSTABLE = re.compile(
     r"\b(random|rand|randn|randint|shuffle|uuid\d?|time|now|today|perf_counter|"
     r"open|input|urlopen|requests|getenv|environ|listdir|glob|read_csv|load)\b"
 )
-# Text that differs between runs: memory addresses, elided reprs.
-_UNSTABLE_TEXT = re.compile(r"0x[0-9a-fA-F]{6,}|\.\.\.|…")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_ARRAY = re.compile(r"^array\((?P<values>.*?)(?:,\s*dtype=[\w.]+)?\)$", re.DOTALL)
-_MAX_OUTPUT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +58,8 @@ class _Package:
     bindings: dict[str, list[Statement]]  # the notebook's own, for rebuilding
     origins: dict[str, str]  # imported name -> what it is
     runs: dict[int, int | None]  # cell number -> execution count
-    known: frozenset[
-        str
-    ]  # what a test has without rebuilding: sound, imports, builtins
+    # What a test has without rebuilding: sound names, imports, builtins.
+    known: frozenset[str]
 
 
 def make_tests(
@@ -135,68 +124,6 @@ def make_tests(
             if s.kind is Kind.DEF and not counts[name]:
                 tests.append(_stub(module.name, s))
     return tuple(tests)
-
-
-def withhold_credentials(
-    tests: Sequence[TestCase],
-) -> tuple[tuple[TestCase, ...], tuple[Finding, ...]]:
-    """Return the tests with every one that would copy a credential made a skip.
-
-    A recorded output that looks like a key or a password must not be copied
-    into the package: its test skips and says why, and a finding names the cell.
-    """
-    kept: list[TestCase] = []
-    findings: list[Finding] = []
-    for test in tests:
-        recorded = [test.expected, test.match, _unescaped(test.match)]
-        code = [test.expression, *test.given]
-        (recorded if test.kind is TestKind.PANDAS else code).append(test.body)
-        kind = next(
-            filter(
-                None,
-                [
-                    *(find_credential(t) for t in recorded),
-                    *(find_credential(t, code=True) for t in code),
-                ],
-            ),
-            None,
-        )
-        if kind is None:
-            kept.append(test)
-            continue
-        where = f"cell {test.cell}" + (f" of {test.notebook}" if test.notebook else "")
-        reason = f"{where} recorded what looks like {kind}; no test copies it"
-        kept.append(
-            replace(
-                test,
-                kind=TestKind.STUB,
-                reason=reason,
-                expression=""
-                if find_credential(test.expression, code=True)
-                else test.expression,
-                expected="",
-                match="",
-                body="",
-                given=(),
-                setup=(),
-                names=(),
-            )
-        )
-        note = (
-            f"its output looks like it holds {kind}: no test was made from it; "
-            "clear the output, and revoke the credential"
-        )
-        findings.append(finding("NBP110", note, cell=test.cell))
-    return tuple(kept), tuple(findings)
-
-
-def _unescaped(match: str) -> str:
-    """Return the message a ``match=`` literal stands for (see ``_escape``)."""
-    try:
-        pattern = ast.literal_eval(match) if match else ""
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return match
-    return re.sub(r"\\(.)", r"\1", pattern) if isinstance(pattern, str) else match
 
 
 def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
@@ -299,17 +226,26 @@ def _output_tests(
     out: list[tuple[str, TestCase]] = []
     error = next((o for o in outputs if o.output_type == "error"), None)
     if error is not None:
-        case = _raises(error, expression, base, package)
+        case = raises_case(
+            error, expression, base, classes=package.classes, owner=package.owner
+        )
         return [(func, case)] if case else []
     result = next((o for o in outputs if o.output_type == "execute_result"), None)
     if result is not None and shown:
-        case = _result(result, expression, base, package)
+        case = result_case(
+            result,
+            expression,
+            base,
+            classes=package.classes,
+            numpy=package.numpy,
+            pandas=package.pandas,
+        )
         if case is not None:
             out.append((func, case))
     printed = "".join(
         o.text for o in outputs if o.output_type == "stream" and o.name == "stdout"
     )
-    if printed and len(printed) <= _MAX_OUTPUT and not _UNSTABLE_TEXT.search(printed):
+    if printed and len(printed) <= MAX_OUTPUT and not UNSTABLE_TEXT.search(printed):
         out.append(
             (
                 func,
@@ -319,84 +255,6 @@ def _output_tests(
             )
         )
     return out
-
-
-def _result(
-    output: Output, expression: str, base: TestCase, package: _Package
-) -> TestCase | None:
-    """Return the test of a stored result, if it can be compared."""
-    text = output.text.strip()
-    if not text or len(text) > _MAX_OUTPUT:
-        return None
-    approx = _approx_kind(text)
-    if approx is not None:
-        kind = TestKind.APPROX if approx else TestKind.EQUAL
-        return replace(base, kind=kind, expression=expression, expected=text)
-    if package.pandas:
-        checks = (
-            frame_assertions(output.html) if output.html else series_assertions(text)
-        )
-        if checks:
-            uses_pytest = any("pytest." in line for line in checks)
-            return replace(
-                base,
-                kind=TestKind.PANDAS,
-                expression=expression,
-                body="\n".join(checks),
-                setup=(*base.setup, "import pytest") if uses_pytest else base.setup,
-            )
-    if _UNSTABLE_TEXT.search(text):
-        return None
-    array = _ARRAY.match(text)
-    if array and package.numpy:
-        values = " ".join(array.group("values").split())
-        if _approx_kind(values) is not None:
-            setup = (*base.setup, "from numpy.testing import assert_allclose")
-            return replace(
-                base,
-                kind=TestKind.ALLCLOSE,
-                expression=expression,
-                expected=values,
-                setup=setup,
-            )
-        return None
-    head = re.match(r"^([A-Za-z_]\w*)\(", text)
-    if head and head.group(1) in package.classes and "\n" not in text:
-        return replace(
-            base, kind=TestKind.REPR, expression=expression, expected=repr(text)
-        )
-    return None
-
-
-def _raises(
-    error: Output, expression: str, base: TestCase, package: _Package
-) -> TestCase | None:
-    """Return ``pytest.raises`` for a stored error, if its class can be named."""
-    name = _ANSI.sub("", error.name).strip()
-    names = base.names
-    if name in package.classes:
-        names = tuple(sorted({*names, (package.owner[name], name)}))
-    elif name not in _EXCEPTIONS:
-        return None
-    message = _ANSI.sub("", error.value).strip().split("\n")[0][:200]
-    match = repr(_escape(message)) if message else ""
-    return replace(
-        base,
-        kind=TestKind.RAISES,
-        expression=expression,
-        expected=name,
-        match=match,
-        names=names,
-    )
-
-
-def _escape(text: str) -> str:
-    """Return ``text`` as a regular expression that matches it literally.
-
-    Unlike ``re.escape``, only the characters that mean something are escaped,
-    so the generated ``match=`` stays readable.
-    """
-    return re.sub(r"([.^$*+?{}\[\]\\|()])", r"\\\1", text)
 
 
 def _assert_cell(analysis: CellAnalysis, package: _Package) -> bool:
@@ -505,37 +363,6 @@ def _fresh(
         ):
             return False
     return True
-
-
-def _approx_kind(text: str) -> bool | None:
-    """Return whether the literal needs pytest.approx; None if it is not usable."""
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
-    if not _has_float(value):
-        return False
-    if isinstance(value, float | complex):
-        return True
-    if isinstance(value, list | tuple) and all(_is_number(v) for v in value):
-        return True
-    if isinstance(value, dict) and all(_is_number(v) for v in value.values()):
-        return True
-    return None  # floats nested in containers: pytest.approx cannot compare them
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | complex)
-
-
-def _has_float(value: object) -> bool:
-    if isinstance(value, float | complex):
-        return True
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(_has_float(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_float(v) for v in [*value.keys(), *value.values()])
-    return False
 
 
 def _setup(uses: frozenset[str], imports: Sequence[Statement]) -> tuple[str, ...]:
