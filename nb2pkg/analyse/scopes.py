@@ -17,6 +17,7 @@ loses what they bind and read.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # What a statement binds, reads, and reads when it runs itself.
@@ -92,80 +93,116 @@ def _runs_with_statement(scope: _Scope) -> bool:
     return True
 
 
-def _scopes(tree: ast.Module) -> list[_Scope]:  # noqa: C901, PLR0912 - a case a node
+def _scopes(tree: ast.Module) -> list[_Scope]:
     """Return every scope of ``tree``, the module first: what each binds and reads."""
-    module = _Scope("module", None)
-    scopes = [module]
-    todo: list[tuple[ast.AST, _Scope]] = [(tree, module)]
+    walk = _Walk(tree)
+    while walk.todo:
+        node, scope = walk.todo.pop()
+        visit = _VISITS.get(type(node), _Walk.other)
+        visit(walk, node, scope)
+    return walk.scopes
 
-    def enter(kind: str, parent: _Scope) -> _Scope:
-        scopes.append(_Scope(kind, parent))
-        return scopes[-1]
 
-    while todo:
-        node, scope = todo.pop()
-        if isinstance(node, (*_FUNCTIONS, ast.Lambda)):
-            outer = [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]
-            if not isinstance(node, ast.Lambda):
-                scope.bound.add(node.name)
-                outer += [*node.decorator_list, *_annotations(node)]
-            todo.extend((n, scope) for n in outer)
-            inner = enter("function", scope)
-            inner.bound |= {a.arg for a in _parameters(node.args)}
-            inner.bound |= {getattr(p, "name", "") for p in _type_params(node)}
-            body = [node.body] if isinstance(node, ast.Lambda) else node.body
-            todo.extend((n, inner) for n in body)
-        elif isinstance(node, ast.ClassDef):
+class _Walk:
+    """The scopes found so far, and the nodes left to visit with their scope."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        module = _Scope("module", None)
+        self.scopes = [module]
+        self.todo: list[tuple[ast.AST, _Scope]] = [(tree, module)]
+
+    def enter(self, kind: str, parent: _Scope) -> _Scope:
+        self.scopes.append(_Scope(kind, parent))
+        return self.scopes[-1]
+
+    def function(self, node: ast.AST, scope: _Scope) -> None:
+        assert isinstance(node, (*_FUNCTIONS, ast.Lambda))
+        outer = [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+        if not isinstance(node, ast.Lambda):
             scope.bound.add(node.name)
-            outer = [*node.decorator_list, *node.bases]
-            todo.extend((n, scope) for n in [*outer, *(k.value for k in node.keywords)])
-            inner = enter("class", scope)
-            inner.bound |= {getattr(p, "name", "") for p in _type_params(node)}
-            todo.extend((n, inner) for n in node.body)
-        elif isinstance(node, _COMPREHENSIONS):
-            generators = node.generators
-            todo.append((generators[0].iter, scope))  # evaluated where it stands
-            inner = enter("comprehension", scope)
-            for i, generator in enumerate(generators):
-                if i:
-                    todo.append((generator.iter, inner))
-                todo.append((generator.target, inner))
-                todo.extend((c, inner) for c in generator.ifs)
-            parts = (
-                [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-            )
-            todo.extend((p, inner) for p in parts)
-        elif isinstance(node, ast.NamedExpr):
-            # := in a comprehension binds in the scope around the comprehensions.
-            target = scope
-            while target.kind == "comprehension" and target.parent is not None:
-                target = target.parent
-            if isinstance(node.target, ast.Name):
-                target.bound.add(node.target.id)
-            todo.append((node.value, scope))
-        elif isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
-                scope.reads.append(node.id)
-            elif isinstance(node.ctx, ast.Del):
-                scope.reads.append(node.id)  # needs it; at module level, unbinds it
-                if scope.kind != "module":
-                    scope.bound.add(node.id)
-            else:
+            outer += [*node.decorator_list, *_annotations(node)]
+        self.todo.extend((n, scope) for n in outer)
+        inner = self.enter("function", scope)
+        inner.bound |= {a.arg for a in _parameters(node.args)}
+        inner.bound |= {getattr(p, "name", "") for p in _type_params(node)}
+        body = [node.body] if isinstance(node, ast.Lambda) else node.body
+        self.todo.extend((n, inner) for n in body)
+
+    def klass(self, node: ast.AST, scope: _Scope) -> None:
+        assert isinstance(node, ast.ClassDef)
+        scope.bound.add(node.name)
+        outer = [*node.decorator_list, *node.bases, *(k.value for k in node.keywords)]
+        self.todo.extend((n, scope) for n in outer)
+        inner = self.enter("class", scope)
+        inner.bound |= {getattr(p, "name", "") for p in _type_params(node)}
+        self.todo.extend((n, inner) for n in node.body)
+
+    def comprehension(self, node: ast.AST, scope: _Scope) -> None:
+        assert isinstance(node, _COMPREHENSIONS)
+        generators = node.generators
+        self.todo.append((generators[0].iter, scope))  # evaluated where it stands
+        inner = self.enter("comprehension", scope)
+        for i, generator in enumerate(generators):
+            if i:
+                self.todo.append((generator.iter, inner))
+            self.todo.append((generator.target, inner))
+            self.todo.extend((c, inner) for c in generator.ifs)
+        parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        self.todo.extend((p, inner) for p in parts)
+
+    def walrus(self, node: ast.AST, scope: _Scope) -> None:
+        assert isinstance(node, ast.NamedExpr)
+        # := in a comprehension binds in the scope around the comprehensions.
+        target = scope
+        while target.kind == "comprehension" and target.parent is not None:
+            target = target.parent
+        if isinstance(node.target, ast.Name):
+            target.bound.add(node.target.id)
+        self.todo.append((node.value, scope))
+
+    def name(self, node: ast.AST, scope: _Scope) -> None:
+        assert isinstance(node, ast.Name)
+        if isinstance(node.ctx, ast.Load):
+            scope.reads.append(node.id)
+        elif isinstance(node.ctx, ast.Del):
+            scope.reads.append(node.id)  # needs it; at module level, unbinds it
+            if scope.kind != "module":
                 scope.bound.add(node.id)
-        elif isinstance(node, ast.Global):
+        else:
+            scope.bound.add(node.id)
+
+    def declaration(self, node: ast.AST, scope: _Scope) -> None:
+        if isinstance(node, ast.Global):
             scope.declared_global.update(node.names)
         elif isinstance(node, ast.Nonlocal):
             scope.declared_nonlocal.update(node.names)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            for alias in node.names:
-                if alias.name != "*":
-                    scope.bound.add(alias.asname or alias.name.split(".")[0])
-        else:
-            bound = _pattern_or_handler_name(node)
-            if bound:
-                scope.bound.add(bound)
-            todo.extend((c, scope) for c in ast.iter_child_nodes(node))
-    return scopes
+
+    def imports(self, node: ast.AST, scope: _Scope) -> None:
+        assert isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names:
+            if alias.name != "*":
+                scope.bound.add(alias.asname or alias.name.split(".")[0])
+
+    def other(self, node: ast.AST, scope: _Scope) -> None:
+        bound = _pattern_or_handler_name(node)
+        if bound:
+            scope.bound.add(bound)
+        self.todo.extend((c, scope) for c in ast.iter_child_nodes(node))
+
+
+_Visit = Callable[[_Walk, ast.AST, _Scope], None]
+# How each kind of node is visited; any other visits its children.
+_VISITS: dict[type[ast.AST], _Visit] = {
+    **dict.fromkeys((*_FUNCTIONS, ast.Lambda), _Walk.function),
+    ast.ClassDef: _Walk.klass,
+    **dict.fromkeys(_COMPREHENSIONS, _Walk.comprehension),
+    ast.NamedExpr: _Walk.walrus,
+    ast.Name: _Walk.name,
+    ast.Global: _Walk.declaration,
+    ast.Nonlocal: _Walk.declaration,
+    ast.Import: _Walk.imports,
+    ast.ImportFrom: _Walk.imports,
+}
 
 
 def _parameters(args: ast.arguments) -> list[ast.arg]:
