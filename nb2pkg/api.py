@@ -16,7 +16,6 @@ from nb2pkg.errors import (
     CODES,
     Finding,
     InputError,
-    OutputExistsError,
     Severity,
     finding,
 )
@@ -31,17 +30,14 @@ from nb2pkg.write.manifest import (
     MANIFEST,
     TESTS,
     Changes,
-    Record,
     apply_changes,
-    foreign_files,
     generated_package,
-    has_manifest,
     manifest_file,
     plan_changes,
-    read_record,
     recorded_files,
 )
-from nb2pkg.write.tree import check_target, write_tree
+from nb2pkg.write.package import write_package
+from nb2pkg.write.tree import check_target
 
 # The pitfalls convert also reports (the registry says which); the others repeat
 # what the plan reports or do not concern a package (stored outputs).
@@ -163,7 +159,14 @@ def convert(
     files, findings = planned.render(options)
     record = manifest_file(files, sources=planned.sources, version=TOOL_VERSION)
     files = (*files, record)
-    changes = _write(files, output, planned.paths, options)
+    changes = write_package(
+        files,
+        output,
+        keep=planned.paths,
+        force=options.force,
+        check_only=options.check_only,
+        dry_run=options.dry_run,
+    )
     return _result(plan, files, findings, output, changes, options)
 
 
@@ -373,45 +376,3 @@ def _pitfalls(
             path=notebook.path,
         )
     return pitfalls
-
-
-def _write(
-    files: tuple[RenderedFile, ...],
-    output: Path,
-    sources: Sequence[Path],
-    options: Options,
-) -> Changes | None:
-    """Write a new package whole, or update one file by file.
-
-    A folder that exists and holds something is updated in place: a package
-    nb2pkg generated (its manifest says which files are nb2pkg's), or, with
-    ``force``, a folder that holds nothing but files nb2pkg would write. No
-    file nb2pkg did not write is ever removed or overwritten.
-    """
-    if not output.exists():
-        if options.check_only:
-            return Changes(write=files, conflicts=(), remove=(), kept=(), unchanged=())
-        if not options.dry_run:
-            write_tree(files, output, keep=sources)
-        return None
-    try:
-        record = read_record(output) if has_manifest(output) else None
-    except OutputExistsError:
-        if not options.force:
-            raise
-        record = None  # unreadable: nothing is known to be nb2pkg's
-    if record is None:
-        foreign = foreign_files(output, files)
-        if foreign:
-            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-            raise OutputExistsError(
-                f"{output} is not a package nb2pkg generated and holds files it did "
-                f"not write ({shown}); nb2pkg never removes or replaces those, even "
-                "with --force: choose another --output, or move them away"
-            )
-    changes = plan_changes(
-        files, output, record=record or Record({}), force=options.force
-    )
-    if not (options.check_only or options.dry_run):
-        apply_changes(changes, output)
-    return None if options.dry_run else changes
