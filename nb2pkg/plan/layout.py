@@ -11,7 +11,7 @@ cell on), else ``core``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Kind, Notebook, Statement
@@ -63,96 +63,97 @@ def lay_out(
     """
     chosen, findings = choose_mode(notebook, mode)
     defaults = _default_modules(notebook, analyses, module)
-    converted: list[CellAnalysis] = []
-    tests: list[CellAnalysis] = []
+    draft = _Draft(chosen, findings)
     module_of: dict[int, str] = {}
-    exported: set[int] = set()
-    run: set[int] = set()
-    parameters: list[Statement] = []
-    internal: set[str] = set()
-    extra: list[Statement] = []
-    starts: dict[int, str] = {}
-    unmarked = 0
     for analysis in analyses:
         cell = analysis.cell
-        marks = cell.marks
-        module_of[cell.number] = marks.module or defaults[cell.number]
-        if marks.skip:
-            findings.append(left_out_note(cell))
-            continue
-        if marks.test:
-            tests.append(analysis)
-            continue
-        if marks.no_run and not marks.marked:
-            note = "cell left out (nbdev's eval: false: the notebook does not run it)"
-            findings.append(
-                finding("NBP603", note, cell=cell.number, severity=Severity.INFO)
-            )
-            continue
-        if chosen == "tagged" and not marks.marked:
-            if analysis.statements:
-                unmarked += 1
-            # Their named imports may still serve exported code (nbdev users often
-            # import in an unexported cell); star imports would hide what they bring.
-            extra.extend(
-                s for s in analysis.statements if s.kind is Kind.IMPORT and s.defines
-            )
-            continue
-        converted.append(analysis)
-        _take(analysis, chosen, exported, run, parameters, internal, starts, findings)
-    if unmarked:
+        module_of[cell.number] = cell.marks.module or defaults[cell.number]
+        draft.sort(analysis)
+    if draft.unmarked:
         note = (
-            f"{unmarked} cells without an export mark left out (--mode tagged); "
-            "`nb2pkg plan` lists them"
+            f"{draft.unmarked} cells without an export mark left out (--mode "
+            "tagged); `nb2pkg plan` lists them"
         )
-        findings.append(finding("NBP603", note, severity=Severity.INFO))
+        draft.findings.append(finding("NBP603", note, severity=Severity.INFO))
     return Layout(
         mode=chosen,
-        converted=tuple(converted),
-        tests=tuple(tests),
+        converted=tuple(draft.converted),
+        tests=tuple(draft.tests),
         module_of=module_of,
-        exported=frozenset(exported),
-        run=frozenset(run),
-        parameters=tuple(parameters),
-        internal=frozenset(internal),
-        extra_imports=tuple(extra),
-        step_starts=starts,
-        findings=tuple(findings),
+        exported=frozenset(draft.exported),
+        run=frozenset(draft.run),
+        parameters=tuple(draft.parameters),
+        internal=frozenset(draft.internal),
+        extra_imports=tuple(draft.extra),
+        step_starts=draft.starts,
+        findings=tuple(draft.findings),
     )
 
 
-def _take(
-    analysis: CellAnalysis,
-    mode: str,
-    exported: set[int],
-    run: set[int],
-    parameters: list[Statement],
-    internal: set[str],
-    starts: dict[int, str],
-    findings: list[Finding],
-) -> None:
-    """Record what the marks of a converted cell say about its statements."""
-    marks = analysis.cell.marks
-    code = [s for s in analysis.statements if s.kind is not Kind.IMPORT]
-    if marks.export or (marks.module and mode == "tagged"):
-        exported.update(id(s) for s in code)
-        if marks.internal:
-            internal.update(n for s in code for n in s.defines)
-    elif marks.pipeline:
-        run.update(id(s) for s in code)
-        starts[analysis.cell.number] = marks.step
-    elif marks.parameters:
-        for s in code:
-            if s.kind is Kind.ASSIGN:
-                exported.add(id(s))
-                parameters.append(s)
-                continue
-            run.add(id(s))
-            note = (
-                "the parameters cell should hold only assignments of values; "
-                "this statement runs in run() instead"
+@dataclass(slots=True)
+class _Draft:
+    """The layout as the cells are sorted, one by one."""
+
+    mode: str
+    findings: list[Finding]
+    converted: list[CellAnalysis] = field(default_factory=list)
+    tests: list[CellAnalysis] = field(default_factory=list)
+    exported: set[int] = field(default_factory=set)
+    run: set[int] = field(default_factory=set)
+    parameters: list[Statement] = field(default_factory=list)
+    internal: set[str] = field(default_factory=set)
+    extra: list[Statement] = field(default_factory=list)
+    starts: dict[int, str] = field(default_factory=dict)
+    unmarked: int = 0
+
+    def sort(self, analysis: CellAnalysis) -> None:
+        """Leave the cell out, make it a test, or convert it, as its marks say."""
+        cell = analysis.cell
+        marks = cell.marks
+        if marks.skip:
+            self.findings.append(left_out_note(cell))
+        elif marks.test:
+            self.tests.append(analysis)
+        elif marks.no_run and not marks.marked:
+            note = "cell left out (nbdev's eval: false: the notebook does not run it)"
+            self.findings.append(
+                finding("NBP603", note, cell=cell.number, severity=Severity.INFO)
             )
-            findings.append(finding("NBP609", note, cell=s.cell, line=s.line))
+        elif self.mode == "tagged" and not marks.marked:
+            if analysis.statements:
+                self.unmarked += 1
+            # Their named imports may still serve exported code (nbdev users often
+            # import in an unexported cell); star imports would hide what they bring.
+            self.extra.extend(
+                s for s in analysis.statements if s.kind is Kind.IMPORT and s.defines
+            )
+        else:
+            self.converted.append(analysis)
+            self.take(analysis)
+
+    def take(self, analysis: CellAnalysis) -> None:
+        """Record what the marks of a converted cell say about its statements."""
+        marks = analysis.cell.marks
+        code = [s for s in analysis.statements if s.kind is not Kind.IMPORT]
+        if marks.export or (marks.module and self.mode == "tagged"):
+            self.exported.update(id(s) for s in code)
+            if marks.internal:
+                self.internal.update(n for s in code for n in s.defines)
+        elif marks.pipeline:
+            self.run.update(id(s) for s in code)
+            self.starts[analysis.cell.number] = marks.step
+        elif marks.parameters:
+            for s in code:
+                if s.kind is Kind.ASSIGN:
+                    self.exported.add(id(s))
+                    self.parameters.append(s)
+                    continue
+                self.run.add(id(s))
+                note = (
+                    "the parameters cell should hold only assignments of values; "
+                    "this statement runs in run() instead"
+                )
+                self.findings.append(finding("NBP609", note, cell=s.cell, line=s.line))
 
 
 def _default_modules(
