@@ -53,13 +53,7 @@ def make_steps(
     defines = [{n for s in g for n in s.defines} - _handler_names(g) for g in groups]
     lazy_names = {n for s in lazy_imports for n in s.defines}
     outside = (module_names | global_names | BUILTIN_NAMES | lazy_names) - parameters
-    bound_anywhere = set().union(*defines)
-    unbound: set[str] = set()
-    for i, group in enumerate(groups):
-        early = _reads(group, surely=True) | (reads[i] - bound_anywhere)
-        unbound |= early - set().union(*defines[:i]) - parameters - outside
-    bound_later = bound_anywhere
-    unbound = {n for n in unbound if n not in unknown or n in bound_later}
+    unbound = _unbound(groups, reads, defines, outside | parameters, unknown)
     inputs = parameters | unbound
     passed = outside - inputs
     taken = {n for s in statements for n in s.defines | s.uses} | module_names | {"run"}
@@ -82,6 +76,27 @@ def make_steps(
             )
         )
     return tuple(steps), tuple(sorted(unbound))
+
+
+def _unbound(
+    groups: Sequence[Sequence[Statement]],
+    reads: Sequence[set[str]],
+    defines: Sequence[set[str]],
+    provided: frozenset[str],
+    unknown: frozenset[str],
+) -> set[str]:
+    """Return the names a step reads before any earlier step binds them.
+
+    ``provided``: what run() has without a step (modules, imports, parameters);
+    ``unknown``: names that may come from elsewhere, unbound only if some step
+    binds them later.
+    """
+    bound_anywhere = set().union(*defines)
+    unbound: set[str] = set()
+    for i, group in enumerate(groups):
+        early = _reads(group, surely=True) | (reads[i] - bound_anywhere)
+        unbound |= early - set().union(*defines[:i]) - provided
+    return {n for n in unbound if n not in unknown or n in bound_anywhere}
 
 
 def _split_at_headings(
