@@ -37,28 +37,7 @@ def cell_rows(
     ``analyses`` are the notebook's, as planned; ``plan`` may hold other notebooks
     too (then only the modules and tests this notebook fills are named).
     """
-    own = {id(s) for a in analyses for s in a.statements}
-    where: dict[int, str] = {}
-    imports: dict[str, set[str]] = {}  # file -> the names its imports bind
-    filled: set[str] = set()  # the modules this notebook's statements went to
-    for module in plan.modules:
-        for s in module.body:
-            where[id(s)] = module.path
-        if any(id(s) in own for s in module.body):
-            filled.add(module.name)
-            imports[module.path] = {n for i in module.imports for n in i.defines}
-    for pipeline in plan.pipelines:
-        for s in pipeline.steps:
-            where[id(s)] = "run()" if len(plan.pipelines) == 1 else pipeline.path
-        if any(id(s) in own for s in pipeline.steps):
-            filled.add(pipeline.module)
-            lazy = (*pipeline.imports, *pipeline.lazy_imports)
-            imports[pipeline.path] = {n for i in lazy for n in i.defines}
-    tested = {
-        t.cell: f"test_{t.module.replace('.', '_')}.py"
-        for t in plan.tests
-        if t.module in filled
-    }
+    where, imports, tested = _destinations(analyses, plan)
     by_cell = {a.cell.number: a for a in analyses}
     rows = []
     for cell in notebook.cells:
@@ -89,6 +68,36 @@ def cell_rows(
             )
         )
     return tuple(rows)
+
+
+def _destinations(
+    analyses: Sequence[CellAnalysis], plan: Plan
+) -> tuple[dict[int, str], dict[str, set[str]], dict[int, str]]:
+    """Return where the plan puts each statement (by id), the names each file's
+    imports bind, and the test file of each cell that became a test."""
+    own = {id(s) for a in analyses for s in a.statements}
+    where: dict[int, str] = {}
+    imports: dict[str, set[str]] = {}  # file -> the names its imports bind
+    filled: set[str] = set()  # the modules this notebook's statements went to
+    for module in plan.modules:
+        for s in module.body:
+            where[id(s)] = module.path
+        if any(id(s) in own for s in module.body):
+            filled.add(module.name)
+            imports[module.path] = {n for i in module.imports for n in i.defines}
+    for pipeline in plan.pipelines:
+        for s in pipeline.steps:
+            where[id(s)] = "run()" if len(plan.pipelines) == 1 else pipeline.path
+        if any(id(s) in own for s in pipeline.steps):
+            filled.add(pipeline.module)
+            lazy = (*pipeline.imports, *pipeline.lazy_imports)
+            imports[pipeline.path] = {n for i in lazy for n in i.defines}
+    tested = {
+        t.cell: f"test_{t.module.replace('.', '_')}.py"
+        for t in plan.tests
+        if t.module in filled
+    }
+    return where, imports, tested
 
 
 def _reads(statements: Sequence[Statement]) -> tuple[str, ...]:
