@@ -77,31 +77,7 @@ def make_tests(
     without any test gets a stub that skips, saying what is missing. ``provided``
     are other notebooks' modules, whose code this notebook's cells may call.
     """
-    body = [s for m in (*provided, *modules) for s in m.body]
-    libraries = {m.split(".")[0] for s in imports for m in imported_modules(s)}
-    import_names = {n for s in imports for n in s.defines}
-    # Another notebook's module imports what its own code needs.
-    sound = sound_names(
-        body, import_names | {n for m in provided for i in m.imports for n in i.defines}
-    )
-    package = _Package(
-        owner={
-            n: m.name for m in (*provided, *modules) for s in m.body for n in s.defines
-        },
-        by_name={n: s for s in body for n in s.defines},
-        local=frozenset(n for m in modules for s in m.body for n in s.defines),
-        sound=sound,
-        import_names=import_names,
-        imports=imports,
-        classes=frozenset(s.name for s in body if s.kind is Kind.CLASS),
-        numpy="numpy" in libraries,
-        pandas="pandas" in libraries,
-        default_module=modules[0].name if modules else "",
-        bindings=loose_bindings(analyses),
-        origins=import_origins(imports),
-        runs={a.cell.number: a.cell.execution_count for a in analyses},
-        known=frozenset(sound | import_names | _BUILTINS),
-    )
+    package = _package(analyses, modules, imports, provided)
     counts: Counter[str] = Counter()
     tests: list[TestCase] = []
 
@@ -124,6 +100,40 @@ def make_tests(
             if s.kind is Kind.DEF and not counts[name]:
                 tests.append(_stub(module.name, s))
     return tuple(tests)
+
+
+def _package(
+    analyses: Sequence[CellAnalysis],
+    modules: Sequence[ModulePlan],
+    imports: Sequence[Statement],
+    provided: Sequence[ModulePlan],
+) -> _Package:
+    """Return what the tests may use, from the plan's modules and the imports."""
+    body = [s for m in (*provided, *modules) for s in m.body]
+    libraries = {m.split(".")[0] for s in imports for m in imported_modules(s)}
+    import_names = {n for s in imports for n in s.defines}
+    # Another notebook's module imports what its own code needs.
+    sound = sound_names(
+        body, import_names | {n for m in provided for i in m.imports for n in i.defines}
+    )
+    return _Package(
+        owner={
+            n: m.name for m in (*provided, *modules) for s in m.body for n in s.defines
+        },
+        by_name={n: s for s in body for n in s.defines},
+        local=frozenset(n for m in modules for s in m.body for n in s.defines),
+        sound=sound,
+        import_names=import_names,
+        imports=imports,
+        classes=frozenset(s.name for s in body if s.kind is Kind.CLASS),
+        numpy="numpy" in libraries,
+        pandas="pandas" in libraries,
+        default_module=modules[0].name if modules else "",
+        bindings=loose_bindings(analyses),
+        origins=import_origins(imports),
+        runs={a.cell.number: a.cell.execution_count for a in analyses},
+        known=frozenset(sound | import_names | _BUILTINS),
+    )
 
 
 def sound_names(body: Sequence[Statement], import_names: set[str]) -> set[str]:
