@@ -206,12 +206,7 @@ def plan_changes(
     unchanged: list[PurePosixPath] = []
     manifest: list[RenderedFile] = []
     for file in files:
-        if not inside(target, str(file.path)):
-            raise OutputExistsError(
-                f"{target / file.path} is reached through a link; nb2pkg writes only "
-                "inside the package folder: remove the link"
-            )
-        path = target.joinpath(*file.path.parts)
+        path = _writable(target, file)
         new = sha256(file.text)
         on_disk = sha256(path.read_bytes()) if path.is_file() else None
         before = recorded.get(str(file.path))
@@ -228,16 +223,7 @@ def plan_changes(
             unchanged.append(file.path)  # the user's edit stands; nb2pkg's is the same
         else:
             conflicts.append(file)
-    current = {str(f.path) for f in files}
-    remove: list[PurePosixPath] = []
-    kept: list[PurePosixPath] = []
-    for name, digest in sorted(recorded.items()):
-        path = target / name
-        if name in current or not path.is_file():
-            continue
-        (remove if sha256(path.read_bytes()) == digest else kept).append(
-            PurePosixPath(name)
-        )
+    remove, kept = _no_longer_generated(recorded, files, target)
     # The manifest is nb2pkg's own record: rewritten, last, whenever it changes.
     return Changes(
         (*write, *manifest),
@@ -248,6 +234,33 @@ def plan_changes(
         tuple(overwritten),
         record.refused,
     )
+
+
+def _writable(target: Path, file: RenderedFile) -> Path:
+    """Return where ``file`` goes below ``target``; refuse a path through a link."""
+    if not inside(target, str(file.path)):
+        raise OutputExistsError(
+            f"{target / file.path} is reached through a link; nb2pkg writes only "
+            "inside the package folder: remove the link"
+        )
+    return target.joinpath(*file.path.parts)
+
+
+def _no_longer_generated(
+    recorded: dict[str, str], files: Sequence[RenderedFile], target: Path
+) -> tuple[list[PurePosixPath], list[PurePosixPath]]:
+    """Return the recorded files no longer generated: to remove, and edited (kept)."""
+    current = {str(f.path) for f in files}
+    remove: list[PurePosixPath] = []
+    kept: list[PurePosixPath] = []
+    for name, digest in sorted(recorded.items()):
+        path = target / name
+        if name in current or not path.is_file():
+            continue
+        (remove if sha256(path.read_bytes()) == digest else kept).append(
+            PurePosixPath(name)
+        )
+    return remove, kept
 
 
 def foreign_files(target: Path, files: Sequence[RenderedFile]) -> list[str]:
