@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -279,6 +280,25 @@ class TestKind(enum.Enum):
     CODE = "code"  # the cell's own asserts (a test cell)
     STUB = "stub"  # no evidence: pytest.skip with a TODO
 
+    @property
+    def needs_pytest(self) -> bool:
+        """Return True if the test calls pytest (approx, raises, skip, a fixture)."""
+        return self in _PYTEST_KINDS
+
+    @property
+    def fixture(self) -> str:
+        """Return the test function's parameter: the pytest fixture it takes."""
+        return _FIXTURES.get(self, "")
+
+
+# What each kind of test needs besides its own setup lines; its body is the
+# template ``templates/tests/<kind>.py.j2``. A kind's setup adds what only some
+# of its tests need (``import pytest`` for a frame check with approx).
+_PYTEST_KINDS = frozenset(
+    {TestKind.APPROX, TestKind.RAISES, TestKind.STDOUT, TestKind.STUB}
+)
+_FIXTURES = {TestKind.STDOUT: "capsys: pytest.CaptureFixture[str]"}
+
 
 @dataclass(frozen=True, slots=True)
 class TestCase:
@@ -323,11 +343,27 @@ class Plan:
     dependencies: tuple[str, ...]
     extras: tuple[tuple[str, tuple[str, ...]], ...]  # (extra, requirements)
     findings: tuple[Finding, ...]
+    files: tuple[PlannedFile, ...] = ()  # what to render, in order
 
     @property
     def pipeline(self) -> PipelinePlan | None:
         """Return the first pipeline (the only one of a one-notebook plan)."""
         return self.pipelines[0] if self.pipelines else None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    """A file of the package as planned: the template that writes it, and what
+    the template fills in.
+
+    ``context`` holds values ready to print (the template also sees ``plan``);
+    ``code`` is the module or pipeline whose code rendering writes as ``code``.
+    """
+
+    path: PurePosixPath
+    template: str
+    context: Mapping[str, object]
+    code: ModulePlan | PipelinePlan | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ def test_wheel_contains_templates_and_data(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("nb2pkg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    templates = {p.name for p in (ROOT / "templates").iterdir()}
+    folder = ROOT / "templates"
+    templates = {p.relative_to(folder).as_posix() for p in folder.rglob("*.j2")}
+    assert "tests/stdout.py.j2" in templates
     assert {f"nb2pkg/templates/{t}" for t in templates} <= names
     assert {"nb2pkg/import_names.tsv", "nb2pkg/py.typed"} <= names

@@ -26,6 +26,7 @@ from nb2pkg.analyse.links import (
 from nb2pkg.errors import Finding, InputError, finding
 from nb2pkg.model import CellAnalysis, ModulePlan, Notebook, Plan, TestCase, TestKind
 from nb2pkg.options import Options, normalise_name
+from nb2pkg.plan.files import plan_files
 from nb2pkg.plan.layout import CORE_MODULE
 from nb2pkg.plan.notebook import make_plan
 
@@ -170,10 +171,13 @@ def plan_notebooks(
         provided[source.key] = provides(plans[source.key], linked, inherited)
     linked_all = tuple(linked_by[s.key] for s in sources)
     if len(sources) == 1:
-        return plans[sources[0].key], linked_all
-    merged = merge_plans([plans[s.key] for s in sources], package=package)
-    findings = tuple(sorted((*merged.findings, *cycles), key=Finding.order))
-    return replace(merged, findings=findings), linked_all
+        plan = plans[sources[0].key]
+    else:
+        merged = merge_plans([plans[s.key] for s in sources], package=package)
+        findings = tuple(sorted((*merged.findings, *cycles), key=Finding.order))
+        plan = replace(merged, findings=findings)
+    files = plan_files(plan, layout=options.layout, tests=options.tests)
+    return replace(plan, files=files), linked_all
 
 
 def _sources(

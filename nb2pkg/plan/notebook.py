@@ -77,11 +77,8 @@ def make_plan(
         provided: modules of other notebooks this one imports (``%run``), whose
             names its tests may call.
     """
-    findings: list[Finding] = [*notebook.findings]
     layout = lay_out(notebook, analyses, mode=options.mode, module=module)
-    findings.extend(layout.findings)
-    for analysis in (*layout.converted, *layout.tests):
-        findings.extend(analysis.findings)
+    findings = _read_and_analysed(notebook, layout)
     statements = [s for a in layout.converted for s in a.statements]
     statements = [*missing_imports(statements, findings), *statements]
     imports_all = [s for s in statements if s.kind is Kind.IMPORT]
@@ -121,6 +118,16 @@ def make_plan(
         extras=dependencies.extras,
         findings=tuple(sorted(findings, key=Finding.order)),
     )
+
+
+def _read_and_analysed(notebook: Notebook, layout: Layout) -> list[Finding]:
+    """Return what reading found, the layout's notes, and the converted cells'."""
+    cells = (*layout.converted, *layout.tests)
+    return [
+        *notebook.findings,
+        *layout.findings,
+        *(f for a in cells for f in a.findings),
+    ]
 
 
 def _pipeline_for(

@@ -119,11 +119,6 @@ def _aliased(statement: Statement, aliases: dict[str, str]) -> Statement:
     return replace(statement, node=new)
 
 
-def is_async(pipeline: PipelinePlan) -> bool:
-    """Return True if the loose code awaits at top level, so ``run()`` is async."""
-    return top_level_awaits(pipeline.steps)
-
-
 def _own_imports(
     from_package: Sequence[tuple[str, Sequence[str]]], depth: int
 ) -> list[str]:

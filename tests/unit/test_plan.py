@@ -10,6 +10,7 @@ from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import InputError
 from nb2pkg.model import Cell, Notebook, Output, Plan
 from nb2pkg.options import Options
+from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.plan.notebook import make_plan
 from nb2pkg.render.files import render_plan
 
@@ -31,7 +32,10 @@ def plan_of(
         for i, s in enumerate(sources)
     )
     notebook = Notebook(path=Path(f"{name}.ipynb"), cells=cells)
-    return make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan, _ = plan_notebooks(
+        [notebook], [analyse_notebook(notebook)], options=Options()
+    )
+    return plan
 
 
 def module_code(plan: Plan) -> list[str]:

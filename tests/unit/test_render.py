@@ -14,11 +14,13 @@ import pytest
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.cache import Store
 from nb2pkg.errors import EquivalenceError, TemplateError
-from nb2pkg.model import Cell, Notebook, Plan, RenderedFile
+from nb2pkg.model import Cell, Notebook, Plan, RenderedFile, TestKind
 from nb2pkg.options import Options
-from nb2pkg.plan.notebook import make_plan
-from nb2pkg.render.files import builtin_templates, render_plan, toml_string
+from nb2pkg.plan.files import plan_files
+from nb2pkg.plan.merge import plan_notebooks
+from nb2pkg.render.files import render_plan
 from nb2pkg.render.safety import check_files
+from nb2pkg.render.templates import builtin_templates, toml_string
 
 
 def plan_of(*sources: str) -> Plan:
@@ -28,11 +30,16 @@ def plan_of(*sources: str) -> Plan:
             Cell(index=i, kind="code", source=s) for i, s in enumerate(sources)
         ),
     )
-    return make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan, _ = plan_notebooks(
+        [notebook], [analyse_notebook(notebook)], options=Options()
+    )
+    return plan
 
 
 def files_of(plan: Plan, **options: object) -> dict[str, str]:
-    files, _ = render_plan(plan, options=Options(**options))  # type: ignore[arg-type]
+    chosen = Options(**options)  # type: ignore[arg-type]
+    files = plan_files(plan, layout=chosen.layout, tests=chosen.tests)
+    files, _ = render_plan(replace(plan, files=files), options=chosen)
     return {str(f.path): f.text for f in files}
 
 
@@ -185,6 +192,11 @@ def test_equivalence_guard_reuses_its_findings_but_not_for_changed_text() -> Non
 def test_builtin_templates_exist() -> None:
     names = {p.name for p in builtin_templates().iterdir()}
     assert {"pyproject.toml.j2", "module.py.j2", "test_module.py.j2"} <= names
+
+
+def test_each_kind_of_test_has_its_template() -> None:
+    kinds = {p.name for p in (builtin_templates() / "tests").glob("*.py.j2")}
+    assert kinds == {f"{kind.value}.py.j2" for kind in TestKind}
 
 
 @pytest.mark.parametrize(

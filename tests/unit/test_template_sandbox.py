@@ -4,6 +4,7 @@ them): they change text, never run code, read files, or reach outside their fold
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import TemplateError
 from nb2pkg.model import Cell, Notebook, Plan
 from nb2pkg.options import Options
+from nb2pkg.plan.files import plan_files
 from nb2pkg.plan.notebook import make_plan
-from nb2pkg.render.files import builtin_templates, render_plan
+from nb2pkg.render.files import render_plan
+from nb2pkg.render.templates import builtin_templates
 
 # Each writes the file MARKER (in the test's folder) if the template ran code.
 PAYLOADS = [
@@ -40,11 +43,12 @@ def full_plan() -> Plan:
         ),
     )
     analyses = analyse_notebook(notebook)
-    return make_plan(notebook, analyses, options=Options(), module="lib.core")
+    plan = make_plan(notebook, analyses, options=Options(), module="lib.core")
+    return replace(plan, files=plan_files(plan, layout="src", tests=True))
 
 
 def test_the_plan_renders_every_template(tmp_path: Path) -> None:
-    names = {p.name for p in builtin_templates().iterdir()}
+    names = {p.name for p in builtin_templates().glob("*.j2")}
     for name in names:
         code = "{% if code is defined %}{{ code }}{% endif %}"
         (tmp_path / name).write_text(f"# USED {name}\n{code}\n")
@@ -61,7 +65,7 @@ def test_a_template_writing_broken_toml_is_the_templates_fault(tmp_path: Path) -
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 @pytest.mark.parametrize(
-    "template", sorted(p.name for p in builtin_templates().iterdir())
+    "template", sorted(p.name for p in builtin_templates().glob("*.j2"))
 )
 def test_a_template_cannot_run_code(
     template: str, payload: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -1,0 +1,199 @@
+"""Plan the package's files: each one's path, template and what it fills in.
+
+Every choice a file needs is made here: where the package's folder is, which
+module exports a name two modules define (the last, as NBP607 says), how a test
+file imports the module it tests and what it must import for its tests, how
+``__main__`` calls each ``run()``. Templates only fill in what is given.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
+
+from nb2pkg.analyse.visitors import awaits
+from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, TestCase
+
+
+def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ...]:
+    """Return the files of the package ``plan`` describes, in the order written.
+
+    ``layout`` puts the package in ``src/<name>/`` or ``<name>/``; ``tests``
+    says whether test files are written.
+    """
+    root = f"src/{plan.package}" if layout == "src" else plan.package
+    # Every template may use these: a user's templates may show them anywhere.
+    shared = {**_exports(plan.modules), "package_dir": root}
+    files = _Files(shared)
+    sources = ", ".join(plan.notebooks)
+    many = "s" if len(plan.notebooks) > 1 else ""
+    description = plan.summary or f"Code from the notebook{many} {sources}."
+    first_line = description.split("\n")[0]
+    files.add("pyproject.toml", "pyproject.toml.j2", {"description": first_line})
+    files.add("README.md", "README.md.j2")
+    files.add(".gitignore", "gitignore.j2")
+    files.add(f"{root}/__init__.py", "__init__.py.j2")
+    for folder in _subpackages(plan):
+        files.add(
+            f"{root}/{folder}/__init__.py", "subpackage.py.j2", {"folder": folder}
+        )
+    for module in plan.modules:
+        files.add(f"{root}/{module.path}", "module.py.j2", {"module": module}, module)
+        if tests:
+            test_path = f"tests/test_{module.name.replace('.', '_')}.py"
+            files.add(test_path, "test_module.py.j2", _test_context(plan, module))
+    for pipeline in plan.pipelines:
+        files.add(f"{root}/{pipeline.path}", "pipeline.py.j2", {}, pipeline)
+        if tests:
+            parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
+            files.add(
+                f"tests/test_{pipeline.module.replace('.', '_')}.py",
+                "test_pipeline.py.j2",
+                {"pipeline": pipeline, "parent": parent, "leaf": leaf},
+            )
+    if plan.pipelines:
+        files.add(f"{root}/__main__.py", "__main__.py.j2", _main_context(plan))
+    return tuple(files.planned)
+
+
+class _Files:
+    """The files planned so far, each with the shared context and its own."""
+
+    def __init__(self, shared: Mapping[str, object]) -> None:
+        self.shared = shared
+        self.planned: list[PlannedFile] = []
+
+    def add(
+        self,
+        path: str,
+        template: str,
+        context: Mapping[str, object] | None = None,
+        code: ModulePlan | PipelinePlan | None = None,
+    ) -> None:
+        self.planned.append(
+            PlannedFile(
+                PurePosixPath(path), template, {**self.shared, **(context or {})}, code
+            )
+        )
+
+
+def _exports(modules: Sequence[ModulePlan]) -> dict[str, object]:
+    """Return the package's public names, and which module ``__init__`` takes
+    each from: a name two modules export comes from the last (NBP607)."""
+    owner = {name: m.name for m in modules for name in m.exports}
+    init_imports = [
+        (m.name, [n for n in m.exports if owner[n] == m.name]) for m in modules
+    ]
+    return {
+        "exports": list(owner),
+        "init_imports": [(m, names) for m, names in init_imports if names],
+    }
+
+
+def _main_context(plan: Plan) -> dict[str, object]:
+    """Return what ``__main__.py`` needs: imports and calls of each ``run()``.
+
+    ``missing`` says which ``run()`` needs arguments no cell gave it; then
+    ``python -m`` cannot run the code, and says so.
+    """
+    single = len(plan.pipelines) == 1
+    imports: list[str] = []
+    calls: list[str] = []
+    missing: list[str] = []
+    run_is_async = False
+    for pipeline in plan.pipelines:
+        parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
+        if single:
+            imports.append(f"from {plan.package}.{pipeline.module} import run")
+            call = "run()"
+        else:
+            imports.append(f"from {parent} import {leaf}")
+            call = f"{leaf}.run()"
+        is_async = awaits(pipeline.steps)
+        run_is_async = run_is_async or is_async
+        calls.append(f"asyncio.run({call})" if is_async else call)
+        needs = pipeline.required
+        if needs:
+            args = ", ".join(f"{n}=..." for n in needs)
+            missing.append(
+                f"run() needs {', '.join(needs)}, which no earlier cell defined: "
+                f"call {plan.package}.{pipeline.module}.run({args})"
+            )
+    return {
+        "imports": sorted(set(imports)),
+        "calls": calls,
+        "run_is_async": run_is_async,
+        "missing": "; ".join(missing),
+    }
+
+
+def _subpackages(plan: Plan) -> list[str]:
+    """Return the folders dotted module names need (``data`` for ``data.load``)."""
+    folders: list[str] = []
+    names = [m.name for m in plan.modules] + [p.module for p in plan.pipelines]
+    for name in names:
+        parts = name.split(".")[:-1]
+        for i in range(1, len(parts) + 1):
+            folder = "/".join(parts[:i])
+            if folder not in folders:
+                folders.append(folder)
+    return folders
+
+
+def _test_context(plan: Plan, module: ModulePlan) -> dict[str, object]:
+    """Return what a module's test file needs: its tests, imports and setup."""
+    tests = [t for t in plan.tests if t.module == module.name]
+    by_module: dict[str, set[str]] = {}
+    for test in tests:
+        for owner, name in test.names:
+            by_module.setdefault(owner, set()).add(name)
+    package_imports = [
+        f"from {plan.package}.{owner} import {', '.join(sorted(names))}"
+        for owner, names in sorted(by_module.items())
+    ]
+    setup = _setup(tests)
+    parent, _, leaf = f"{plan.package}.{module.name}".rpartition(".")
+    module_import, alias = f"from {parent} import {leaf}", leaf
+    # A module may share its name with a function (report.report): the test
+    # imports that name, or the package's __init__ shadows the module with it.
+    if any(leaf in names for names in by_module.values()) or any(
+        leaf in m.exports for m in plan.modules
+    ):
+        alias = f"{leaf}_module"
+        module_import = f'{alias} = importlib.import_module("{parent}.{leaf}")'
+        setup.append("import importlib")
+    return {
+        "module": module,
+        "tests": tests,
+        "cases": [(test, test.kind.fixture) for test in tests],
+        "setup": _sorted_imports(setup),
+        "package_imports": package_imports,
+        "module_import": module_import,
+        "leaf": leaf,
+        "alias": alias,
+    }
+
+
+def _setup(tests: Sequence[TestCase]) -> list[str]:
+    """Return the import lines the tests need, each once."""
+    setup: list[str] = []
+    for test in tests:
+        setup.extend(line for line in test.setup if line not in setup)
+    if any(t.kind.needs_pytest for t in tests) and "import pytest" not in setup:
+        setup.append("import pytest")
+    return setup
+
+
+def _sorted_imports(lines: Sequence[str]) -> list[str]:
+    """Return import lines standard library first, then third party, as isort
+    would have them (a blank line between)."""
+    stdlib = sorted(line for line in lines if _root(line) in sys.stdlib_module_names)
+    others = sorted(line for line in lines if line not in stdlib)
+    return [*stdlib, *([""] if stdlib and others else []), *others]
+
+
+def _root(import_line: str) -> str:
+    """Return the top-level module an import line imports (``os`` for os.path)."""
+    words = import_line.split()
+    return words[1].split(".")[0] if len(words) > 1 else ""
