@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from nb2pkg.api import CheckResult, Result
     from nb2pkg.model import Plan
     from nb2pkg.plan.table import CellRow
+    from nb2pkg.write.manifest import Changes
 
 
 def console() -> Console:
@@ -112,14 +113,7 @@ def changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
         changed = len(changes.write) + len(changes.conflicts) + len(changes.remove)
         say(f"{result.output} is out of date: {changed} files would change")
         return 1
-    for path in changes.remove:
-        say(f"  removed {path} (no longer generated)")
-    for path in changes.kept:
-        say(f"  kept {path}: no longer generated, but you edited it")
-    for path in changes.overwritten:
-        say(f"  overwrote {path}: your edits were replaced (--force)")
-    for name in changes.refused:
-        say(f"  ignored {name!r} in .nb2pkg.json: not a file inside the package")
+    _update_lines(changes)
     if not changes.conflicts:
         return 0
     if diff:
@@ -132,6 +126,18 @@ def changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
         "*.new: merge them, then delete the .new files"
     )
     return 1
+
+
+def _update_lines(changes: Changes) -> None:
+    """Say what an update did besides writing: removed, kept, overwritten, ignored."""
+    for path in changes.remove:
+        say(f"  removed {path} (no longer generated)")
+    for path in changes.kept:
+        say(f"  kept {path}: no longer generated, but you edited it")
+    for path in changes.overwritten:
+        say(f"  overwrote {path}: your edits were replaced (--force)")
+    for name in changes.refused:
+        say(f"  ignored {name!r} in .nb2pkg.json: not a file inside the package")
 
 
 def convert_report(result: Result, *, verbose: bool) -> None:

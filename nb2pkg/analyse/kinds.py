@@ -24,7 +24,7 @@ PURE_CALLS = frozenset(
 )  # fmt: skip
 
 
-def classify(stmt: StatementNode, uses: set[str]) -> Kind:  # noqa: PLR0911
+def classify(stmt: StatementNode, uses: set[str]) -> Kind:
     """Return what a top-level statement is, given the names it reads."""
     if isinstance(stmt, cst.FunctionDef):
         return Kind.DEF
@@ -34,7 +34,11 @@ def classify(stmt: StatementNode, uses: set[str]) -> Kind:  # noqa: PLR0911
         return Kind.IMPORT
     if not isinstance(stmt, cst.SimpleStatementLine):
         return Kind.LOOSE
-    small = stmt.body[0]
+    return _simple_kind(stmt.body[0], uses)
+
+
+def _simple_kind(small: cst.BaseSmallStatement, uses: set[str]) -> Kind:
+    """Return the kind of a line's first small statement (``x = 1``, ``f()``)."""
     if isinstance(small, cst.ImportFrom) and _is_future(small):
         return Kind.FUTURE
     if isinstance(small, cst.Import | cst.ImportFrom):
@@ -81,22 +85,27 @@ def _is_guarded_import(node: cst.Try) -> bool:
     blocks: list[cst.BaseSuite] = [node.body, *(h.body for h in node.handlers)]
     if node.orelse is not None:
         blocks.append(node.orelse.body)
-    has_import = False
+    smalls: list[cst.BaseSmallStatement] = []
     for block in blocks:
         if not isinstance(block, cst.IndentedBlock):
             return False
         for line in block.body:
             if not isinstance(line, cst.SimpleStatementLine):
                 return False
-            for small in line.body:
-                if isinstance(small, cst.Import | cst.ImportFrom):
-                    has_import = True
-                elif isinstance(small, cst.Assign | cst.AnnAssign):
-                    if not _is_constant_like(small):
-                        return False
-                elif not isinstance(small, cst.Pass):
-                    return False
-    return has_import and node.finalbody is None
+            smalls.extend(line.body)
+    imports = [s for s in smalls if isinstance(s, cst.Import | cst.ImportFrom)]
+    return (
+        bool(imports)
+        and node.finalbody is None
+        and all(s in imports or _guard_fallback(s) for s in smalls)
+    )
+
+
+def _guard_fallback(small: cst.BaseSmallStatement) -> bool:
+    """Return True for what may stand beside a guarded import: ``pass``, a value."""
+    if isinstance(small, cst.Assign | cst.AnnAssign):
+        return _is_constant_like(small)
+    return isinstance(small, cst.Pass)
 
 
 class _Impure(cst.CSTVisitor):

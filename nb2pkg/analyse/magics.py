@@ -85,17 +85,10 @@ class _Scanner:
         self.continued = False
         comment = n
         while i < n:
-            ch = line[i]
             if self.quote is not None:
-                if ch == "\\":
-                    i += 2
-                    continue
-                if line.startswith(self.quote, i):
-                    i += len(self.quote)
-                    self.quote = None
-                    continue
-                i += 1
+                i = self._through_string(line, i)
                 continue
+            ch = line[i]
             if ch == "#":
                 comment = i
                 break
@@ -108,8 +101,7 @@ class _Scanner:
                 self.depth += 1
             elif ch in ")]}":
                 self.depth = max(0, self.depth - 1)
-            elif ch == "?":
-                question = True
+            question = question or ch == "?"
             i += 1
         code = line[:comment].rstrip()
         if self.quote in ("'", '"') and not line.endswith("\\"):
@@ -117,6 +109,17 @@ class _Scanner:
         if self.quote is None and code.endswith("\\"):
             self.continued = True
         return comment, question
+
+    def _through_string(self, line: str, i: int) -> int:
+        """Return where to go on from ``line[i]``, inside a string; note its end."""
+        assert self.quote is not None
+        if line[i] == "\\":
+            return i + 2
+        if line.startswith(self.quote, i):
+            end = i + len(self.quote)
+            self.quote = None
+            return end
+        return i + 1
 
 
 def translate_ipython(source: str, *, cell: int) -> Translated:
@@ -252,44 +255,49 @@ def _line_magic(
     rule = LINE_MAGICS.get(name, UNKNOWN)
     shown = _short(f"{target + ' = ' if target else ''}%{name} {args}".strip())
     action = rule.action
-    code: str | None = None
-    if action is Action.RUN:
-        statement = _strip_options(args, OPTIONS_WITH_VALUE.get(name, NO_OPTIONS))
-        if statement:
-            code = f"{target} = {statement}" if target else statement
-    elif action is Action.INSTALL:
+    if action is Action.INSTALL:
         return _install_outcome(indent, f"{name} {args}", shown, where)
-    elif action is Action.SHELL:
+    if action is Action.SHELL:
         return _shell(indent, args, target, where)
-    elif action is Action.ENV and target is None:
-        code = _env(args)
-    elif action is Action.CD and target is None:
-        code = _cd(args)
-    elif action is Action.PYLAB and target is None:
-        code = (
-            "from pylab import *; import numpy as np; import matplotlib.pyplot as plt"
-        )
+    code = _replacement(action, name, args, target)
+    # The notebook plots: the plot extra needs matplotlib.
+    plots = (
+        [Install("matplotlib", where["cell"], where["line"], "plot")]
+        if name in ("matplotlib", "pylab")
+        else []
+    )
     if code is not None:
-        if name == "pylab":
-            code_installs = [
-                Install("matplotlib", where["cell"], where["line"], "plot")
-            ]
-            note = f"`{shown}` {action.value}"
-            found = finding("NBP201", note, severity=rule.severity, **where)
-            return _Outcome(indent + code, found, code_installs)
         note = f"`{shown}` {action.value}"
-        return _Outcome(
-            indent + code, finding("NBP201", note, severity=rule.severity, **where)
-        )
+        found = finding("NBP201", note, severity=rule.severity, **where)
+        return _Outcome(indent + code, found, plots)
     if target is not None:
         note = f"`{shown}` left out, so {target} is not defined"
         return _left_out(indent, "NBP202", note, where)
     outcome = _left_out(indent, "NBP202", f"`{shown}` left out", where, rule.severity)
-    if name in ("matplotlib", "pylab"):  # the notebook plots: the plot extra needs it
-        outcome.installs.append(
-            Install("matplotlib", where["cell"], where["line"], "plot")
-        )
+    outcome.installs.extend(plots)
     return outcome
+
+
+def _replacement(
+    action: Action, name: str, args: str, target: str | None
+) -> str | None:
+    """Return the Python a magic becomes, or None when it is left out."""
+    if action is Action.RUN:
+        statement = _strip_options(args, OPTIONS_WITH_VALUE.get(name, NO_OPTIONS))
+        if not statement:
+            return None
+        return f"{target} = {statement}" if target else statement
+    if target is not None:
+        return None
+    if action is Action.ENV:
+        return _env(args)
+    if action is Action.CD:
+        return _cd(args)
+    if action is Action.PYLAB:
+        return (
+            "from pylab import *; import numpy as np; import matplotlib.pyplot as plt"
+        )
+    return None
 
 
 def _shell(indent: str, command: str, target: str | None, where: _Where) -> _Outcome:

@@ -125,29 +125,32 @@ def _merge_for_closures(
 ) -> tuple[list[list[Statement]], list[str]]:
     """Merge a step that defines a function with the later step whose names it reads."""
     while True:
-        first_defined: dict[str, int] = {}
-        for i, group in enumerate(groups):
-            for s in group:
-                for name in s.defines:
-                    first_defined.setdefault(name, i)
-        merge = None
-        for i, group in enumerate(groups):
-            for s in group:
-                if s.kind not in DEFINITIONS:
-                    continue
-                later = [
-                    first_defined[n] for n in s.uses if first_defined.get(n, -1) > i
-                ]
-                if later:
-                    merge = (i, max(later))
-                    break
-            if merge:
-                break
+        merge = _closure_over_later(groups)
         if merge is None:
             return groups, titles
         i, j = merge
         groups[i : j + 1] = [[s for g in groups[i : j + 1] for s in g]]
         titles[i : j + 1] = [titles[i] or next((t for t in titles[i : j + 1] if t), "")]
+
+
+def _closure_over_later(
+    groups: Sequence[Sequence[Statement]],
+) -> tuple[int, int] | None:
+    """Return the first step defining a function that reads a name only a later
+    step binds, and the last such step; None if there is none."""
+    first_defined: dict[str, int] = {}
+    for i, group in enumerate(groups):
+        for s in group:
+            for name in s.defines:
+                first_defined.setdefault(name, i)
+    for i, group in enumerate(groups):
+        for s in group:
+            if s.kind not in DEFINITIONS:
+                continue
+            later = [first_defined[n] for n in s.uses if first_defined.get(n, -1) > i]
+            if later:
+                return i, max(later)
+    return None
 
 
 def _reads(group: Sequence[Statement], *, surely: bool = False) -> set[str]:

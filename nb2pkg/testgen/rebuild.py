@@ -177,16 +177,11 @@ def rebuild(
             return True
         if depth > _MAX_DEPTH:
             return False
-        earlier = [s for s in bindings.get(name, ()) if s.cell < cell]
-        bound = [i for i, s in enumerate(earlier) if name in s.defines | s.mutates]
-        if not bound:
+        last = _last_binding(
+            name, bindings.get(name, ()), cell=cell, ran=ran, runs=runs
+        )
+        if last is None:
             return False
-        last = earlier[bound[-1]]
-        if any(_changes(s.node, name) for s in earlier[bound[-1] + 1 :]):
-            return False  # changed in place after it was bound
-        last_ran = runs.get(last.cell)
-        if ran is not None and last_ran is not None and last_ran > ran:
-            return False  # run again after the cell: its value then is unknown
         value = _assigned_value(last, name)
         if value is None:
             return False
@@ -204,6 +199,29 @@ def rebuild(
     if all(visit(n, 0) for n in sorted(names)):
         return Rebuilt(tuple(lines), frozenset(uses))
     return None
+
+
+def _last_binding(
+    name: str,
+    bindings: Sequence[Statement],
+    *,
+    cell: int,
+    ran: int | None,
+    runs: Mapping[int, int | None],
+) -> Statement | None:
+    """Return the statement that last bound ``name`` before cell ``cell``, if the
+    value it bound is the one the cell saw."""
+    earlier = [s for s in bindings if s.cell < cell]
+    bound = [i for i, s in enumerate(earlier) if name in s.defines | s.mutates]
+    if not bound:
+        return None
+    last = earlier[bound[-1]]
+    if any(_changes(s.node, name) for s in earlier[bound[-1] + 1 :]):
+        return None  # changed in place after it was bound
+    last_ran = runs.get(last.cell)
+    if ran is not None and last_ran is not None and last_ran > ran:
+        return None  # run again after the cell: its value then is unknown
+    return last
 
 
 def _changes(node: cst.CSTNode, name: str) -> bool:
@@ -273,18 +291,9 @@ def _pure_reads(
     read: set[str] = set()
 
     def pure(node: ast.expr) -> bool:
-        if isinstance(node, ast.Constant):
-            return True
-        if isinstance(node, ast.List | ast.Tuple | ast.Set):
-            return all(pure(e) for e in node.elts)
-        if isinstance(node, ast.Dict):
-            return all(k is None or pure(k) for k in node.keys) and all(
-                pure(v) for v in node.values
-            )
-        if isinstance(node, ast.UnaryOp):
-            return pure(node.operand)
-        if isinstance(node, ast.BinOp):
-            return pure(node.left) and pure(node.right)
+        parts = _literal_parts(node)
+        if parts is not None:
+            return all(pure(p) for p in parts)
         if isinstance(node, ast.Name):
             read.add(node.id)
             return True
@@ -299,6 +308,21 @@ def _pure_reads(
         return False
 
     return read if pure(tree.body) else None
+
+
+def _literal_parts(node: ast.expr) -> list[ast.expr] | None:
+    """Return the parts of a literal or an operation on some; None for other code."""
+    if isinstance(node, ast.Constant):
+        return []
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return list(node.elts)
+    if isinstance(node, ast.Dict):
+        return [*(k for k in node.keys if k is not None), *node.values]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    return None
 
 
 def _callable(
