@@ -1,12 +1,15 @@
-"""The data model shared by every stage: immutable values, and the source of
-statements kept once written (see ``statement_code``)."""
+"""The data model shared by every stage: immutable values.
+
+A statement keeps its source once written (``Statement.code``), with the node it
+was written from; nothing else is kept between calls.
+"""
 
 from __future__ import annotations
 
 import enum
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import libcst as cst
@@ -167,38 +170,25 @@ class Statement:
     # redefinition of df, though no new binding.
     mutates: frozenset[str] = frozenset()
 
+    # The source as written, with the node it was written from: a copy of the
+    # statement for another node (``replace(s, node=...)``) writes its own.
+    written: tuple[StatementNode, str] | None = field(
+        default=None, compare=False, repr=False
+    )
+
     @property
     def code(self) -> str:
-        """Return the statement's source, comments included."""
-        return statement_code(self.node)
+        """Return the statement's source, comments included.
 
-
-# Each statement's source once written, by the id of its node, with the node
-# itself (so the id stays its own while kept); the oldest go first.
-_CODE: dict[int, tuple[StatementNode, str]] = {}
-_CODE_LIMIT = 1 << 16
-
-
-def statement_code(node: StatementNode) -> str:
-    """Return a statement's source, comments included.
-
-    Every stage reads statements' code, and libcst writes it anew each time:
-    this keeps it once per node (nodes are immutable and compare by identity).
-    """
-    kept = _CODE.get(id(node))
-    if kept is not None and kept[0] is node:
-        return kept[1]
-    text = cst.Module(body=[node]).code
-    remember_code(node, text)
-    return text
-
-
-def remember_code(node: StatementNode, text: str) -> None:
-    """Keep ``text`` as the source of ``node``: written in another process, it
-    came with the node, which a process pool copies without what was kept."""
-    if len(_CODE) >= _CODE_LIMIT:
-        del _CODE[next(iter(_CODE))]
-    _CODE[id(node)] = (node, text)
+        Every stage reads statements' code, and LibCST writes it anew each time:
+        it is written once per statement and node, and kept with the statement.
+        """
+        written = self.written
+        if written is not None and written[0] is self.node:
+            return written[1]
+        text = cst.Module(body=[self.node]).code
+        object.__setattr__(self, "written", (self.node, text))  # a cache, not state
+        return text
 
 
 @dataclass(frozen=True, slots=True)

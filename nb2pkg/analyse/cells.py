@@ -28,8 +28,6 @@ from nb2pkg.model import (
     Statement,
     StatementNode,
     identifier,
-    remember_code,
-    statement_code,
 )
 from nb2pkg.parallel import default_jobs, pool_map, split
 
@@ -231,9 +229,13 @@ def _analysis(parsed: _Parsed) -> CellAnalysis:
     statements = []
     for i, stmt in enumerate(module.body):
         line = parsed.lines[i] if i < len(parsed.lines) else 1
-        (defines, uses, eager), _, mutated = scan(statement_code(stmt))
+        code = cst.Module(body=[stmt]).code
+        (defines, uses, eager), _, mutated = scan(code)
         statement = _make_statement(stmt, cell.number, line, defines, uses, eager)
-        statements.append(replace(statement, mutates=frozenset(mutated)))
+        written = (stmt, code)
+        statements.append(
+            replace(statement, mutates=frozenset(mutated), written=written)
+        )
     return CellAnalysis(cell, tuple(statements), True, parsed.findings, parsed.installs)
 
 
@@ -289,7 +291,6 @@ def _one_statement_per_line(module: cst.Module) -> cst.Module:
 
 def _known_statement(stmt: StatementNode, number: int, facts: _Facts) -> Statement:
     defines, uses, eager, mutates, kind, line, code = facts
-    remember_code(stmt, code)
     name = (
         identifier(stmt.name.value)
         if isinstance(stmt, cst.FunctionDef | cst.ClassDef)
@@ -305,6 +306,7 @@ def _known_statement(stmt: StatementNode, number: int, facts: _Facts) -> Stateme
         name=name,
         line=line,
         mutates=mutates,
+        written=(stmt, code),
     )
 
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from nb2pkg import api, model
+from nb2pkg import api
 from nb2pkg.analyse import cells as analyse
 from nb2pkg.analyse.cells import analyse_notebook, cell_key
 from nb2pkg.api import convert
 from nb2pkg.cache import Store
 from nb2pkg.errors import NotebookError
-from nb2pkg.model import Cell, Notebook
+from nb2pkg.model import Cell, Kind, Notebook, Statement
 from nb2pkg.options import Options
 from nb2pkg.parallel import pool_map, split
 from nb2pkg.read.notebook import read_notebook
@@ -68,9 +68,8 @@ def test_a_large_notebook_analysed_by_two_processes_matches_one(
     assert _facts(notebook, jobs=2) == _facts(notebook, jobs=1)
     # The code the workers wrote came back with their analyses: kept, it is
     # not written again here.
-    monkeypatch.setattr(model, "_CODE", {})
     statements = [s for a in analyse_notebook(notebook, jobs=2) for s in a.statements]
-    assert all(model._CODE[id(s.node)][0] is s.node for s in statements)
+    assert all(s.written is not None and s.written[0] is s.node for s in statements)
 
 
 def test_formatting_in_workers_writes_the_same_package(
@@ -102,22 +101,19 @@ def test_notebooks_read_by_workers_make_the_same_package(
     assert parallel.findings == serial.findings
 
 
-def test_statement_code_is_kept_per_node_and_forgotten_oldest_first(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(model, "_CODE", {})
-    monkeypatch.setattr(model, "_CODE_LIMIT", 2)
-    nodes = [cst.parse_statement(f"x = {i}  # n{i}\n") for i in range(3)]
-    assert [model.statement_code(n) for n in nodes] == [
-        f"x = {i}  # n{i}\n" for i in range(3)
-    ]
-    assert len(model._CODE) == 2
-    assert model.statement_code(nodes[0]) == "x = 0  # n0\n"  # written again
-    # Code sent by a worker is taken as the node's, as it was written there.
-    copy = pickle.loads(pickle.dumps(nodes[1]))
-    model.remember_code(copy, "sent\n")
-    assert model.statement_code(copy) == "sent\n"
-    assert model.statement_code(nodes[1]) == "x = 1  # n1\n"
+def test_a_statement_keeps_its_code_for_its_own_node_only() -> None:
+    node = cst.parse_statement("x = 1  # n1\n")
+    statement = Statement(cell=1, kind=Kind.ASSIGN, node=node)
+    assert statement.written is None
+    assert statement.code == "x = 1  # n1\n"
+    assert statement.written == (node, "x = 1  # n1\n")
+    # Code sent by a worker comes with its node: taken as written there.
+    sent = pickle.loads(pickle.dumps(replace(statement, written=(node, "sent\n"))))
+    assert sent.code == "sent\n"
+    # A copy for another node writes that node's code, not the kept text.
+    other = replace(statement, node=cst.parse_statement("y = 2\n"))
+    assert other.code == "y = 2\n"
+    assert statement.code == "x = 1  # n1\n"
 
 
 def test_workers_find_facts_only_for_cells_the_cache_does_not_know(

@@ -30,7 +30,6 @@ from nb2pkg.analyse.cells import _parse
 from nb2pkg.analyse.scopes import scan
 from nb2pkg.analyse.visitors import TopLevelVisitor
 from nb2pkg.errors import Nb2PkgError
-from nb2pkg.model import statement_code
 from nb2pkg.read.notebook import read_notebook
 from tests.conftest import CORPUS, EXAMPLES
 
@@ -109,8 +108,12 @@ def oracle(statement: cst.BaseStatement) -> Names:
     )
 
 
+def _code(statement: cst.BaseStatement) -> str:
+    return cst.Module(body=[statement]).code
+
+
 def ours(statement: cst.BaseStatement) -> Names:
-    (defines, uses, eager), _, changed = scan(statement_code(statement))
+    (defines, uses, eager), _, changed = scan(_code(statement))
     return frozenset(defines), frozenset(uses), frozenset(eager), frozenset(changed)
 
 
@@ -156,7 +159,7 @@ def test_scopes_agree_with_scope_provider(pieces: list[str]) -> None:
     wrapped = "if flag:\n" + "\n".join("    " + line for line in source.splitlines())
     for code in (source, wrapped):
         for statement in _statements(code):
-            assert ours(statement) == oracle(statement), statement_code(statement)
+            assert ours(statement) == oracle(statement), _code(statement)
 
 
 @pytest.mark.parametrize(
@@ -205,7 +208,7 @@ def _notebook_statements(paths: list[Path]) -> list[cst.BaseStatement]:
 
 
 def _agree(statements: list[cst.BaseStatement]) -> list[str]:
-    return [statement_code(s) for s in statements if ours(s) != oracle(s)]
+    return [_code(s) for s in statements if ours(s) != oracle(s)]
 
 
 def test_examples_agree() -> None:
