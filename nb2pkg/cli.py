@@ -127,9 +127,8 @@ def plan_command(
         nb2pkg plan notebooks/
     """
     from nb2pkg.api import describe
-    from nb2pkg.options import Options
 
-    options = _configured(ctx, Options(name=name, mode=mode), notebooks, debug=debug)
+    options = _configured(ctx, _options(ctx), notebooks, debug=debug)
     plan, rows = _run_guarded(lambda: describe(notebooks, options=options), debug=debug)
     if as_json:
         typer.echo(report.plan_json(plan, rows))

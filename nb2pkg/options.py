@@ -8,11 +8,16 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 from nb2pkg.errors import InputError
 
-MODES = ("auto", "tagged")  # how cells are chosen: see ``Options.mode``
-LAYOUTS = ("src", "flat")  # where the package sits: see ``Options.layout``
+# How cells are chosen (see ``Options.mode``), and where the package sits
+# (``Options.layout``): closed choices, checked where the user gives them.
+Mode = Literal["auto", "tagged"]
+PackageLayout = Literal["src", "flat"]
+MODES: tuple[str, ...] = get_args(Mode)
+LAYOUTS: tuple[str, ...] = get_args(PackageLayout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +67,8 @@ class Options:
     execute: bool = False
     timeout: int = 60
     check_only: bool = False
-    mode: str | None = None
-    layout: str = "src"
+    mode: Mode | None = None
+    layout: PackageLayout = "src"
     jobs: int | None = None
     modules: tuple[tuple[str, str], ...] = ()
     cache: bool = False

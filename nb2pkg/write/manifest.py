@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from nb2pkg.errors import OutputExistsError
 from nb2pkg.model import RenderedFile
+from nb2pkg.options import PackageLayout
 
 MANIFEST = PurePosixPath(".nb2pkg.json")
 TESTS = "tests"  # the folder of generated tests, which ``nb2pkg tests`` rewrites
@@ -60,7 +61,7 @@ def has_manifest(target: Path) -> bool:
     return (target / MANIFEST).is_file()
 
 
-def generated_package(target: Path) -> tuple[str, str] | None:
+def generated_package(target: Path) -> tuple[str, PackageLayout] | None:
     """Return the (import name, layout) of the package nb2pkg generated at ``target``.
 
     None if ``target`` has no manifest, or it names no package ``__init__.py``.
