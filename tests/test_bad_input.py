@@ -137,6 +137,7 @@ def test_nbformat_4_minor_versions(tmp_path: Path, minor: int) -> None:
     )
 
 
+@pytest.mark.slow
 def test_enormous_cell(tmp_path: Path) -> None:
     big = "\n".join(f"V{i} = {i}" for i in range(20_000)) + "\ndef f():\n    return V1"
     package = assert_converted(

@@ -138,6 +138,7 @@ def test_python_dash_m_help() -> None:
     assert "convert" in proc.stdout
 
 
+@pytest.mark.slow
 def test_no_color_turns_every_escape_sequence_off(make_nb: MakeNotebook) -> None:
     """FORCE_COLOR shows colours; NO_COLOR wins over it and leaves plain text."""
     path = make_nb("%matplotlib inline\nx = undefined_name + 1")

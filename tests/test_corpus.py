@@ -14,6 +14,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from nb2pkg import Nb2PkgError, Options, check, convert
+from nb2pkg.errors import CODES
 from nb2pkg.plan.deps import distribution_for, runtime_only
 from tests.conftest import CORPUS
 
@@ -25,19 +26,32 @@ pytestmark = [
 ]
 
 
+def kernel_language(path: Path) -> str:
+    """Return the language the notebook's metadata names ("python" if none)."""
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    spec = meta.get("kernelspec") or {}
+    info = meta.get("language_info") or {}
+    return str(spec.get("language") or info.get("name") or "python").lower()
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem[:60] for p in NOTEBOOKS])
-def test_converts_or_refuses_clearly(path: Path, tmp_path: Path) -> None:
+def test_converts_python_and_refuses_other_languages(
+    path: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "pkg"
-    try:
-        result = convert(path, options=Options(output=out, name="converted"))
-    except Nb2PkgError as exc:
-        assert "\n" not in str(exc)
+    if not kernel_language(path).startswith("python"):
+        with pytest.raises(Nb2PkgError, match="converts Python notebooks only") as exc:
+            convert(path, options=Options(output=out, name="converted"))
+        assert "\n" not in str(exc.value)
+        assert not out.exists()
         return
+    result = convert(path, options=Options(output=out, name="converted"))
     for file in out.rglob("*.py"):
         ast.parse(file.read_text(encoding="utf-8"))
-    package = out / "src" / "converted"
-    assert (package / "__init__.py").is_file()
-    assert result.findings is not None
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert {str(f.path) for f in result.files} == written
+    assert (out / "src" / "converted" / "__init__.py").is_file()
+    assert all(f.code in CODES for f in result.findings)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem[:60] for p in NOTEBOOKS])

@@ -202,9 +202,17 @@ def test_cells_rebuilt_from_the_cache_are_the_cells_analysed_afresh(
 @given(st.binary(max_size=200) | st.text(max_size=200))
 def test_reading_garbage_is_a_clear_error(raw: bytes | str) -> None:
     try:
-        reads_notebook(raw, path=Path("x.ipynb"))
+        notebook = reads_notebook(raw, path=Path("x.ipynb"))
     except Nb2PkgError as exc:
-        assert "\n" not in str(exc)
+        assert str(exc) and "\n" not in str(exc)
+        return
+    # Read without a word only if it is JSON laid out as a notebook.
+    data = json.loads(raw)
+    assert isinstance(data, dict)
+    assert isinstance(data.get("cells"), list) or isinstance(
+        data.get("worksheets"), list
+    )
+    assert isinstance(notebook.cells, tuple)
 
 
 TABLE_PARTS = st.sampled_from(
