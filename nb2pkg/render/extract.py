@@ -183,11 +183,14 @@ def _code(statements: Iterable[Statement]) -> str:
 def docstring_text(text: str) -> str:
     """Return ``text`` as a one-sentence docstring body, ending with a period.
 
-    Control characters are dropped (a NUL would make the file uncompilable),
+    Line breaks and tabs become spaces; other control characters are dropped
+    (a NUL would make the file uncompilable),
     backslashes escaped and double quotes made single, so no text can end the
     docstring early.
     """
-    printable = "".join(c for c in str(text) if ord(c) >= 0x20 and ord(c) != 0x7F)
+    printable = "".join(
+        c for c in str(text) if c.isspace() or (ord(c) >= 0x20 and ord(c) != 0x7F)
+    )
     one_line = " ".join(printable.split()).replace("\\", "\\\\").replace('"', "'")
     return one_line.rstrip(". ") + "."
 
