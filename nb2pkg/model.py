@@ -248,6 +248,7 @@ class PipelinePlan:
     required: tuple[str, ...] = ()  # read before any cell defines them: run() asks
     module: str = "pipeline"  # its module in the package (``pipelines.train``)
     notebook: str = ""  # the notebook's file name
+    show: str = ""  # the helper that shows results (``plan.show``), if a step does
 
     @property
     def path(self) -> str:

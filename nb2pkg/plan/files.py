@@ -52,8 +52,8 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
                 "test_pipeline.py.j2",
                 {"pipeline": pipeline, "parent": parent, "leaf": leaf},
             )
-    if plan.pipelines:
-        files.add(f"{root}/__main__.py", "__main__.py.j2", _main_context(plan))
+    # Always: ``python -m`` works even when the notebook left nothing to run.
+    files.add(f"{root}/__main__.py", "__main__.py.j2", _main_context(plan))
     return tuple(files.planned)
 
 

@@ -52,9 +52,9 @@ from nb2pkg.plan.place import (
     Placement,
     dependency_order,
     display_as_print,
-    drop_shown_results,
     place_statements,
 )
+from nb2pkg.plan.show import show_name, show_results, shown_statements
 from nb2pkg.plan.steps import make_steps
 from nb2pkg.testgen.cases import make_tests
 from nb2pkg.testgen.withhold import withhold_credentials
@@ -87,15 +87,19 @@ def make_plan(
         findings.append(
             finding("NBP002", "the notebook has no code; the package is empty")
         )
-    placement = place_statements(statements, exported=layout.exported, run=layout.run)
+    shown = shown_statements(layout.converted)
+    placement = place_statements(
+        statements, exported=layout.exported, run=layout.run, shown=shown
+    )
     placement = replace(placement, imports=placement.imports + layout.extra_imports)
     findings.extend(placement.findings)
     modules = _module_plans(placement, layout, module, findings)
-    package_code = [s for m in (*provided, *modules) for s in m.body]
-    if package_code:
-        placement = drop_shown_results(placement, layout.converted, package_code)
-    placement = display_as_print(placement, statements)
-    pipeline = _pipeline_for(notebook, placement, modules, layout, pipeline_module)
+    show = show_name(statements)
+    steps = show_results(placement.pipeline, shown, show)
+    placement = display_as_print(replace(placement, pipeline=steps), statements)
+    pipeline = _pipeline_for(notebook, placement, modules, layout, show)
+    if pipeline is not None:
+        pipeline = replace(pipeline, module=pipeline_module)
     findings.extend(_import_notes(imports_all, modules, pipeline))
     findings.extend(undefined_name_notes(placement, pipeline))
     dependencies = _dependencies(
@@ -135,17 +139,20 @@ def _pipeline_for(
     placement: Placement,
     modules: Sequence[ModulePlan],
     layout: Layout,
-    pipeline_module: str,
+    show: str,
 ) -> PipelinePlan | None:
-    """Return the plan of the loose code's module, or None when there is none."""
+    """Return the plan of the loose code's module, or None when there is none.
+
+    ``show`` is the name of the helper that shows results, if a step calls it.
+    """
     owner = {n: m.name for m in modules for s in m.body for n in s.defines}
     parameters = frozenset(n for s in layout.parameters for n in s.defines)
     found = headings(notebook)
     titles = {**found, **_step_starts(found, layout)}
-    pipeline = _pipeline_plan(placement, owner, titles, parameters)
+    pipeline = _pipeline_plan(placement, owner, titles, parameters, show)
     if pipeline is None:
         return None
-    return replace(pipeline, module=pipeline_module, notebook=notebook.path.name)
+    return replace(pipeline, notebook=notebook.path.name)
 
 
 def _import_notes(
@@ -301,12 +308,15 @@ def _pipeline_plan(
     owner: dict[str, str],
     headings: dict[int, str],
     parameters: frozenset[str],
+    show: str,
 ) -> PipelinePlan | None:
     steps = placement.pipeline
     if not steps:
         return None
     package_names = frozenset(owner)
     uses = {n for s in steps for n in s.uses}
+    show = show if show in uses else ""
+    uses.discard(show)
     local = {n for s in steps for n in s.defines}
     import_names = {n for s in placement.imports for n in s.defines}
     unresolved = bool(uses - local - package_names - import_names - BUILTIN_NAMES)
@@ -327,7 +337,7 @@ def _pipeline_plan(
     functions, required = make_steps(
         steps,
         headings=headings,
-        module_names=package_names | {n for s in eager for n in s.defines},
+        module_names=package_names | {n for s in eager for n in s.defines} | {show},
         global_names=frozenset(rebinds),
         lazy_imports=lazy,
         parameters=parameters & uses,
@@ -343,6 +353,7 @@ def _pipeline_plan(
         functions=functions,
         parameters=tuple(sorted(parameters & uses)),
         required=required,
+        show=show,
     )
 
 

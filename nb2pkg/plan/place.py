@@ -13,15 +13,12 @@ from dataclasses import dataclass, replace
 import libcst as cst
 
 from nb2pkg.analyse.names import (
-    BUILTIN_NAMES,
     DEFINITIONS,
-    called_names,
     has_star_import,
     undefined_names,
 )
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.model import CellAnalysis, Kind, Statement, StatementNode
-from nb2pkg.testgen.cases import sound_names
+from nb2pkg.model import Kind, Statement, StatementNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +37,7 @@ def place_statements(
     *,
     exported: frozenset[int] = frozenset(),
     run: frozenset[int] = frozenset(),
+    shown: frozenset[int] = frozenset(),
 ) -> Placement:
     """Return where each statement goes.
 
@@ -52,9 +50,10 @@ def place_statements(
         statements: every statement of the cells converted, in notebook order.
         exported: ids of statements the author exported: module level, as they are.
         run: ids of statements the author put in the pipeline.
+        shown: ids of expressions whose value the notebook showed: kept, to show.
     """
     findings: list[Finding] = []
-    kept = _drop_display(statements, findings, exported)
+    kept = _drop_display(statements, findings, exported | shown)
     last = {s.name: s for s in kept if s.kind in DEFINITIONS and id(s) not in run}
     bindings = Counter(n for s in kept for n in s.defines)
     imports = [s for s in kept if s.kind is Kind.IMPORT]
@@ -105,12 +104,13 @@ def _is_global_statement(s: Statement) -> bool:
 
 
 def _drop_display(
-    statements: Sequence[Statement], findings: list[Finding], exported: frozenset[int]
+    statements: Sequence[Statement], findings: list[Finding], kept_ids: frozenset[int]
 ) -> list[Statement]:
-    """Return the statements that do something, reporting those left out."""
+    """Return the statements that do something or show something (``kept_ids``:
+    exported or shown), reporting those left out."""
     kept: list[Statement] = []
     for s in statements:
-        if s.kind is Kind.DISPLAY and id(s) not in exported:
+        if s.kind is Kind.DISPLAY and id(s) not in kept_ids:
             if s.code.strip() != "pass":
                 note = f"display-only expression `{first_line(s)}` left out"
                 findings.append(
@@ -121,7 +121,7 @@ def _drop_display(
         elif s.kind is Kind.IPYTHON:
             note = f"`{first_line(s)}` left out (IPython only)"
             findings.append(finding("NBP205", note, cell=s.cell, line=s.line))
-        elif _is_global_statement(s) and id(s) not in exported:
+        elif _is_global_statement(s) and id(s) not in kept_ids:
             # At top level it does nothing; in a step it would make names global.
             note = f"`{first_line(s)}` does nothing at top level; left out"
             findings.append(
@@ -132,58 +132,6 @@ def _drop_display(
         else:
             kept.append(s)
     return kept
-
-
-# Builtins with no side effects, allowed in a shown result that is left out.
-PURE_BUILTINS = frozenset(
-    {
-        "abs", "all", "any", "bool", "dict", "enumerate", "filter", "float", "int",
-        "isinstance", "len", "list", "map", "max", "min", "range", "repr", "reversed",
-        "round", "set", "sorted", "str", "sum", "tuple", "type", "zip",
-    }
-)  # fmt: skip
-
-
-def drop_shown_results(
-    placement: Placement,
-    analyses: Sequence[CellAnalysis],
-    package_code: Sequence[Statement],
-) -> Placement:
-    """Leave out of run() a cell's last expression whose only effect was its result.
-
-    That is an expression statement ending a cell with a stored result (or a
-    stored error: run() would stop there), calling only package functions that
-    depend on package code alone, and pure builtins. What it stored is evidence
-    for the tests, not a step of the pipeline.
-    """
-    shown: dict[int, str] = {}
-    for a in analyses:
-        kinds = {o.output_type for o in a.cell.outputs}
-        if a.statements and "error" in kinds:
-            shown[id(a.statements[-1])] = "raised an error in the notebook"
-        elif a.statements and "execute_result" in kinds:
-            shown[id(a.statements[-1])] = "only shows a result"
-    if not any(id(s) in shown for s in placement.pipeline):
-        return placement
-    imports = {n for s in placement.imports for n in s.defines}
-    sound = sound_names(package_code, imports)
-    findings = list(placement.findings)
-    steps: list[Statement] = []
-    for s in placement.pipeline:
-        node = s.node
-        expr = node.body[0] if isinstance(node, cst.SimpleStatementLine) else None
-        shown_expr = expr if id(s) in shown and isinstance(expr, cst.Expr) else None
-        calls = called_names(shown_expr.value) if shown_expr is not None else set()
-        if calls and calls <= sound | PURE_BUILTINS and s.uses <= sound | BUILTIN_NAMES:
-            note = f"`{first_line(s)}` {shown[id(s)]}; left out of run()"
-            findings.append(
-                finding(
-                    "NBP306", note, cell=s.cell, line=s.line, severity=Severity.INFO
-                )
-            )
-            continue
-        steps.append(s)
-    return replace(placement, pipeline=tuple(steps), findings=tuple(findings))
 
 
 def _settle(

@@ -18,6 +18,7 @@ from nb2pkg.analyse.names import bound_name, imported_modules
 from nb2pkg.analyse.visitors import awaits as top_level_awaits
 from nb2pkg.cache import Store, key
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
+from nb2pkg.plan.show import SHOW_HELPER
 
 
 def module_code(module: ModulePlan) -> str:
@@ -58,7 +59,8 @@ def pipeline_code(pipeline: PipelinePlan, *, cache: Store | None = None) -> str:
         rebound = "# run() rebinds these names, as the notebook did.\n" + "\n".join(
             f"{name} = {alias}" for name, alias in sorted(aliases.items())
         )
-    parts = [_code(pipeline.future), imports, rebound, run]
+    helper = SHOW_HELPER.format(name=pipeline.show) if pipeline.show else ""
+    parts = [_code(pipeline.future), imports, rebound, helper, run]
     return "\n\n".join(p for p in parts if p.strip())
 
 
