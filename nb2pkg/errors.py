@@ -73,6 +73,7 @@ CODES: dict[str, Code] = {
     "NBP312": Code("top-level global statement left out", "plan", INFO),
     "NBP313": Code("definition runs code on import", "plan"),
     "NBP314": Code("__main__ block run as in the kernel", "analyse", INFO),
+    "NBP315": Code("function redefined after a call: each version kept", "plan", INFO),
     "NBP401": Code("local module imported", "plan"),
     "NBP402": Code("distribution name guessed", "plan", INFO),
     "NBP403": Code("requirements file not found", "plan"),

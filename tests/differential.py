@@ -13,72 +13,112 @@ import contextlib
 import io
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from nb2pkg import Options, convert
 
 
-def shown(value: object) -> str:
-    """Return what showing ``value`` prints (the package's rule, see the README)."""
-    if value is None:
+def shown_text(text: str | None) -> str:
+    """Return what showing a value of repr ``text`` prints (the README's rule)."""
+    if text is None or text.lstrip("[(").startswith("<"):
         return ""
-    text = repr(value)
-    return "" if text.lstrip("[(").startswith("<") else text + "\n"
+    return text + "\n"
 
 
-def run_as_kernel(cells: list[str]) -> str:
-    """Return what the code cells print and show, run as a kernel runs them.
+@dataclass
+class Ran:
+    """What each code cell printed and showed when run as a kernel runs it."""
+
+    printed: list[str] = field(default_factory=list)
+    # What each cell's value showed, as its repr at the time; None: no value.
+    shown: list[str | None] = field(default_factory=list)
+
+    @property
+    def transcript(self) -> str:
+        return "".join(
+            printed + shown_text(text)
+            for printed, text in zip(self.printed, self.shown, strict=True)
+        )
+
+
+def run_cells(cells: list[str]) -> Ran:
+    """Run the code cells as a kernel does: one namespace, ``__name__`` is
+    ``"__main__"``, a cell's last expression shown and kept as ``_`` and ``_N``.
 
     Raises what a cell raises: the caller decides whether such a notebook counts.
     """
     namespace: dict[str, object] = {"__name__": "__main__"}
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        for number, source in enumerate(cells, start=1):
-            if source.startswith("## "):
-                continue  # a markdown cell
-            tree = ast.parse(source)
-            last = tree.body[-1] if tree.body else None
-            quiet = source.rstrip().endswith(";")
-            if isinstance(last, ast.Expr) and not quiet:
+    ran = Ran()
+    number = 0
+    for source in cells:
+        if source.startswith("## "):
+            continue  # a markdown cell
+        number += 1
+        tree = ast.parse(source)
+        last = tree.body[-1] if tree.body else None
+        value = None
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            if isinstance(last, ast.Expr) and not source.rstrip().endswith(";"):
                 tree.body.pop()
                 exec(compile(tree, f"<cell {number}>", "exec"), namespace)  # noqa: S102
                 value = eval(  # noqa: S307 - the test's own generated code
                     compile(ast.Expression(last.value), f"<cell {number}>", "eval"),
                     namespace,
                 )
-                out.write(shown(value))
-                if value is not None:
-                    namespace["_"] = value
-                    namespace[f"_{number}"] = value
             else:
                 exec(compile(tree, f"<cell {number}>", "exec"), namespace)  # noqa: S102
-    return out.getvalue()
+        if value is not None:
+            namespace["_"] = value
+            namespace[f"_{number}"] = value
+        ran.printed.append(out.getvalue())
+        ran.shown.append(None if value is None else repr(value))
+    return ran
 
 
-def notebook_of(cells: list[str], path: Path) -> Path:
-    """Write the cells as a notebook (``## `` cells are markdown), numbered in order."""
+def run_as_kernel(cells: list[str]) -> str:
+    """Return what the code cells print and show, run as a kernel runs them."""
+    return run_cells(cells).transcript
+
+
+def notebook_of(cells: list[str], path: Path, ran: Ran | None = None) -> Path:
+    """Write the cells as a notebook (``## `` cells are markdown); with ``ran``,
+    each code cell has the outputs and execution count that run gave it."""
     nb = new_notebook()
     count = 0
     for source in cells:
         if source.startswith("## "):
             nb.cells.append(new_markdown_cell(source))
             continue
-        count += 1
         code = new_code_cell(source)
-        code.execution_count = count
+        if ran is not None:
+            printed, text = ran.printed[count], ran.shown[count]
+            code.execution_count = count + 1
+            if printed:
+                code.outputs.append(new_output("stream", name="stdout", text=printed))
+            if text is not None:
+                code.outputs.append(
+                    new_output(
+                        "execute_result",
+                        data={"text/plain": text},
+                        execution_count=count + 1,
+                    )
+                )
+        count += 1
         nb.cells.append(code)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "P", "language": "python"}
+    kernel = {"name": "python3", "display_name": "P", "language": "python"}
+    nb.metadata["kernelspec"] = kernel
     path.write_text(nbformat.writes(nb), encoding="utf-8")
     return path
 
 
 def run_as_package(cells: list[str], folder: Path, name: str = "prog") -> str:
     """Return what ``python -m PKG`` prints after converting the cells."""
-    notebook = notebook_of(cells, folder / f"{name}.ipynb")
+    notebook = notebook_of(cells, folder / f"{name}.ipynb", run_cells(cells))
     out = folder / "pkg"
     convert(
         notebook,

@@ -13,12 +13,13 @@ from typing import Protocol
 
 import libcst as cst
 
+from nb2pkg.analyse.guards import is_main_guard, main_guards_opened
 from nb2pkg.analyse.kinds import classify
 from nb2pkg.analyse.magics import translate_ipython
 from nb2pkg.analyse.scopes import scan
 from nb2pkg.analyse.trees import dump_nodes, load_nodes
 from nb2pkg.cache import Store, key
-from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
     Cell,
     CellAnalysis,
@@ -221,7 +222,7 @@ def _parse(cell: Cell) -> _Parsed:
     if lines is not None:
         try:
             module = _one_statement_per_line(cst.parse_module(source))
-            module = _main_guards_opened(module, cell, findings)
+            module = main_guards_opened(module, cell, findings)
         except (cst.ParserSyntaxError, RecursionError) as exc:
             message = str(exc).splitlines()[0]
             findings.append(_syntax_finding(source, cell, message, None))
@@ -262,23 +263,9 @@ def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int]
         return None
     lines: list[int] = []
     for node in tree.body:
-        opened = isinstance(node, ast.If) and _is_main_guard(node)
+        opened = isinstance(node, ast.If) and is_main_guard(node)
         lines.extend(n.lineno for n in (node.body if opened else [node]))
     return lines
-
-
-def _is_main_guard(node: ast.AST) -> bool:
-    """Return True for ``if __name__ == "__main__":``, true in a kernel."""
-    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
-        return False
-    test = node.test
-    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = {ast.dump(test.left), ast.dump(test.comparators[0])}
-    return sides == {
-        ast.dump(ast.Name("__name__", ast.Load())),
-        ast.dump(ast.Constant("__main__")),
-    }
 
 
 def _syntax_finding(source: str, cell: Cell, message: str, line: int | None) -> Finding:
@@ -288,55 +275,6 @@ def _syntax_finding(source: str, cell: Cell, message: str, line: int | None) -> 
             return finding("NBP302", note, cell=cell.number, line=number)
     note = f"cell left out: cannot parse it ({message}); fix it or tag the cell 'skip'"
     return finding("NBP301", note, cell=cell.number, line=line)
-
-
-def _main_guards_opened(
-    module: cst.Module, cell: Cell, findings: list[Finding]
-) -> cst.Module:
-    """Return the cell with each ``if __name__ == "__main__":`` block's body in
-    its place: in a kernel the test is true, in a package module it is not."""
-    body: list[StatementNode] = []
-    for stmt in module.body:
-        if not (isinstance(stmt, cst.If) and _opens_in_a_kernel(stmt)):
-            body.append(stmt)
-            continue
-        opened: list[StatementNode] = []
-        if isinstance(stmt.body, cst.IndentedBlock):
-            opened = [s for s in stmt.body.body if isinstance(s, StatementNode)]
-        elif isinstance(stmt.body, cst.SimpleStatementSuite):
-            opened = [cst.SimpleStatementLine([small]) for small in stmt.body.body]
-        if opened:
-            first = opened[0]
-            opened[0] = first.with_changes(
-                leading_lines=[*stmt.leading_lines, *first.leading_lines]
-            )
-        body.extend(opened)
-        note = (
-            'the `if __name__ == "__main__":` block runs, as it did in the '
-            "notebook (in a module the test would be false)"
-        )
-        findings.append(
-            finding("NBP314", note, cell=cell.number, severity=Severity.INFO)
-        )
-    return module.with_changes(body=body)
-
-
-def _opens_in_a_kernel(stmt: cst.If) -> bool:
-    """Return True for ``if __name__ == "__main__":`` (as ``_is_main_guard``)."""
-    test = stmt.test
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    target = test.comparisons[0]
-    if not isinstance(target.operator, cst.Equal):
-        return False
-    sides = [test.left, target.comparator]
-    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
-    strings = [
-        s
-        for s in sides
-        if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"
-    ]
-    return len(names) == 1 and len(strings) == 1
 
 
 def _one_statement_per_line(module: cst.Module) -> cst.Module:

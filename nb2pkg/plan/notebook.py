@@ -95,11 +95,9 @@ def make_plan(
     findings.extend(placement.findings)
     modules = _module_plans(placement, layout, module, findings)
     show = show_name(statements)
-    steps = show_results(placement.pipeline, shown, show)
-    placement = display_as_print(replace(placement, pipeline=steps), statements)
+    placement = _shown_and_displayed(placement, shown, show, statements)
     pipeline = _pipeline_for(notebook, placement, modules, layout, show)
-    if pipeline is not None:
-        pipeline = replace(pipeline, module=pipeline_module)
+    pipeline = pipeline and replace(pipeline, module=pipeline_module)
     findings.extend(_import_notes(imports_all, modules, pipeline))
     findings.extend(undefined_name_notes(placement, pipeline))
     dependencies = _dependencies(
@@ -122,6 +120,14 @@ def make_plan(
         extras=dependencies.extras,
         findings=tuple(sorted(findings, key=Finding.order)),
     )
+
+
+def _shown_and_displayed(
+    placement: Placement, shown: frozenset[int], show: str, statements: list[Statement]
+) -> Placement:
+    """Return run()'s code showing what the notebook showed, display() printed."""
+    steps = show_results(placement.pipeline, shown, show)
+    return display_as_print(replace(placement, pipeline=steps), statements)
 
 
 def _read_and_analysed(notebook: Notebook, layout: Layout) -> list[Finding]:

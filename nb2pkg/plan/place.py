@@ -54,6 +54,9 @@ def place_statements(
     """
     findings: list[Finding] = []
     kept = _drop_display(statements, findings, exported | shown)
+    # A function the notebook called before defining it again: run() keeps
+    # each version where the notebook had it; the module keeps the last.
+    versions = _called_between_versions(kept, run)
     last = {s.name: s for s in kept if s.kind in DEFINITIONS and id(s) not in run}
     bindings = Counter(n for s in kept for n in s.defines)
     imports = [s for s in kept if s.kind is Kind.IMPORT]
@@ -70,13 +73,40 @@ def place_statements(
     ]
     settled = _settle(candidates, kept, imports, findings, exported)
     module = _needed_constants(settled, exported)
-    module_ids = {id(s) for s in module}
+    module_ids = frozenset(id(s) for s in module)
+    pipeline = _pipeline(kept, module_ids, last, run | versions, findings)
+    return Placement(
+        module=dependency_order(module),
+        imports=tuple(imports),
+        future=tuple(s for s in kept if s.kind is Kind.FUTURE),
+        pipeline=tuple(pipeline),
+        findings=tuple(findings),
+    )
+
+
+def _pipeline(
+    kept: Sequence[Statement],
+    module_ids: frozenset[int],
+    last: dict[str, Statement],
+    run: frozenset[int],
+    findings: list[Finding],
+) -> list[Statement]:
+    """Return the statements run() runs: all but the module's, and the earlier
+    versions of its definitions; ``run`` are those kept in run() whatever else."""
     pipeline: list[Statement] = []
     for s in kept:
-        if id(s) in module_ids or s.kind in (Kind.IMPORT, Kind.FUTURE):
+        if s.kind in (Kind.IMPORT, Kind.FUTURE):
+            continue
+        if id(s) in module_ids and id(s) not in run:
             continue
         winner = last.get(s.name) if s.kind in DEFINITIONS else None
-        if winner is not None and id(winner) in module_ids and id(s) not in run:
+        if id(s) in run and winner is s and id(s) in module_ids:
+            note = (
+                f"`{s.name}` was called before it was defined again: run() keeps "
+                "each version where the notebook defined it; the module, the last"
+            )
+            findings.append(finding("NBP315", note, cell=s.cell, line=s.line))
+        elif winner is not None and id(winner) in module_ids and id(s) not in run:
             note = (
                 f"`{s.name}` is defined again in cell {winner.cell}; that one is kept"
             )
@@ -87,13 +117,32 @@ def place_statements(
             )
             continue
         pipeline.append(s)
-    return Placement(
-        module=dependency_order(module),
-        imports=tuple(imports),
-        future=tuple(s for s in kept if s.kind is Kind.FUTURE),
-        pipeline=tuple(pipeline),
-        findings=tuple(findings),
-    )
+    return pipeline
+
+
+def _called_between_versions(
+    kept: Sequence[Statement], run: frozenset[int]
+) -> frozenset[int]:
+    """Return the ids of every version of each function or class that loose code
+    used before it was defined again (the old body ran for that use)."""
+    out: set[int] = set()
+    current: dict[str, Statement] = {}
+    used: set[str] = set()  # names used since their current version
+    chosen: dict[str, list[Statement]] = {}
+    for s in kept:
+        if s.kind in DEFINITIONS and id(s) not in run:
+            if s.name in current and s.name in used:
+                chosen.setdefault(s.name, [current[s.name]])
+            if s.name in chosen:
+                chosen[s.name].append(s)
+            current[s.name] = s
+            used.discard(s.name)
+        # A function body reads names when called, not when defined.
+        reads = s.eager_uses if s.kind in DEFINITIONS else s.uses
+        used |= reads & current.keys()
+    for versions in chosen.values():
+        out.update(id(v) for v in versions)
+    return frozenset(out)
 
 
 def _is_global_statement(s: Statement) -> bool:
@@ -154,18 +203,26 @@ def _settle(
         module_names = {n for s in [*module, *imports] for n in s.defines}
         loose_names = {n for s in kept if id(s) not in ids for n in s.defines}
         loose_only = (loose_names - module_names) | never
-        moved = [s for s in module if s.uses & loose_only and id(s) not in exported]
+        # What loose code binds or reads: a function writing one of these
+        # (``global g``) must write the pipeline's g, as it did the notebook's.
+        loose_touched = {
+            n
+            for s in kept
+            if id(s) not in ids and s.kind is not Kind.IMPORT
+            for n in s.defines | s.uses
+        }
+        moved = [
+            s
+            for s in module
+            if id(s) not in exported
+            and (s.uses & loose_only or _writes_globals(s) & loose_touched)
+        ]
         if not moved:
             break
         for s in moved:
             module.remove(s)
             if s.kind in DEFINITIONS:
-                names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
-                note = (
-                    f"`{s.name}` reads {names}, made by loose code or by no cell, so "
-                    "it stays in the pipeline; pass them as parameters to export it"
-                )
-                findings.append(finding("NBP304", note, cell=s.cell, line=s.line))
+                findings.append(_kept_in_pipeline(s, loose_only))
     for s in module:
         if id(s) in exported and s.uses & loose_only:
             names = ", ".join(f"`{n}`" for n in sorted(s.uses & loose_only))
@@ -175,6 +232,29 @@ def _settle(
             )
             findings.append(finding("NBP604", note, cell=s.cell, line=s.line))
     return module
+
+
+def _kept_in_pipeline(s: Statement, loose_only: set[str]) -> Finding:
+    """Return why a definition stays in the pipeline (NBP304)."""
+    read = s.uses & loose_only
+    if read:
+        names = ", ".join(f"`{n}`" for n in sorted(read))
+        note = (
+            f"`{s.name}` reads {names}, made by loose code or by no cell, so "
+            "it stays in the pipeline; pass them as parameters to export it"
+        )
+    else:
+        names = ", ".join(f"`{n}`" for n in sorted(_writes_globals(s)))
+        note = (
+            f"`{s.name}` assigns the notebook's global {names}, which loose code "
+            "uses, so it stays in the pipeline, where that global lives"
+        )
+    return finding("NBP304", note, cell=s.cell, line=s.line)
+
+
+def _writes_globals(s: Statement) -> frozenset[str]:
+    """Return the names a definition declares ``global`` and binds when called."""
+    return s.defines - {s.name} if s.kind in DEFINITIONS else frozenset()
 
 
 def _needed_constants(

@@ -28,23 +28,48 @@ SHOW_HELPER = '''def {name}(value: object) -> None:
 
 
 def shown_statements(analyses: Sequence[CellAnalysis]) -> frozenset[int]:
-    """Return the ids of the statements whose value a kernel shows.
+    """Return the ids of the statements whose value the notebook showed.
 
     That is each cell's last statement when it is an expression and the cell
-    does not end with ``;``.
+    does not end with ``;``. A cell that ran says by its outputs whether it
+    showed a value (``None`` shows nothing; a plot's object repr is no text);
+    one that never ran is taken to show it, unless it prints or displays it.
     """
     shown = set()
     for analysis in analyses:
-        if not analysis.statements:
+        expr = _expression(analysis.statements[-1]) if analysis.statements else None
+        if expr is None or _quiet(analysis, expr):
             continue
-        last = analysis.statements[-1]
-        expr = _expression(last)
-        quiet = analysis.cell.source.rstrip().endswith(";") or (
-            expr is not None and isinstance(expr.semicolon, cst.Semicolon)
-        )
-        if expr is not None and not quiet:
-            shown.add(id(last))
+        cell = analysis.cell
+        if cell.execution_count is not None or cell.outputs:
+            result = [o.text for o in cell.outputs if o.output_type == "execute_result"]
+            if not result or _object_repr(result[0]):
+                continue
+        elif _returns_nothing(expr.value):
+            continue
+        shown.add(id(analysis.statements[-1]))
     return frozenset(shown)
+
+
+def _quiet(analysis: CellAnalysis, expr: cst.Expr) -> bool:
+    """Return True if the cell ends with ``;``: IPython then shows nothing."""
+    return analysis.cell.source.rstrip().endswith(";") or isinstance(
+        expr.semicolon, cst.Semicolon
+    )
+
+
+def _object_repr(text: str) -> bool:
+    """Return True for ``<Figure ...>``, ``[<Line2D at 0x...>]``: not text to show."""
+    return text.strip().lstrip("[(").startswith("<")
+
+
+def _returns_nothing(value: cst.BaseExpression) -> bool:
+    """Return True for ``print(...)`` and ``display(...)``, whose value is None."""
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value in ("print", "display")
+    )
 
 
 def show_name(statements: Sequence[Statement]) -> str:

@@ -51,6 +51,7 @@ def make_steps(
     reads = [_reads(g) for g in groups]
     # ``except E as e`` binds e only inside its handler: never a step's output.
     defines = [{n for s in g for n in s.defines} - _handler_names(g) for g in groups]
+    global_names |= _rebound_under_closures(groups, defines) - parameters
     lazy_names = {n for s in lazy_imports for n in s.defines}
     outside = (module_names | global_names | BUILTIN_NAMES | lazy_names) - parameters
     unbound = _unbound(groups, reads, defines, outside | parameters, unknown)
@@ -61,6 +62,9 @@ def make_steps(
     for i, group in enumerate(groups):
         before = set().union(*defines[:i]) | inputs
         later = set().union(*reads[i + 1 :])
+        # A name the step may leave unbound (``if big: mode = "slow"``) keeps,
+        # on that path, the value it had: the step is given it.
+        kept = _maybe_bound(group) & before & later
         name = _unique_name(titles[i], i + 1, taken)
         taken.add(name)
         uses = {n for s in group for n in s.uses}
@@ -68,7 +72,7 @@ def make_steps(
             Step(
                 name=name,
                 title=titles[i],
-                params=tuple(sorted((reads[i] & before) - passed)),
+                params=tuple(sorted(((reads[i] | kept) & before) - passed)),
                 returns=tuple(sorted((defines[i] & later) - passed)),
                 global_names=tuple(sorted(global_names & defines[i])),
                 imports=tuple(s for s in lazy_imports if s.defines & uses),
@@ -179,6 +183,41 @@ class _HandlerNames(TopLevelVisitor):
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None and isinstance(node.name.name, cst.Name):
             self.names.add(node.name.name.value)
+
+
+def _rebound_under_closures(
+    groups: Sequence[Sequence[Statement]], defines: Sequence[set[str]]
+) -> set[str]:
+    """Return the names a function reads that a later step binds again.
+
+    In the kernel the function reads the global as it is when it is called; a
+    step's local would be the value it had when the function was defined. Such
+    names live as module globals of the pipeline, as in the notebook.
+    """
+    found: set[str] = set()
+    for i, group in enumerate(groups):
+        later = set().union(*defines[i + 1 :])
+        for s in group:
+            if s.kind in DEFINITIONS:
+                found |= (s.uses - s.eager_uses) & later
+    return found
+
+
+def _maybe_bound(group: Sequence[Statement]) -> set[str]:
+    """Return the names the group binds only on some paths: inside ``if``,
+    ``for``, ``while``, ``try``, ``with`` or ``match``, or in a function body
+    (``global x`` there binds x only when it is called)."""
+    surely: set[str] = set()
+    maybe: set[str] = set()
+    for s in group:
+        if isinstance(s.node, cst.SimpleStatementLine):
+            surely |= s.defines
+        elif s.kind in DEFINITIONS:
+            surely.add(s.name)
+            maybe |= s.defines - {s.name}
+        else:
+            maybe |= s.defines
+    return maybe - surely
 
 
 def _handler_names(group: Sequence[Statement]) -> set[str]:

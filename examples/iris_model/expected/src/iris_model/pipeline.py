@@ -9,6 +9,23 @@ from sklearn.model_selection import train_test_split
 from .core import SEED, TEST_SIZE, accuracy, make_model
 
 
+def _show(value: object) -> None:
+    """Print a result as the notebook showed it; None and object reprs show nothing."""
+    if value is not None:
+        text = repr(value)
+        if not text.lstrip("[(").startswith("<"):
+            print(text)
+
+
+def iris_species_classifier():
+    """Iris species classifier (cells 6-7)."""
+    # Cell 6
+    _show(accuracy([0, 1, 1], [0, 1, 0]))
+
+    # Cell 7
+    _show(accuracy([2, 2, 1, 0], [2, 2, 1, 0]))
+
+
 def train():
     """Train (cells 9-13)."""
     # Cell 9
@@ -20,10 +37,11 @@ def train():
         random_state=SEED,
         stratify=iris.target,
     )
+    _show(X_train.shape)
 
     # Cell 10
     model = make_model(C=0.5)
-    model.fit(X_train, y_train)
+    _show(model.fit(X_train, y_train))
 
     # Cell 11
     def species_name(index):
@@ -32,12 +50,13 @@ def train():
 
     # Cell 12
     score = accuracy(y_test, model.predict(X_test))
-    print(f"test accuracy: {score:.3f}")
+    _show(print(f"test accuracy: {score:.3f}"))
 
     # Cell 13
-    species_name(model.predict([[5.1, 3.5, 1.4, 0.2]])[0])
+    _show(species_name(model.predict([[5.1, 3.5, 1.4, 0.2]])[0]))
 
 
 def run() -> None:
     """Run the notebook's steps in order."""
+    iris_species_classifier()
     train()

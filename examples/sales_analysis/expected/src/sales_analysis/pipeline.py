@@ -3,14 +3,22 @@
 Nothing runs on import; call ``run()``.
 """
 
-from .core import add_revenue, fastest_growing, load_sales, monthly_totals
+from .core import add_revenue, fastest_growing, growth_rate, load_sales, monthly_totals
+
+
+def _show(value: object) -> None:
+    """Print a result as the notebook showed it; None and object reprs show nothing."""
+    if value is not None:
+        text = repr(value)
+        if not text.lstrip("[(").startswith("<"):
+            print(text)
 
 
 def the_data():
     """The data (cell 6)."""
     # Cell 6
     sales = load_sales()
-    sales.head()
+    _show(sales.head())
     return sales
 
 
@@ -19,15 +27,18 @@ def revenue(sales):
     # Cell 9
     sales = add_revenue(sales)
     totals = monthly_totals(sales)
-    print(totals)
+    _show(print(totals))
     return sales
 
 
 def growth(sales):
-    """Growth (cells 14-15)."""
+    """Growth (cells 12-15)."""
+    # Cell 12
+    _show(growth_rate(100, 120))
+
     # Cell 14
     best = fastest_growing(sales)
-    print("fastest growing:", ", ".join(best))
+    _show(print("fastest growing:", ", ".join(best)))
 
     # Cell 15
     sales.plot.bar(x="product", y="revenue")

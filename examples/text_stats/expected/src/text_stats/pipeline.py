@@ -3,17 +3,40 @@
 Nothing runs on import; call ``run()``.
 """
 
-from .core import Vocabulary, tokenize, top_words
+from .core import Vocabulary, fibonacci, tokenize, top_words
+
+
+def _show(value: object) -> None:
+    """Print a result as the notebook showed it; None and object reprs show nothing."""
+    if value is not None:
+        text = repr(value)
+        if not text.lstrip("[(").startswith("<"):
+            print(text)
 
 
 def word_statistics():
-    """Word statistics (cells 16-19)."""
+    """Word statistics (cells 6-19)."""
+    # Cell 6
+    _show(tokenize("Hello, world!"))
+
+    # Cell 9
+    _show(tokenize("Hello, world!"))
+
+    # Cell 11
+    _show(top_words("the cat and the hat and the bat sat on the cat", 2))
+
+    # Cell 14
+    _show([fibonacci(i) for i in range(10)])
+
+    # Cell 15
+    _show(fibonacci(30))
+
     # Cell 16
     pangram = "The quick brown fox jumps over the lazy dog and the quick cat"
     vocab = Vocabulary()
     for word in tokenize(pangram):
         vocab.add(word)
-    print(len(vocab), "distinct words")
+    _show(print(len(vocab), "distinct words"))
 
     # Cell 17
     def coverage(text):
@@ -22,10 +45,10 @@ def word_statistics():
         return sum(w in vocab.ids for w in words) / len(words)
 
     # Cell 18
-    coverage("the lazy fox sleeps")
+    _show(coverage("the lazy fox sleeps"))
 
     # Cell 19
-    top_words(pangram)
+    _show(top_words(pangram))
 
 
 def run() -> None:

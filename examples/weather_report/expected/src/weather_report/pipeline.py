@@ -9,6 +9,14 @@ from collections import defaultdict
 from .core import MISSING, THRESHOLD
 
 
+def _show(value: object) -> None:
+    """Print a result as the notebook showed it; None and object reprs show nothing."""
+    if value is not None:
+        text = repr(value)
+        if not text.lstrip("[(").startswith("<"):
+            print(text)
+
+
 def load_the_readings():
     """Load the readings (cells 4-5)."""
     # Cell 4
@@ -23,24 +31,28 @@ def load_the_readings():
         ("coast", "2024-07-02", 20.5),
         ("coast", "2024-07-03", 22.0),
     ]
-    print(len(raw), "readings")
+    _show(print(len(raw), "readings"))
 
     # Cell 5
     stations = sorted({station for station, _, _ in raw})
+    _show(stations)
     return raw, stations
 
 
 def clean(raw):
-    """Clean (cells 7-8)."""
+    """Clean (cells 7-9)."""
     # Cell 7
     valid = [(s, d, t) for s, d, t in raw if t is not None and t != MISSING]
     dropped = len(raw) - len(valid)
-    print("dropped", dropped, "bad readings")
+    _show(print("dropped", dropped, "bad readings"))
 
     # Cell 8
     by_station = defaultdict(list)
     for station, day, temp in valid:
         by_station[station].append(temp)
+
+    # Cell 9
+    _show(by_station["north"])
     return by_station, valid
 
 
@@ -51,16 +63,16 @@ def summarise(by_station, stations, valid):
     for station in stations:
         temps = by_station[station]
         summary[station] = round(statistics.mean(temps), 2)
-    print(summary)
+    _show(print(summary))
 
     # Cell 12
     warmest = max(summary, key=summary.get)
-    print("warmest station:", warmest)
+    _show(print("warmest station:", warmest))
 
     # Cell 13
     overall = statistics.mean(t for _, _, t in valid)
     overall = round(overall, 2)
-    print("overall mean:", overall)
+    _show(print("overall mean:", overall))
     return summary, warmest
 
 
@@ -71,7 +83,7 @@ def heat_days_step(by_station, stations, summary, valid):
     count = 0
     for _ in heat_days:
         count += 1
-    print(count, "heat days")
+    _show(print(count, "heat days"))
 
     # Cell 16
     def describe(station):
@@ -91,7 +103,7 @@ def report_step(count, stations, warmest):
     report = "\n".join(
         [f"Stations: {len(stations)}", f"Warmest: {warmest}", f"Heat days: {count}"]
     )
-    print(report)
+    _show(print(report))
 
 
 def run() -> None:
