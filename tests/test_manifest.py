@@ -109,16 +109,18 @@ def test_stale_generated_files_are_removed_unless_edited(
         make_nb("def f():\n    return 1", "print(f())"), options=Options(output=out)
     )
     pipeline = out / "src" / "experiment" / "pipeline.py"
-    main = out / "src" / "experiment" / "__main__.py"
-    assert pipeline.exists() and main.exists()
-    main.write_text(main.read_text() + "# mine\n")
+    test = out / "tests" / "test_pipeline.py"
+    assert pipeline.exists() and test.exists()
+    test.write_text(test.read_text() + "# mine\n")
     (out / "NOTES.txt").write_text("not nb2pkg's")
     code, output = convert_cli(
         make_nb("def f():\n    return 1"), out
     )  # no loose code now
     assert code == 0
     assert not pipeline.exists()
-    assert main.exists() and "kept src/experiment/__main__.py" in output
+    assert test.exists() and "kept tests/test_pipeline.py" in output
+    # python -m still works: it says there is nothing to run.
+    assert (out / "src" / "experiment" / "__main__.py").exists()
     assert (out / "NOTES.txt").read_text() == "not nb2pkg's"
 
 

@@ -54,7 +54,11 @@ from nb2pkg.plan.place import (
     display_as_print,
     place_statements,
 )
-from nb2pkg.plan.show import show_name, show_results, shown_statements
+from nb2pkg.plan.show import (
+    results_shown,
+    show_name,
+    show_results,
+)
 from nb2pkg.plan.steps import make_steps
 from nb2pkg.testgen.cases import make_tests
 from nb2pkg.testgen.withhold import withhold_credentials
@@ -87,7 +91,7 @@ def make_plan(
         findings.append(
             finding("NBP002", "the notebook has no code; the package is empty")
         )
-    shown = shown_statements(layout.converted)
+    statements, shown = results_shown(statements, layout.converted)
     placement = place_statements(
         statements, exported=layout.exported, run=layout.run, shown=shown
     )

@@ -10,6 +10,7 @@ IPython shows for numbers, strings, containers, arrays and frames.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -112,3 +113,124 @@ def _expression(s: Statement) -> cst.Expr | None:
         if isinstance(small, cst.Expr):
             return small
     return None
+
+
+# IPython keeps the last three results as _, __ and ___, and each as _N and
+# Out[N] (N the cell's execution count).
+_HISTORY = ("_", "__", "___")
+_NUMBERED = re.compile(r"_(\d+)")
+
+
+def results_shown(
+    statements: Sequence[Statement], analyses: Sequence[CellAnalysis]
+) -> tuple[list[Statement], frozenset[int]]:
+    """Return the statements with IPython's result names made real variables,
+    and the ids of those whose value the notebook showed (``shown_statements``).
+
+    A shown result a later statement reads (``_``, ``__``, ``_12``, ``Out[12]``)
+    is bound where it was shown (``_12 = expression``, then shown); the readers
+    read that name. Names the notebook binds itself are its own, left alone.
+    """
+    shown = shown_statements(analyses)
+    bound = {n for s in statements for n in s.defines}
+    history = [n for n in _HISTORY if n not in bound]
+    read = {n for s in statements for n in s.uses} - bound
+    if not read & {*history, "Out"} and not any(_NUMBERED.fullmatch(n) for n in read):
+        return list(statements), shown
+    cell_of = {id(s): a.cell for a in analyses for s in a.statements}
+    names: dict[int, str] = {}  # shown statement -> the name of its result
+    renamed: dict[int, Statement] = {}
+    for s in statements:
+        earlier = list(names.values())
+        renames = {
+            h: earlier[-1 - i] for i, h in enumerate(history) if i < len(earlier)
+        }
+        if s.uses & {*renames, "Out"}:
+            renamed[id(s)] = _renamed(s, renames)
+        if id(s) in shown:
+            cell = cell_of[id(s)]
+            names[id(s)] = f"_{cell.execution_count or cell.number}"
+    wanted = {n for s in [*renamed.values(), *statements] for n in s.uses}
+    out: list[Statement] = []
+    now_shown = set(shown)
+    for s in statements:
+        new = renamed.get(id(s), s)
+        name = names.get(id(s), "")
+        if name not in wanted:
+            out.append(new)
+            now_shown |= {id(new)} if id(s) in shown else set()
+            continue
+        value, showing = _bound_result(new, name)
+        now_shown.add(id(showing))
+        out.extend([value, showing])
+    return out, frozenset(now_shown)
+
+
+def _bound_result(s: Statement, name: str) -> tuple[Statement, Statement]:
+    """Return ``name = expression`` and ``name``, for the shown statement ``s``."""
+    expr = _expression(s)
+    assert expr is not None  # noqa: S101 - shown statements are expressions
+    target = cst.AssignTarget(cst.Name(name))
+    assign = s.node.with_changes(body=[cst.Assign([target], expr.value)])
+    value = replace(
+        s, node=assign, kind=Kind.LOOSE, defines=frozenset({name}), written=None
+    )
+    line = cst.SimpleStatementLine([cst.Expr(cst.Name(name))])
+    showing = Statement(
+        cell=s.cell, kind=Kind.DISPLAY, node=line, uses=frozenset({name}), line=s.line
+    )
+    return value, showing
+
+
+class _Rename(cst.CSTTransformer):
+    """Rename IPython's result names read at top level; ``Out[N]`` is ``_N``."""
+
+    def __init__(self, renames: dict[str, str]) -> None:
+        self.renames = renames
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_Name(
+        self, original_node: cst.Name, updated_node: cst.Name
+    ) -> cst.BaseExpression:
+        new = self.renames.get(updated_node.value)
+        return updated_node.with_changes(value=new) if new else updated_node
+
+    def leave_Subscript(
+        self, original_node: cst.Subscript, updated_node: cst.Subscript
+    ) -> cst.BaseExpression:
+        value, parts = updated_node.value, updated_node.slice
+        if isinstance(value, cst.Name) and value.value == "Out" and len(parts) == 1:
+            index = parts[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
+                return cst.Name(f"_{index.value.value}")
+        return updated_node
+
+
+def _renamed(s: Statement, renames: dict[str, str]) -> Statement:
+    node = s.node.visit(_Rename(renames))
+    if not isinstance(node, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+        return s
+    code = cst.Module(body=[node]).code
+    numbered = {f"_{m}" for m in re.findall(r"\bOut\[(\d+)\]", s.code)}
+    uses = (s.uses - renames.keys() - {"Out"}) | {
+        renames[n] for n in s.uses & renames.keys()
+    }
+    return replace(
+        s,
+        node=node,
+        uses=frozenset(uses | numbered),
+        eager_uses=frozenset(
+            (s.eager_uses - renames.keys() - {"Out"})
+            | {renames[n] for n in s.eager_uses & renames.keys()}
+            | numbered
+        ),
+        written=(node, code),
+    )

@@ -175,9 +175,10 @@ def test_display_only_expressions_are_left_out() -> None:
     assert "NBP306" in codes(plan)
 
 
-def test_shown_result_of_package_function_is_left_out_of_run() -> None:
+def test_a_shown_result_stays_in_run_and_becomes_a_test() -> None:
     plan = plan_of("def add(a, b):\n    return a + b", "add(2, 3)", outputs={1: "5"})
-    assert plan.pipeline is None
+    assert plan.pipeline is not None and plan.pipeline.show == "_show"
+    assert step_code(plan) == ["_show(add(2, 3))"]
     assert [t.expression for t in plan.tests] == ["add(2, 3)"]
 
 

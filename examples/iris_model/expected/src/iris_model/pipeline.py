@@ -50,7 +50,7 @@ def train():
 
     # Cell 12
     score = accuracy(y_test, model.predict(X_test))
-    _show(print(f"test accuracy: {score:.3f}"))
+    print(f"test accuracy: {score:.3f}")
 
     # Cell 13
     _show(species_name(model.predict([[5.1, 3.5, 1.4, 0.2]])[0]))

@@ -27,7 +27,7 @@ def revenue(sales):
     # Cell 9
     sales = add_revenue(sales)
     totals = monthly_totals(sales)
-    _show(print(totals))
+    print(totals)
     return sales
 
 
@@ -38,7 +38,7 @@ def growth(sales):
 
     # Cell 14
     best = fastest_growing(sales)
-    _show(print("fastest growing:", ", ".join(best)))
+    print("fastest growing:", ", ".join(best))
 
     # Cell 15
     sales.plot.bar(x="product", y="revenue")

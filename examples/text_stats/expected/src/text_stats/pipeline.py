@@ -3,7 +3,12 @@
 Nothing runs on import; call ``run()``.
 """
 
-from .core import Vocabulary, fibonacci, tokenize, top_words
+import re
+
+from .core import Vocabulary, fibonacci, tokenize as _tokenize, top_words
+
+# run() rebinds these names, as the notebook did.
+tokenize = _tokenize
 
 
 def _show(value: object) -> None:
@@ -15,9 +20,20 @@ def _show(value: object) -> None:
 
 
 def word_statistics():
-    """Word statistics (cells 6-19)."""
+    """Word statistics (cells 5-19)."""
+    global tokenize
+
+    # Cell 5
+    def tokenize(text):
+        return text.split()
+
     # Cell 6
     _show(tokenize("Hello, world!"))
+
+    # Cell 8
+    def tokenize(text):
+        """Return the lower-case words of ``text``, without punctuation."""
+        return re.findall(r"[a-z']+", text.lower())
 
     # Cell 9
     _show(tokenize("Hello, world!"))
@@ -36,7 +52,7 @@ def word_statistics():
     vocab = Vocabulary()
     for word in tokenize(pangram):
         vocab.add(word)
-    _show(print(len(vocab), "distinct words"))
+    print(len(vocab), "distinct words")
 
     # Cell 17
     def coverage(text):

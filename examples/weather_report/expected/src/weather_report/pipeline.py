@@ -31,7 +31,7 @@ def load_the_readings():
         ("coast", "2024-07-02", 20.5),
         ("coast", "2024-07-03", 22.0),
     ]
-    _show(print(len(raw), "readings"))
+    print(len(raw), "readings")
 
     # Cell 5
     stations = sorted({station for station, _, _ in raw})
@@ -44,7 +44,7 @@ def clean(raw):
     # Cell 7
     valid = [(s, d, t) for s, d, t in raw if t is not None and t != MISSING]
     dropped = len(raw) - len(valid)
-    _show(print("dropped", dropped, "bad readings"))
+    print("dropped", dropped, "bad readings")
 
     # Cell 8
     by_station = defaultdict(list)
@@ -63,16 +63,16 @@ def summarise(by_station, stations, valid):
     for station in stations:
         temps = by_station[station]
         summary[station] = round(statistics.mean(temps), 2)
-    _show(print(summary))
+    print(summary)
 
     # Cell 12
     warmest = max(summary, key=summary.get)
-    _show(print("warmest station:", warmest))
+    print("warmest station:", warmest)
 
     # Cell 13
     overall = statistics.mean(t for _, _, t in valid)
     overall = round(overall, 2)
-    _show(print("overall mean:", overall))
+    print("overall mean:", overall)
     return summary, warmest
 
 
@@ -83,7 +83,7 @@ def heat_days_step(by_station, stations, summary, valid):
     count = 0
     for _ in heat_days:
         count += 1
-    _show(print(count, "heat days"))
+    print(count, "heat days")
 
     # Cell 16
     def describe(station):
@@ -103,7 +103,7 @@ def report_step(count, stations, warmest):
     report = "\n".join(
         [f"Stations: {len(stations)}", f"Warmest: {warmest}", f"Heat days: {count}"]
     )
-    _show(print(report))
+    print(report)
 
 
 def run() -> None:

@@ -28,7 +28,7 @@ def a_sample_cart():
     """A sample cart (cell 8)."""
     # Cell 8
     basket = [Item("tea", 2.5, 2), Item("cake", 4.0)]
-    _show(print(format_price(cart_total(basket))))
+    print(format_price(cart_total(basket)))
 
 
 def run() -> None:

@@ -7,18 +7,10 @@ from ..cart import Item
 from ..report import receipt
 
 
-def _show(value: object) -> None:
-    """Print a result as the notebook showed it; None and object reprs show nothing."""
-    if value is not None:
-        text = repr(value)
-        if not text.lstrip("[(").startswith("<"):
-            print(text)
-
-
 def report():
     """Report (cell 4)."""
     # Cell 4
-    _show(print(receipt([Item("tea", 2.5, 2)])))
+    print(receipt([Item("tea", 2.5, 2)]))
 
 
 def today_s_orders():
