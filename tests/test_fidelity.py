@@ -92,3 +92,19 @@ def test_the_package_prints_and_shows_what_the_notebook_did(
 ) -> None:
     cells = CASES[name]
     assert run_as_package(cells, tmp_path) == run_as_kernel(cells)
+
+
+def test_a_constant_loose_code_changes_is_not_a_module_constant(
+    tmp_path: Path,
+) -> None:
+    """The generated test of count() pins the notebook's 2, not the module's 1."""
+    from nb2pkg import Options, convert
+    from tests.conftest import run_package_tests
+    from tests.differential import notebook_of, run_cells
+
+    cells = CASES["mutated_constant"]
+    notebook = notebook_of(cells, tmp_path / "labels.ipynb", run_cells(cells))
+    result = convert(notebook, options=Options(output=tmp_path / "pkg"))
+    assert all("LABELS" not in s.defines for m in result.plan.modules for s in m.body)
+    proc = run_package_tests(tmp_path / "pkg")
+    assert proc.returncode == 0, proc.stdout

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import builtins
 import functools
+import re
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
+from nb2pkg.analyse.visitors import TopLevelVisitor
 from nb2pkg.model import Kind, Statement, identifier
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
@@ -117,3 +119,72 @@ def called_in_order(node: cst.CSTNode) -> list[str]:
 def called_names(expr: cst.BaseExpression) -> set[str]:
     """Return the plain names called in ``expr`` (``f`` in ``f(x)``, not ``o.f``)."""
     return set(called_in_order(expr))
+
+
+# Methods that change their object in place (list, dict, set, numpy, pandas).
+MUTATORS = frozenset(
+    [
+        "add",
+        "append",
+        "clear",
+        "difference_update",
+        "discard",
+        "extend",
+        "fill",
+        "insert",
+        "intersection_update",
+        "itemset",
+        "pop",
+        "popitem",
+        "put",
+        "remove",
+        "resize",
+        "reverse",
+        "setdefault",
+        "sort",
+        "symmetric_difference_update",
+        "update",
+    ]
+)
+_MUTATING_CALL = re.compile(
+    r"\.\s*(?:" + "|".join(sorted(MUTATORS)) + r")\s*\(|inplace"
+)
+
+
+class _InPlace(TopLevelVisitor):
+    """Gather ``x`` of ``x.append(1)``, ``x.sort()``, ``x.dropna(inplace=True)``."""
+
+    def visit_Call(self, call: cst.Call) -> None:
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return
+        inplace = any(
+            a.keyword is not None
+            and a.keyword.value == "inplace"
+            and not (isinstance(a.value, cst.Name) and a.value.value == "False")
+            for a in call.args
+        )
+        if func.attr.value in MUTATORS or inplace:
+            self.names.add(func.value.value)
+
+
+def changed_in_place(statement: Statement) -> set[str]:
+    """Return the names whose object the statement's own code changes in place,
+    by a method call (``x.append(1)``) or an assignment into it (``x[0] = 1``)."""
+    found = set(statement.mutates)
+    if _MUTATING_CALL.search(statement.code):
+        visitor = _InPlace()
+        statement.node.visit(visitor)
+        found |= visitor.names
+    return found
+
+
+def changes_in_place(node: cst.CSTNode, name: str) -> bool:
+    """Return True if the code calls a method that changes ``name`` in place.
+
+    ``x.append(1)``, ``x.sort()``, ``df.dropna(inplace=True)``: these change the
+    object without binding the name again.
+    """
+    visitor = _InPlace()
+    node.visit(visitor)
+    return name in visitor.names

@@ -14,6 +14,7 @@ import libcst as cst
 
 from nb2pkg.analyse.names import (
     DEFINITIONS,
+    changed_in_place,
     has_star_import,
     undefined_names,
 )
@@ -59,6 +60,8 @@ def place_statements(
     versions = _called_between_versions(kept, run)
     last = {s.name: s for s in kept if s.kind in DEFINITIONS and id(s) not in run}
     bindings = Counter(n for s in kept for n in s.defines)
+    # A value loose code changes in place (``LABELS.append("b")``) is no constant.
+    bindings.update(n for s in kept for n in changed_in_place(s))
     imports = [s for s in kept if s.kind is Kind.IMPORT]
     candidates = [
         s

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from nb2pkg.analyse.names import bound_name
+from nb2pkg.analyse.names import bound_name, changes_in_place
 from nb2pkg.model import CellAnalysis, Statement
 
 # Builtins that build or convert values and read nothing else.
@@ -77,30 +77,6 @@ _PURE_CALLS = frozenset(
     ]
 )
 # Methods that change their object in place (lists, dicts, sets, arrays).
-_MUTATORS = frozenset(
-    [
-        "add",
-        "append",
-        "clear",
-        "difference_update",
-        "discard",
-        "extend",
-        "fill",
-        "insert",
-        "intersection_update",
-        "itemset",
-        "pop",
-        "popitem",
-        "put",
-        "remove",
-        "resize",
-        "reverse",
-        "setdefault",
-        "sort",
-        "symmetric_difference_update",
-        "update",
-    ]
-)
 # A rebuilt value longer than this is data, not a test argument.
 _MAX_CODE = 4_000
 _MAX_DEPTH = 8
@@ -216,44 +192,12 @@ def _last_binding(
     if not bound:
         return None
     last = earlier[bound[-1]]
-    if any(_changes(s.node, name) for s in earlier[bound[-1] + 1 :]):
+    if any(changes_in_place(s.node, name) for s in earlier[bound[-1] + 1 :]):
         return None  # changed in place after it was bound
     last_ran = runs.get(last.cell)
     if ran is not None and last_ran is not None and last_ran > ran:
         return None  # run again after the cell: its value then is unknown
     return last
-
-
-def _changes(node: cst.CSTNode, name: str) -> bool:
-    """Return True if the code calls a method that changes ``name`` in place.
-
-    ``x.append(1)``, ``x.sort()``, ``df.dropna(inplace=True)``: these change the
-    object without binding the name again.
-    """
-
-    class Visitor(cst.CSTVisitor):
-        found = False
-
-        def visit_Call(self, call: cst.Call) -> None:
-            func = call.func
-            if not (
-                isinstance(func, cst.Attribute)
-                and isinstance(func.value, cst.Name)
-                and func.value.value == name
-            ):
-                return
-            inplace = any(
-                a.keyword is not None
-                and a.keyword.value == "inplace"
-                and not (isinstance(a.value, cst.Name) and a.value.value == "False")
-                for a in call.args
-            )
-            if func.attr.value in _MUTATORS or inplace:
-                self.found = True
-
-    visitor = Visitor()
-    node.visit(visitor)
-    return visitor.found
 
 
 def _assigned_value(statement: Statement, name: str) -> str | None:
