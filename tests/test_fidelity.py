@@ -22,6 +22,12 @@ CASES = {
         "## Report",
         "print(mode)",
     ],
+    # Found by hypothesis: read again in the same step, after an if/else.
+    "bound_on_some_paths_read_in_the_step": [
+        "a = 1\nb = 2",
+        "## S",
+        "if a > 0:\n    c = a\nelse:\n    b = 0\nc = a * b\nprint(c)",
+    ],
     "bound_in_try_and_loops": [
         "n = 3",
         "## Try",

@@ -58,13 +58,11 @@ def make_steps(
     inputs = parameters | unbound
     passed = outside - inputs
     taken = {n for s in statements for n in s.defines | s.uses} | module_names | {"run"}
+    needs = _needs(groups, reads, defines, set(inputs))
     steps: list[Step] = []
     for i, group in enumerate(groups):
         before = set().union(*defines[:i]) | inputs
-        later = set().union(*reads[i + 1 :])
-        # A name the step may leave unbound (``if big: mode = "slow"``) keeps,
-        # on that path, the value it had: the step is given it.
-        kept = _maybe_bound(group) & before & later
+        later = set().union(*needs[i + 1 :])
         name = _unique_name(titles[i], i + 1, taken)
         taken.add(name)
         uses = {n for s in group for n in s.uses}
@@ -72,7 +70,7 @@ def make_steps(
             Step(
                 name=name,
                 title=titles[i],
-                params=tuple(sorted(((reads[i] | kept) & before) - passed)),
+                params=tuple(sorted((needs[i] & before) - passed)),
                 returns=tuple(sorted((defines[i] & later) - passed)),
                 global_names=tuple(sorted(global_names & defines[i])),
                 imports=tuple(s for s in lazy_imports if s.defines & uses),
@@ -80,6 +78,26 @@ def make_steps(
             )
         )
     return tuple(steps), tuple(sorted(unbound))
+
+
+def _needs(
+    groups: Sequence[Sequence[Statement]],
+    reads: Sequence[set[str]],
+    defines: Sequence[set[str]],
+    inputs: set[str],
+) -> list[set[str]]:
+    """Return what each step needs from before it: what it reads first, and
+    what it may leave unbound (``if big: mode = "slow"``) that it or a later
+    step reads: on that path the name keeps the value it had."""
+    needs: list[set[str]] = [set() for _ in groups]
+    later: set[str] = set()
+    for i in reversed(range(len(groups))):
+        before = set().union(*defines[:i]) | inputs
+        maybe, read_after = _maybe_bound(groups[i])
+        kept = before & ((maybe & later) | read_after)
+        needs[i] = reads[i] | kept
+        later |= needs[i]
+    return needs
 
 
 def _unbound(
@@ -203,21 +221,24 @@ def _rebound_under_closures(
     return found
 
 
-def _maybe_bound(group: Sequence[Statement]) -> set[str]:
-    """Return the names the group binds only on some paths: inside ``if``,
-    ``for``, ``while``, ``try``, ``with`` or ``match``, or in a function body
-    (``global x`` there binds x only when it is called)."""
-    surely: set[str] = set()
+def _maybe_bound(group: Sequence[Statement]) -> tuple[set[str], set[str]]:
+    """Return the names the group binds only on some paths (inside ``if``,
+    ``for``, ``while``, ``try``, ``with`` or ``match``, or in a function body:
+    ``global x`` there binds x only when it is called), and those of them a
+    later statement of the group reads."""
+    surely: set[str] = set()  # bound on every path so far
     maybe: set[str] = set()
+    read_after: set[str] = set()
     for s in group:
+        read_after |= s.uses & (maybe - surely)
         if isinstance(s.node, cst.SimpleStatementLine):
             surely |= s.defines
         elif s.kind in DEFINITIONS:
+            maybe |= s.defines - {s.name} - surely
             surely.add(s.name)
-            maybe |= s.defines - {s.name}
         else:
-            maybe |= s.defines
-    return maybe - surely
+            maybe |= s.defines - surely
+    return maybe - surely, read_after
 
 
 def _handler_names(group: Sequence[Statement]) -> set[str]:
