@@ -12,6 +12,7 @@ from nb2pkg._version import __version__ as TOOL_VERSION
 from nb2pkg.analyse.cells import analyse_notebook, new_facts
 from nb2pkg.cache import Store
 from nb2pkg.checks.pitfalls import check_notebook, selected
+from nb2pkg.checks.verify import CellOutput
 from nb2pkg.errors import (
     CODES,
     Finding,
@@ -73,11 +74,8 @@ def check(
     if options.execute:
         from nb2pkg.checks.execute import execute_and_compare
 
-        ran = tuple(
-            f
-            for f in execute_and_compare(Path(path), timeout=options.timeout)
-            if selected(f.code, options)
-        )
+        compared, _ = execute_and_compare(Path(path), timeout=options.timeout)
+        ran = tuple(f for f in compared if selected(f.code, options))
         findings = tuple(sorted(findings + ran, key=Finding.order))
     return CheckResult(Path(path), findings)
 
@@ -157,6 +155,16 @@ def convert(
     count = len(planned.paths)
     report("formatting", count, count)
     files, findings = planned.render(options)
+    if options.execute:
+        from nb2pkg.checks.verify import verify_package
+
+        findings += verify_package(
+            planned.plan,
+            planned.fresh,
+            files,
+            cwd=planned.paths[0].parent,
+            timeout=options.timeout,
+        )
     record = manifest_file(files, sources=planned.sources, version=TOOL_VERSION)
     files = (*files, record)
     changes = write_package(
@@ -223,6 +231,7 @@ class _Planned:
     plan: Plan
     sources: list[tuple[str, str]]  # (notebook file name, sha256)
     pitfalls: tuple[Finding, ...]
+    fresh: tuple[CellOutput, ...]  # --verify: what each cell printed in a fresh run
     # Each notebook with its analyses as planned (linked to the other notebooks).
     linked: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
 
@@ -283,10 +292,11 @@ def _plan(
     plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
     planned = tuple(zip(notebooks, linked_all, strict=True))
     several = len(notebooks) > 1
+    found = [_pitfalls(nb, linked, options) for nb, linked in planned]
     pitfalls = tuple(
         replace(f, notebook=nb.path.name) if several else f
-        for nb, linked in planned
-        for f in _pitfalls(nb, linked, options)
+        for (nb, _), (notebook_pitfalls, _) in zip(planned, found, strict=True)
+        for f in notebook_pitfalls
     )
     facts.save()
     return _Planned(
@@ -294,6 +304,7 @@ def _plan(
         plan=plan,
         sources=[(nb.path.name, nb.sha256) for nb in notebooks],
         pitfalls=pitfalls + _ignored(facts),
+        fresh=tuple(cell for _, outputs in found for cell in outputs),
         linked=planned,
     )
 
@@ -355,17 +366,20 @@ def _load(path: Path, *, known: frozenset[str]) -> tuple[Notebook, dict[str, obj
 
 def _pitfalls(
     notebook: Notebook, analyses: tuple[CellAnalysis, ...], options: Options
-) -> tuple[Finding, ...]:
-    """Return the hidden-state findings convert reports; raise on them with --strict."""
+) -> tuple[tuple[Finding, ...], tuple[CellOutput, ...]]:
+    """Return the hidden-state findings convert reports, and with --verify what
+    each cell printed in a fresh kernel; raise on the findings with --strict."""
     pitfalls = tuple(
         f
         for f in check_notebook(notebook, analyses, options=options)
         if f.code in CONVERT_CHECKS
     )
+    fresh: tuple[CellOutput, ...] = ()
     if options.execute:
         from nb2pkg.checks.execute import execute_and_compare
 
-        pitfalls += execute_and_compare(notebook.path, timeout=options.timeout)
+        ran, fresh = execute_and_compare(notebook.path, timeout=options.timeout)
+        pitfalls += ran
     warnings = [f for f in pitfalls if f.severity >= Severity.WARNING]
     if options.strict and warnings:
         first = warnings[0]
@@ -375,4 +389,4 @@ def _pitfalls(
             "run `nb2pkg check` for all of them",
             path=notebook.path,
         )
-    return pitfalls
+    return pitfalls, fresh

@@ -104,7 +104,8 @@ def convert(
         report.file_list(result)
     if not quiet:
         report.convert_report(result, verbose=verbose)
-    raise typer.Exit(report.changes_outcome(result, check_only=check_only, diff=diff))
+    outcome = report.changes_outcome(result, check_only=check_only, diff=diff)
+    raise typer.Exit(max(outcome, report.verify_outcome(result)))
 
 
 @app.command("plan")

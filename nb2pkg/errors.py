@@ -54,6 +54,7 @@ CODES: dict[str, Code] = {
     "NBP111": Code("unseeded randomness", "checks"),
     "NBP112": Code("output differs in a fresh kernel", "checks"),
     "NBP113": Code("cell fails in a fresh kernel", "checks", ERROR),
+    "NBP114": Code("python -m PKG does not reproduce the notebook", "checks"),
     "NBP201": Code("IPython syntax translated", "analyse", INFO),
     "NBP202": Code("magic left out", "analyse"),
     "NBP203": Code("shell command left out", "analyse"),

@@ -53,7 +53,12 @@ TemplateDirOption = Annotated[
     typer.Option("--template-dir", help="Templates that override the built-in ones."),
 ]
 VerifyOption = Annotated[
-    bool, typer.Option("--verify", help="Run the notebook in a fresh kernel first.")
+    bool,
+    typer.Option(
+        "--verify",
+        help="Run the notebook in a fresh kernel, then python -m PKG; exit 1 if the "
+        "package does not print what the notebook did.",
+    ),
 ]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Refuse notebooks with hidden-state warnings.")

@@ -140,6 +140,11 @@ def _update_lines(changes: Changes) -> None:
         say(f"  ignored {name!r} in .nb2pkg.json: not a file inside the package")
 
 
+def verify_outcome(result: Result) -> int:
+    """Return 1 when ``--verify`` found output the package does not reproduce."""
+    return 1 if any(f.code == "NBP114" for f in result.findings) else 0
+
+
 def convert_report(result: Result, *, verbose: bool) -> None:
     """Print the findings of a conversion, its modules, and what was written."""
     from rich.markup import escape

@@ -32,7 +32,7 @@ BUDGET = settings(
 )
 
 PRELUDE = (
-    "a = 1\nb = 2\nc = 3\nxs = [0]\nit = iter(range(100))\n"
+    "import contextlib\na = 1\nb = 2\nc = 3\nxs = [0]\nit = iter(range(100))\n"
     "def f(x):\n    return x + a\n"
     "def g():\n    global a\n    a += 1\n    return a"
 )
@@ -67,6 +67,16 @@ TEMPLATES = [
     "a + b;",
     "h()",
     "print(h())",
+    "def k(x):\n    global c\n    c = x\n    return c",
+    "k(a)",
+    "class K:\n    v = a\n    def get(self):\n        return self.v + b",
+    "print(K().get())",
+    "K.v",
+    "print(_)",
+    "d = _",
+    "print(d)",
+    "for x in xs:\n    b += x",
+    "with contextlib.nullcontext(a) as n:\n    c = n + {k}",
 ]
 STATEMENT = st.tuples(st.sampled_from(TEMPLATES), NUMBERS).map(
     lambda pair: pair[0].format(k=pair[1])

@@ -80,3 +80,33 @@ def test_normalise_masks_what_changes_between_runs(a: str, b: str) -> None:
 
 def test_normalise_keeps_real_differences() -> None:
     assert normalise("total: 10") != normalise("total: 20")
+
+
+@pytest.mark.slow
+def test_verify_runs_the_package_and_names_each_cell_it_does_not_reproduce(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    faithful = make_nb(
+        cell("total = sum(range(4))", count=1),
+        cell("print('total', total)", count=2, stdout="total 6\n"),
+        cell("[total, total * 2]", count=3, result="[6, 12]"),
+        name="faithful",
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["convert", str(faithful), "-o", str(tmp_path / "a"), "--verify"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "NBP114" not in result.output
+    # Only a kernel starts from ipykernel_launcher: the package cannot say so.
+    kernel_only = make_nb(
+        cell("print('start')", count=1, stdout="start\n"),
+        cell("import sys\nprint('launcher' in sys.argv[0])", count=2),
+        name="kernel_only",
+    )
+    result = runner.invoke(
+        app, ["convert", str(kernel_only), "-o", str(tmp_path / "b"), "--verify"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "cell 2: python -m kernel_only does not print" in result.output
+    assert result.output.count("(NBP114)") == 1  # cell 1 is reproduced

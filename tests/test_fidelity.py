@@ -28,6 +28,12 @@ CASES = {
         "## S",
         "if a > 0:\n    c = a\nelse:\n    b = 0\nc = a * b\nprint(c)",
     ],
+    # Found by hypothesis: a loop that binds its target first needs no value.
+    "loop_target_bound_first": [
+        "a = 1\nfor i in range(0):\n    a += i",
+        "## S",
+        "for i in range(0):\n    a += i\nfor i in range(2):\n    a += i\nprint(a)",
+    ],
     "bound_in_try_and_loops": [
         "n = 3",
         "## Try",

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from nb2pkg.checks.verify import CellOutput, shown_text
 from nb2pkg.errors import Finding, InputError, Severity, finding
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -56,8 +57,11 @@ def _join(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def execute_and_compare(path: Path, *, timeout: int = 60) -> tuple[Finding, ...]:
-    """Run ``path`` in a fresh kernel; return a finding per cell that differs.
+def execute_and_compare(
+    path: Path, *, timeout: int = 60
+) -> tuple[tuple[Finding, ...], tuple[CellOutput, ...]]:
+    """Run ``path`` in a fresh kernel; return a finding per cell that differs,
+    and what each code cell printed and showed (for ``convert --verify``).
 
     NBP112: a cell's printed output or result differs from the stored one.
     NBP113: a cell fails in the fresh run though its stored run did not.
@@ -89,7 +93,26 @@ def execute_and_compare(path: Path, *, timeout: int = 60) -> tuple[Finding, ...]
         raise InputError(
             f"the notebook could not run in a fresh kernel ({exc})"
         ) from None
-    return tuple(_compare(stored.cells, fresh.cells))
+    return tuple(_compare(stored.cells, fresh.cells)), tuple(
+        _printed_and_shown(path.name, fresh.cells)
+    )
+
+
+def _printed_and_shown(notebook: str, cells: list[Any]) -> Iterable[CellOutput]:
+    """Yield what each code cell printed, then the text of its shown result."""
+    for number, cell in enumerate(cells, start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        parts: list[str] = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "stream" and out.get("name") == "stdout":
+                parts.append(_join(out.get("text", "")))
+            elif kind == "execute_result":
+                parts.append(
+                    shown_text(_join(out.get("data", {}).get("text/plain", "")))
+                )
+        yield CellOutput(notebook, number, "".join(parts))
 
 
 def _compare(stored: list[Any], fresh: list[Any]) -> Iterable[Finding]:

@@ -230,7 +230,7 @@ def _maybe_bound(group: Sequence[Statement]) -> tuple[set[str], set[str]]:
     maybe: set[str] = set()
     read_after: set[str] = set()
     for s in group:
-        read_after |= s.uses & (maybe - surely)
+        read_after |= (s.uses - _bound_first(s.node)) & (maybe - surely)
         if isinstance(s.node, cst.SimpleStatementLine):
             surely |= s.defines
         elif s.kind in DEFINITIONS:
