@@ -106,25 +106,36 @@ def changes_outcome(result: Result, *, check_only: bool, diff: bool) -> int:
     changes = result.changes
     if changes is None:
         return 0
+    if diff:
+        for text in conflict_diffs(changes, result.output, every=check_only):
+            sys.stdout.write(text)
+        sys.stdout.flush()
     if check_only:
-        if changes.up_to_date:
-            say(f"{result.output} is up to date")
-            return 0
-        changed = len(changes.write) + len(changes.conflicts) + len(changes.remove)
-        say(f"{result.output} is out of date: {changed} files would change")
-        return 1
+        return _check_lines(result, changes)
     _update_lines(changes)
     if not changes.conflicts:
         return 0
-    if diff:
-        for text in conflict_diffs(changes, result.output):
-            sys.stdout.write(text)
-        sys.stdout.flush()
     names = ", ".join(str(f.path) for f in changes.conflicts)
     say(
         f"nb2pkg: kept your edits to {names}; the new versions are beside them as "
         "*.new: merge them, then delete the .new files"
     )
+    return 1
+
+
+def _check_lines(result: Result, changes: Changes) -> int:
+    """Say whether the package is up to date, and name what would change."""
+    if changes.up_to_date:
+        say(f"{result.output} is up to date")
+        return 0
+    for file in changes.written:
+        say(f"  would write {file.path}")
+    for path in changes.remove:
+        say(f"  would remove {path} (no longer generated)")
+    for file in changes.conflicts:
+        say(f"  {file.path}: your edits and nb2pkg's version differ: merge them")
+    changed = len(changes.write) + len(changes.conflicts) + len(changes.remove)
+    say(f"{result.output} is out of date: {changed} files would change")
     return 1
 
 

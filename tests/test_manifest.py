@@ -66,9 +66,9 @@ def test_edit_survives_and_new_version_goes_beside_it(
     assert "kept your edits to src/experiment/core.py" in output
     assert core.read_text().endswith("# my note\n")
     assert "return 2" in core.with_name("core.py.new").read_text()
-    # Converting the same notebook again leaves the edit alone, quietly.
-    code, _ = convert_cli(nb, out)
-    assert code == 0
+    # Converting again leaves the edit alone, and the conflict is still one.
+    code, output = convert_cli(nb, out)
+    assert code == 1 and "kept your edits to src/experiment/core.py" in output
     assert core.read_text().endswith("# my note\n")
 
 
@@ -234,3 +234,42 @@ def test_tests_command_refuses_a_folder_nb2pkg_did_not_generate(
     assert code == 2
     assert output.count("\n") == 1
     assert "is not a package nb2pkg generated" in output
+
+
+def test_a_conflict_stays_one_until_the_user_resolves_it(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    convert(make_nb("def f():\n    return 1"), options=Options(output=out))
+    core = out / "src" / "experiment" / "core.py"
+    core.write_text(core.read_text().replace("return 1", "return 100"))
+    changed = make_nb("def f():\n    return 2")
+    first = convert_cli(changed, out)
+    assert first[0] == 1 and "core.py.new" not in first[1]
+    # Converting again, or checking, must not forget the unmerged edit.
+    for args in ((), ("--check",)):
+        code, output = convert_cli(changed, out, *args)
+        assert code == 1, output
+        assert "src/experiment/core.py" in output
+    assert "return 100" in core.read_text()
+    # Resolved: the user takes nb2pkg's version and deletes the .new file.
+    new = core.with_name("core.py.new")
+    core.write_text(new.read_text())
+    new.unlink()
+    assert convert_cli(changed, out)[0] == 0
+    assert convert_cli(changed, out, "--check")[0] == 0
+
+
+def test_check_names_the_files_that_would_change_and_diff_shows_them(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    out = tmp_path / "pkg"
+    convert(make_nb("def f():\n    return 1"), options=Options(output=out))
+    changed = make_nb("def f():\n    return 2")
+    code, output = convert_cli(changed, out, "--check")
+    assert code == 1 and "would write src/experiment/core.py" in output
+    result = CliRunner().invoke(
+        app, ["convert", str(changed), "-o", str(out), "--check", "--diff"]
+    )
+    assert result.exit_code == 1
+    assert "-    return 1" in result.stdout and "+    return 2" in result.stdout

@@ -220,6 +220,8 @@ def plan_changes(
         elif force:
             write.append(file)
             overwritten.append(file.path)
+        elif _pending(path):
+            conflicts.append(file)  # the .new of an earlier run is not merged yet
         elif new == before:
             unchanged.append(file.path)  # the user's edit stands; nb2pkg's is the same
         else:
@@ -235,6 +237,11 @@ def plan_changes(
         tuple(overwritten),
         record.refused,
     )
+
+
+def _pending(path: Path) -> bool:
+    """Return True while the ``.new`` of an unresolved conflict is beside ``path``."""
+    return path.with_name(path.name + ".new").is_file()
 
 
 def _writable(target: Path, file: RenderedFile) -> Path:
@@ -301,12 +308,19 @@ def apply_changes(changes: Changes, target: Path) -> None:
         ) from None
 
 
-def conflict_diffs(changes: Changes, target: Path) -> tuple[str, ...]:
-    """Return a unified diff, per conflict, from the user's file to nb2pkg's."""
+def conflict_diffs(
+    changes: Changes, target: Path, *, every: bool = False
+) -> tuple[str, ...]:
+    """Return a unified diff, per conflict, from the user's file to nb2pkg's;
+    with ``every``, for each file an update would write too (the manifest aside)."""
     diffs = []
-    for file in changes.conflicts:
+    files = [*changes.conflicts, *(changes.written if every else ())]
+    for file in files:
         path = target.joinpath(*file.path.parts)
-        mine = path.read_text(encoding="utf-8", errors="replace").splitlines(True)
+        if not path.is_file():
+            mine: list[str] = []
+        else:
+            mine = path.read_text(encoding="utf-8", errors="replace").splitlines(True)
         theirs = file.text.splitlines(True)
         name = str(file.path)
         diffs.append(
