@@ -7,6 +7,7 @@ existing output), 3 internal error (details in a file), 130 Ctrl-C.
 
 from __future__ import annotations
 
+import enum
 import gc
 import tempfile
 import traceback
@@ -28,6 +29,7 @@ app = typer.Typer(
     name="nb2pkg",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     add_completion=True,
     help="Turn Jupyter notebooks into installable, tested Python packages.",
 )
@@ -72,7 +74,7 @@ def convert(
     quiet: flags.QuietOption = False,
     verbose: flags.VerboseOption = False,
     mode: flags.ModeOption = None,
-    layout: flags.LayoutOption = "src",
+    layout: flags.LayoutOption = flags.LayoutChoice.src,
     jobs: flags.JobsOption = None,
     cache: flags.CacheOption = True,
     debug: flags.DebugOption = False,
@@ -191,7 +193,14 @@ def _options(ctx: typer.Context) -> Options:
     from nb2pkg.options import Options
 
     fields = {field.name for field in dataclasses.fields(Options)}
-    return Options(**{k: v for k, v in ctx.params.items() if k in fields})
+    # A choice (``--mode tagged``) is given as its plain string.
+    return Options(
+        **{
+            k: v.value if isinstance(v, enum.Enum) else v
+            for k, v in ctx.params.items()
+            if k in fields
+        }
+    )
 
 
 def _configured(
@@ -225,7 +234,7 @@ def _codes(value: str | None) -> frozenset[str]:
 @app.command()
 def check(
     notebooks: flags.CheckedNotebooks,
-    output_format: flags.FormatOption = "text",
+    output_format: flags.FormatOption = flags.FormatChoice.text,
     select: flags.SelectOption = None,
     ignore: flags.IgnoreOption = None,
     no_outputs: flags.NoOutputsOption = False,
@@ -247,8 +256,6 @@ def check(
     from nb2pkg.api import check as run_check
     from nb2pkg.options import Options
 
-    if output_format not in ("text", "json"):
-        raise typer.BadParameter("use text or json", param_hint="--format")
     options = Options(
         select=_codes(select),
         ignore=_codes(ignore),
@@ -267,9 +274,9 @@ def check(
             if stop.exit_code != 2:
                 raise
             errors.append(str(path))
-    if output_format == "json":
+    if output_format is flags.FormatChoice.json:
         typer.echo(report.check_json(results, errors))
-    else:
+    elif results:  # the errors said it all otherwise
         report.check_text(results)
     raise typer.Exit(report.check_outcome(results, errors))
 

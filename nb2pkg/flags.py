@@ -6,23 +6,48 @@ kind. ``cli`` names the parameter after the ``Options`` field it sets.
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+
+class ModeChoice(str, enum.Enum):
+    """``--mode``: which cells are converted (``Options.mode``)."""
+
+    auto = "auto"
+    tagged = "tagged"
+
+
+class LayoutChoice(str, enum.Enum):
+    """``--layout``: where the package sits (``Options.layout``)."""
+
+    src = "src"
+    flat = "flat"
+
+
+class FormatChoice(str, enum.Enum):
+    """``check --format``."""
+
+    text = "text"
+    json = "json"
+
+
 Notebooks = Annotated[
     list[Path],
     typer.Argument(
+        metavar="NOTEBOOK...",
         help="The notebook (.ipynb) to convert; several notebooks or folders "
-        "make one package, a module per notebook."
+        "make one package, a module per notebook.",
     ),
 ]
 NameOption = Annotated[
-    str | None, typer.Option("--name", help="Import name of the package.")
+    str | None,
+    typer.Option("--name", metavar="NAME", help="Import name of the package."),
 ]
 ModeOption = Annotated[
-    str | None,
+    ModeChoice | None,
     typer.Option(
         "--mode",
         help="auto: analysis places unmarked cells; tagged: only marked cells "
@@ -50,7 +75,11 @@ PinOption = Annotated[
 ]
 TemplateDirOption = Annotated[
     Path | None,
-    typer.Option("--template-dir", help="Templates that override the built-in ones."),
+    typer.Option(
+        "--template-dir",
+        metavar="DIR",
+        help="Templates that override the built-in ones.",
+    ),
 ]
 VerifyOption = Annotated[
     bool,
@@ -71,13 +100,21 @@ CheckOption = Annotated[
 ]
 DiffOption = Annotated[
     bool,
-    typer.Option("--diff", help="Show how nb2pkg's version of an edited file differs."),
+    typer.Option(
+        "--diff",
+        help="Print a unified diff of each edited file against nb2pkg's version; "
+        "with --check, of every file that would change.",
+    ),
 ]
 VerboseOption = Annotated[
     bool, typer.Option("--verbose", "-v", help="List every finding.")
 ]
 LayoutOption = Annotated[
-    str, typer.Option("--layout", help="src: src/<name>/; flat: <name>/.")
+    LayoutChoice,
+    typer.Option(
+        "--layout",
+        help="src: src/<name>/; flat: <name>/.",
+    ),
 ]
 JobsOption = Annotated[
     int | None,
@@ -85,6 +122,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=1,
+        metavar="N",
         help="Processes for analysing and formatting [default: every core].",
     ),
 ]
@@ -98,32 +136,49 @@ CacheOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Package directory [default: ./<name>]."),
+    typer.Option(
+        "--output", "-o", metavar="DIR", help="Package directory [default: ./<name>]."
+    ),
 ]
 
 
 # nb2pkg check
 CheckedNotebooks = Annotated[
-    list[Path], typer.Argument(help="Notebooks (.ipynb) to check.")
+    list[Path],
+    typer.Argument(metavar="NOTEBOOK...", help="Notebooks (.ipynb) to check."),
 ]
 FormatOption = Annotated[
-    str, typer.Option("--format", help="text (on stderr) or json (on stdout).")
+    FormatChoice,
+    typer.Option(
+        "--format",
+        help="text (on stderr) or json (on stdout).",
+    ),
 ]
 SelectOption = Annotated[
-    str | None, typer.Option("--select", help="Only these codes or prefixes (NBP1).")
+    str | None,
+    typer.Option(
+        "--select", metavar="CODES", help="Only these codes or prefixes (NBP1)."
+    ),
 ]
 IgnoreOption = Annotated[
-    str | None, typer.Option("--ignore", help="Never these codes or prefixes.")
+    str | None,
+    typer.Option("--ignore", metavar="CODES", help="Never these codes or prefixes."),
 ]
 NoOutputsOption = Annotated[
     bool, typer.Option("--no-outputs", help="Stored outputs are an error.")
 ]
 MaxOutputOption = Annotated[
-    int, typer.Option("--max-output-size", help="Characters of output per cell.")
+    int,
+    typer.Option(
+        "--max-output-size", min=0, metavar="N", help="Characters of output per cell."
+    ),
 ]
 ExecuteOption = Annotated[
     bool, typer.Option("--execute", help="Run in a fresh kernel; compare the outputs.")
 ]
 TimeoutOption = Annotated[
-    int, typer.Option("--timeout", help="Seconds per cell with --execute.")
+    int,
+    typer.Option(
+        "--timeout", min=1, metavar="SECONDS", help="Seconds per cell with --execute."
+    ),
 ]

@@ -167,3 +167,40 @@ def test_no_color_turns_every_escape_sequence_off(make_nb: MakeNotebook) -> None
     plain = stderr(FORCE_COLOR="1", NO_COLOR="1")
     assert "\x1b[" not in plain
     assert "undefined_name" in plain and "(NBP305)" in plain
+
+
+def test_help_keeps_its_brackets_and_lists_the_choices() -> None:
+    runner = CliRunner()
+    convert_help = runner.invoke(app, ["convert", "--help"]).output
+    assert "Settings in [tool.nb2pkg] of the nearest pyproject.toml" in convert_help
+    assert "Package directory [default: ./<name>]." in convert_help
+    assert "--mode <auto|tagged>" in convert_help
+    assert "--layout <src|flat>" in convert_help
+    assert "<bool>" not in convert_help and "<str>" not in convert_help
+    check_help = runner.invoke(app, ["check", "--help"]).output
+    assert "--format <text|json>" in check_help
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "x.ipynb", "--max-output-size", "-5"],
+        ["check", "x.ipynb", "--format", "yaml"],
+        ["convert", "x.ipynb", "--mode", "everything"],
+        ["convert", "x.ipynb", "--layout", "deep"],
+    ],
+)
+def test_a_bad_choice_or_number_is_a_usage_error(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+
+
+def test_check_of_only_bad_input_prints_the_error_and_no_summary(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("not json")
+    result = CliRunner().invoke(app, ["check", str(bad)])
+    assert result.exit_code == 2
+    assert "is not a notebook" in result.output
+    assert "findings in" not in result.output

@@ -74,7 +74,8 @@ def execute_and_compare(
         from nbclient import NotebookClient
     except ImportError:
         raise InputError(
-            "--execute needs nbclient and ipykernel: pip install 'nb2pkg[execute]'"
+            "check --execute and convert --verify run a kernel: they need nbclient "
+            "and ipykernel: pip install 'nb2pkg[execute]'"
         ) from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
