@@ -234,6 +234,15 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class StepRecord:
+    """What a step's cells printed and showed in the notebook: run() must too."""
+
+    step: str  # the step function's name
+    title: str
+    cells: tuple[tuple[int, str], ...]  # (cell number, printed and shown text)
+
+
+@dataclass(frozen=True, slots=True)
 class PipelinePlan:
     """A notebook's loose code, run in order by ``run()`` in module ``module``."""
 
@@ -249,6 +258,7 @@ class PipelinePlan:
     module: str = "pipeline"  # its module in the package (``pipelines.train``)
     notebook: str = ""  # the notebook's file name
     show: str = ""  # the helper that shows results (``plan.show``), if a step does
+    recorded: tuple[StepRecord, ...] = ()  # evidence for the pipeline's tests
 
     @property
     def path(self) -> str:

@@ -183,5 +183,7 @@ def test_a_broken_function_fails_its_generated_test(
         check=False,
     )
     assert proc.returncode == 1
-    assert "2 failed" in proc.stdout and "test_fibonacci" in proc.stdout
+    # The two direct tests of fibonacci, and the pipeline's step that printed it.
+    assert "3 failed" in proc.stdout and "test_fibonacci" in proc.stdout
+    assert "test_pipeline.py::test_word_statistics" in proc.stdout
     assert sys.executable  # the suite itself runs outside the venv

@@ -8,6 +8,7 @@ file imports the module it tests and what it must import for its tests, how
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
@@ -50,7 +51,12 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
             files.add(
                 f"tests/test_{pipeline.module.replace('.', '_')}.py",
                 "test_pipeline.py.j2",
-                {"pipeline": pipeline, "parent": parent, "leaf": leaf},
+                {
+                    "pipeline": pipeline,
+                    "parent": parent,
+                    "leaf": leaf,
+                    "checks": _step_checks(pipeline),
+                },
             )
     # Always: ``python -m`` works even when the notebook left nothing to run.
     files.add(f"{root}/__main__.py", "__main__.py.j2", _main_context(plan))
@@ -126,6 +132,39 @@ def _main_context(plan: Plan) -> dict[str, object]:
         "run_is_async": run_is_async,
         "missing": "; ".join(missing),
     }
+
+
+def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
+    """Return a test per step whose cells printed or showed something: its name,
+    docstring, and per cell the expected text as Python string literals (one
+    when it fits on a line, else one a line of the text)."""
+    checks: list[dict[str, object]] = []
+    for record in pipeline.recorded:
+        first, last = record.cells[0][0], record.cells[-1][0]
+        span = f"cell {first}" if first == last else f"cells {first}-{last}"
+        title = f"{record.title} ({span})" if record.title else span.capitalize()
+        lines = [(cell, _literals(text)) for cell, text in record.cells]
+        checks.append(
+            {
+                "name": f"test_{record.step}",
+                "doc": f"{title}: what the notebook printed and showed.",
+                "cells": lines,
+            }
+        )
+    return checks
+
+
+def _literals(text: str) -> list[str]:
+    """Return ``text`` as Python string literals: JSON's escapes are Python's."""
+    whole = json.dumps(text, ensure_ascii=False)
+    if len(whole) <= 64:
+        return [whole]
+    return [json.dumps(line, ensure_ascii=False) for line in text.splitlines(True)]
+
+
+def _literal(text: str) -> str:
+    """Return ``text`` as a Python string literal (JSON's escapes are Python's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _subpackages(plan: Plan) -> list[str]:

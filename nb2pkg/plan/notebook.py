@@ -6,18 +6,14 @@ rendering only follows the plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-
-import libcst as cst
 
 from nb2pkg.analyse.names import (
     BUILTIN_NAMES,
     DEFINITIONS,
     IPYTHON_NAMES,
-    bound_name,
     has_star_import,
-    imported_modules,
     is_relative_import,
 )
 from nb2pkg.errors import Finding, finding
@@ -32,7 +28,8 @@ from nb2pkg.model import (
     TestCase,
 )
 from nb2pkg.options import Options
-from nb2pkg.plan.deps import PLOT_ROOTS, Dependencies, find_dependencies
+from nb2pkg.plan.deps import Dependencies, find_dependencies
+from nb2pkg.plan.imports import imports_for, is_plot_import
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
     headings,
@@ -61,6 +58,7 @@ from nb2pkg.plan.show import (
 )
 from nb2pkg.plan.steps import make_steps
 from nb2pkg.testgen.cases import make_tests
+from nb2pkg.testgen.recorded import recorded_steps
 from nb2pkg.testgen.withhold import withhold_credentials
 
 
@@ -87,10 +85,6 @@ def make_plan(
     statements = [*missing_imports(statements, findings), *statements]
     imports_all = [s for s in statements if s.kind is Kind.IMPORT]
     package = package_name(notebook, imports_all, options)
-    if not any(a.cell.source.strip() for a in analyses):
-        findings.append(
-            finding("NBP002", "the notebook has no code; the package is empty")
-        )
     statements, shown = results_shown(statements, layout.converted)
     placement = place_statements(
         statements, exported=layout.exported, run=layout.run, shown=shown
@@ -101,7 +95,9 @@ def make_plan(
     show = show_name(statements)
     placement = _shown_and_displayed(placement, shown, show, statements)
     pipeline = _pipeline_for(notebook, placement, modules, layout, show)
-    pipeline = pipeline and replace(pipeline, module=pipeline_module)
+    pipeline = pipeline and _named_and_recorded(
+        pipeline, pipeline_module, analyses, options
+    )
     findings.extend(_import_notes(imports_all, modules, pipeline))
     findings.extend(undefined_name_notes(placement, pipeline))
     dependencies = _dependencies(
@@ -134,14 +130,29 @@ def _shown_and_displayed(
     return display_as_print(replace(placement, pipeline=steps), statements)
 
 
+def _named_and_recorded(
+    pipeline: PipelinePlan,
+    module: str,
+    analyses: Sequence[CellAnalysis],
+    options: Options,
+) -> PipelinePlan:
+    """Return the pipeline in its module, with what its steps' cells recorded."""
+    recorded = recorded_steps(pipeline, analyses) if options.tests else ()
+    return replace(pipeline, module=module, recorded=recorded)
+
+
 def _read_and_analysed(notebook: Notebook, layout: Layout) -> list[Finding]:
     """Return what reading found, the layout's notes, and the converted cells'."""
     cells = (*layout.converted, *layout.tests)
-    return [
+    found = [
         *notebook.findings,
         *layout.findings,
         *(f for a in cells for f in a.findings),
     ]
+    if not any(c.source.strip() for c in notebook.code_cells):
+        note = "the notebook has no code; the package is empty"
+        found.append(finding("NBP002", note))
+    return found
 
 
 def _pipeline_for(
@@ -222,48 +233,6 @@ def _tests(
     return tests
 
 
-def _imports_for(
-    names: set[str], imports: Iterable[Statement], unresolved: bool
-) -> tuple[Statement, ...]:
-    """Return the import statements binding any of ``names``, trimmed and deduplicated.
-
-    ``from x import a, b`` keeps only the names used; a star import is kept when
-    some name is not resolved otherwise (``unresolved``).
-    """
-    chosen: dict[str, Statement] = {}
-    for s in imports:
-        if not s.defines:
-            if unresolved:
-                chosen.setdefault(s.code.strip(), s)
-            continue
-        if not s.defines & names:
-            continue
-        trimmed = _trim_import(s, names)
-        chosen.setdefault(trimmed.code.strip(), trimmed)
-    return tuple(chosen.values())
-
-
-def _trim_import(s: Statement, names: set[str]) -> Statement:
-    node = s.node
-    if not isinstance(node, cst.SimpleStatementLine):
-        return s  # a guarded try/except import block: kept whole
-    small = node.body[0]
-    if not isinstance(small, cst.Import | cst.ImportFrom) or isinstance(
-        small.names, cst.ImportStar
-    ):
-        return s
-    aliases = [a for a in small.names if bound_name(a) in names]
-    if len(aliases) == len(small.names) or not aliases:
-        return s
-    aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    small = small.with_changes(names=aliases)
-    return replace(
-        s,
-        node=node.with_changes(body=[small]),
-        defines=frozenset(bound_name(a) for a in aliases),
-    )
-
-
 def _module_plans(
     placement: Placement, layout: Layout, default: str, findings: list[Finding]
 ) -> tuple[ModulePlan, ...]:
@@ -302,7 +271,7 @@ def _module_plans(
                 docstring="Functions, classes and constants extracted from the "
                 "notebook.",
                 future=placement.future,
-                imports=_imports_for(uses, placement.imports, unresolved),
+                imports=imports_for(uses, placement.imports, unresolved),
                 body=dependency_order(body),
                 exports=exports,
                 from_package=tuple((m, tuple(ns)) for m, ns in others.items()),
@@ -339,9 +308,9 @@ def _pipeline_plan(
         n for s in steps if s.kind in DEFINITIONS for n in s.defines - {s.name}
     }
     rebinds = ((local & (package_names | import_names)) | declared_global) - parameters
-    imports = _imports_for(uses | rebinds, placement.imports, unresolved)
+    imports = imports_for(uses | rebinds, placement.imports, unresolved)
     # Plotting libraries are an extra: import them only when run() runs.
-    lazy = tuple(s for s in imports if _is_plot_import(s) and not s.defines & rebinds)
+    lazy = tuple(s for s in imports if is_plot_import(s) and not s.defines & rebinds)
     eager = tuple(s for s in imports if s not in lazy)
     star = has_star_import(placement.imports)
     functions, required = make_steps(
@@ -377,13 +346,3 @@ def _step_starts(headings: dict[int, str], layout: Layout) -> dict[int, str]:
         above = [t for c, t in sorted(headings.items()) if c < number]
         out[number] = title or (above[-1] if above else "")
     return out
-
-
-def _is_plot_import(s: Statement) -> bool:
-    modules = imported_modules(s)
-    return (
-        bool(s.defines)  # ``import *`` is allowed at module level only
-        and isinstance(s.node, cst.SimpleStatementLine)
-        and bool(modules)
-        and all(m.split(".")[0] in PLOT_ROOTS for m in modules)
-    )

@@ -1,4 +1,9 @@
-"""Tests of sales_analysis.pipeline."""
+"""Tests of sales_analysis.pipeline: run() prints and shows what the notebook did."""
+
+import contextlib
+import io
+
+import pytest
 
 from sales_analysis import pipeline
 
@@ -6,3 +11,44 @@ from sales_analysis import pipeline
 def test_pipeline_imports_without_running() -> None:
     """Importing the pipeline defines run() and runs nothing."""
     assert callable(pipeline.run)
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    """What run() prints (python -m sales_analysis), run once for these tests."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            pipeline.run()
+    except FileNotFoundError as exc:
+        pytest.skip(f"run() reads a file that is not here: {exc.filename}")
+    except ModuleNotFoundError as exc:
+        pytest.skip(f"run() needs {exc.name}, which is not installed")
+    return out.getvalue()
+
+
+def test_the_data(printed: str) -> None:
+    """The data (cell 6): what the notebook printed and showed."""
+    # Cell 6
+    assert (
+        "     month product  units\n"
+        "0  2024-01   apple    120\n"
+        "1  2024-02   apple    135\n"
+        "2  2024-03   apple    160\n"
+        "3  2024-01   bread     80\n"
+        "4  2024-02   bread     78\n"
+    ) in printed
+
+
+def test_revenue(printed: str) -> None:
+    """Revenue (cell 9): what the notebook printed and showed."""
+    # Cell 9
+    assert "{'2024-01': 310.0, '2024-02': 336.0, '2024-03': 342.5}\n" in printed
+
+
+def test_growth(printed: str) -> None:
+    """Growth (cells 12-14): what the notebook printed and showed."""
+    # Cell 12
+    assert "0.2\n" in printed
+    # Cell 14
+    assert "fastest growing: apple, bread\n" in printed

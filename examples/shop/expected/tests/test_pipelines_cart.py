@@ -1,4 +1,9 @@
-"""Tests of shop.pipelines.cart."""
+"""Tests of shop.pipelines.cart: run() prints and shows what the notebook did."""
+
+import contextlib
+import io
+
+import pytest
 
 from shop.pipelines import cart
 
@@ -6,3 +11,31 @@ from shop.pipelines import cart
 def test_cart_imports_without_running() -> None:
     """Importing the pipeline defines run() and runs nothing."""
     assert callable(cart.run)
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    """What run() prints (python -m shop), run once for these tests."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            cart.run()
+    except FileNotFoundError as exc:
+        pytest.skip(f"run() reads a file that is not here: {exc.filename}")
+    except ModuleNotFoundError as exc:
+        pytest.skip(f"run() needs {exc.name}, which is not installed")
+    return out.getvalue()
+
+
+def test_cart(printed: str) -> None:
+    """Cart (cells 5-6): what the notebook printed and showed."""
+    # Cell 5
+    assert "10.8\n" in printed
+    # Cell 6
+    assert "0\n" in printed
+
+
+def test_a_sample_cart(printed: str) -> None:
+    """A sample cart (cell 8): what the notebook printed and showed."""
+    # Cell 8
+    assert "10.80 EUR\n" in printed

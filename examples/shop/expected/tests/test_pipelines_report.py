@@ -1,4 +1,9 @@
-"""Tests of shop.pipelines.report."""
+"""Tests of shop.pipelines.report: run() prints and shows what the notebook did."""
+
+import contextlib
+import io
+
+import pytest
 
 from shop.pipelines import report
 
@@ -6,3 +11,37 @@ from shop.pipelines import report
 def test_report_imports_without_running() -> None:
     """Importing the pipeline defines run() and runs nothing."""
     assert callable(report.run)
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    """What run() prints (python -m shop), run once for these tests."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            report.run()
+    except FileNotFoundError as exc:
+        pytest.skip(f"run() reads a file that is not here: {exc.filename}")
+    except ModuleNotFoundError as exc:
+        pytest.skip(f"run() needs {exc.name}, which is not installed")
+    return out.getvalue()
+
+
+def test_report(printed: str) -> None:
+    """Report (cell 4): what the notebook printed and showed."""
+    # Cell 4
+    assert "2 x tea\ntotal: 6.00 EUR\n" in printed
+
+
+def test_today_s_orders(printed: str) -> None:
+    """Today's orders (cell 6): what the notebook printed and showed."""
+    # Cell 6
+    assert (
+        "1 x tea\n"
+        "total: 3.00 EUR\n"
+        "\n"
+        "3 x cake\n"
+        "1 x jam\n"
+        "total: 18.24 EUR\n"
+        "\n"
+    ) in printed

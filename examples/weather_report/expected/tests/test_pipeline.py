@@ -1,4 +1,9 @@
-"""Tests of weather_report.pipeline."""
+"""Tests of weather_report.pipeline: run() prints and shows what the notebook did."""
+
+import contextlib
+import io
+
+import pytest
 
 from weather_report import pipeline
 
@@ -6,3 +11,61 @@ from weather_report import pipeline
 def test_pipeline_imports_without_running() -> None:
     """Importing the pipeline defines run() and runs nothing."""
     assert callable(pipeline.run)
+
+
+@pytest.fixture(scope="module")
+def printed() -> str:
+    """What run() prints (python -m weather_report), run once for these tests."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            pipeline.run()
+    except FileNotFoundError as exc:
+        pytest.skip(f"run() reads a file that is not here: {exc.filename}")
+    except ModuleNotFoundError as exc:
+        pytest.skip(f"run() needs {exc.name}, which is not installed")
+    return out.getvalue()
+
+
+def test_load_the_readings(printed: str) -> None:
+    """Load the readings (cells 4-5): what the notebook printed and showed."""
+    # Cell 4
+    assert "9 readings\n" in printed
+    # Cell 5
+    assert "['coast', 'north', 'south']\n" in printed
+
+
+def test_clean(printed: str) -> None:
+    """Clean (cells 7-9): what the notebook printed and showed."""
+    # Cell 7
+    assert "dropped 2 bad readings\n" in printed
+    # Cell 9
+    assert "[21.5, 24.0]\n" in printed
+
+
+def test_summarise(printed: str) -> None:
+    """Summarise (cells 11-13): what the notebook printed and showed."""
+    # Cell 11
+    assert "{'coast': 20.5, 'north': 22.75, 'south': 29.75}\n" in printed
+    # Cell 12
+    assert "warmest station: south\n" in printed
+    # Cell 13
+    assert "overall mean: 23.79\n" in printed
+
+
+def test_heat_days_step(printed: str) -> None:
+    """Heat days (cells 15-17): what the notebook printed and showed."""
+    # Cell 15
+    assert "2 heat days\n" in printed
+    # Cell 17
+    assert (
+        "coast: mean 20.5, 3 readings\n"
+        "north: mean 22.75, 2 readings\n"
+        "south: mean 29.75, 2 readings\n"
+    ) in printed
+
+
+def test_report_step(printed: str) -> None:
+    """Report (cell 19): what the notebook printed and showed."""
+    # Cell 19
+    assert "Stations: 3\nWarmest: south\nHeat days: 2\n" in printed

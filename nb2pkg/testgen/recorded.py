@@ -1,0 +1,79 @@
+"""Characterisation tests of the pipeline: what each step's cells printed and showed.
+
+``python -m PKG`` prints what the notebook printed and shows what it showed
+(``plan.show``), so the notebook's recorded outputs are what ``run()`` must
+print, cell by cell. Only a notebook that ran cleanly, top to bottom, gives
+such evidence: every code cell run once in order, no error, and ``run()``
+needing no argument. A cell whose code or output changes from run to run
+(randomness, time, memory addresses, elided reprs) pins nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nb2pkg.model import Cell, CellAnalysis, PipelinePlan, StepRecord
+
+# Code whose output can change from run to run, and text that does.
+_UNSTABLE_CODE = re.compile(
+    r"\b(random|rand|randn|randint|shuffle|uuid\d?|time|now|today|perf_counter|"
+    r"getpid|id|hash|input|urlopen|requests|tqdm)\b"
+)
+_UNSTABLE_TEXT = re.compile(r"0x[0-9a-fA-F]{6,}|\.\.\.|…|\x1b\[")
+# IPython syntax: what it printed (a shell command, a timing) run() does not.
+_IPYTHON_LINE = re.compile(r"^\s*[!%]|\?\s*$", re.MULTILINE)
+# Longer outputs are not copied into a test.
+_MAX_TEXT = 4_000
+
+
+def recorded_steps(
+    pipeline: PipelinePlan, analyses: Sequence[CellAnalysis]
+) -> tuple[StepRecord, ...]:
+    """Return, per step, what its cells printed and showed in the notebook.
+
+    Empty unless the notebook ran cleanly in order (see the module docstring).
+    """
+    cells = [a.cell for a in analyses if a.cell.source.strip()]
+    if pipeline.required or not _ran_cleanly(cells):
+        return ()
+    by_number = {c.number: c for c in cells}
+    records = []
+    for step in pipeline.functions:
+        numbers = sorted({s.cell for s in step.statements})
+        expected = tuple(
+            (n, text)
+            for n in numbers
+            if n in by_number and (text := _printed_and_shown(by_number[n]))
+        )
+        if expected:
+            records.append(StepRecord(step.name, step.title, expected))
+    return tuple(records)
+
+
+def _ran_cleanly(cells: Sequence[Cell]) -> bool:
+    """Return True if every code cell ran once, in order, without an error."""
+    counts = [c.execution_count for c in cells if c.execution_count is not None]
+    if not counts or len(counts) != len(cells):
+        return False
+    if counts != sorted(counts) or len(set(counts)) != len(counts):
+        return False
+    return not any(o.output_type == "error" for c in cells for o in c.outputs)
+
+
+def _printed_and_shown(cell: Cell) -> str:
+    """Return what ``run()`` prints for the cell: its stdout, then its result."""
+    if _UNSTABLE_CODE.search(cell.source) or _IPYTHON_LINE.search(cell.source):
+        return ""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stdout":
+            parts.append(output.text)
+        elif output.output_type == "execute_result":
+            shown = output.text.rstrip("\n")
+            if shown and not shown.lstrip("[(").startswith("<"):
+                parts.append(shown + "\n")
+    text = "".join(parts)
+    if not text.strip() or len(text) > _MAX_TEXT or _UNSTABLE_TEXT.search(text):
+        return ""
+    return text
