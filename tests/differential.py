@@ -76,8 +76,16 @@ def run_cells(cells: list[str]) -> Ran:
             namespace["_"] = value
             namespace[f"_{number}"] = value
         ran.printed.append(out.getvalue())
-        ran.shown.append(None if value is None else repr(value))
+        ran.shown.append(None if value is None else _shown_as(value))
     return ran
+
+
+def _shown_as(value: object) -> str:
+    """Return the text IPython shows for ``value``: a class by its dotted name."""
+    if isinstance(value, type):
+        name, module = value.__qualname__, value.__module__
+        return name if module == "builtins" else f"{module}.{name}"
+    return repr(value)
 
 
 def run_as_kernel(cells: list[str]) -> str:

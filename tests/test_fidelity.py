@@ -94,6 +94,10 @@ CASES = {
         "len(xs);",
         "xs.sort()",
         "'text'",
+        "xs[0], xs[-1]",  # a tuple shown: one value, not two arguments
+        "_ , len(xs)",
+        "type(xs)",
+        "import pathlib\npathlib.PurePosixPath",
     ],
 }
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
+from nb2pkg.analyse.names import imported_modules
 from nb2pkg.analyse.visitors import awaits
 from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, TestCase
 
@@ -56,6 +57,7 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
                     "parent": parent,
                     "leaf": leaf,
                     "checks": _step_checks(pipeline),
+                    "tables": _uses_pandas(plan),
                 },
             )
     # Always: ``python -m`` works even when the notebook left nothing to run.
@@ -131,7 +133,23 @@ def _main_context(plan: Plan) -> dict[str, object]:
         "calls": calls,
         "run_is_async": run_is_async,
         "missing": "; ".join(missing),
+        "tables": _uses_pandas(plan),
     }
+
+
+def _uses_pandas(plan: Plan) -> bool:
+    """Return True if the package's code imports pandas.
+
+    Its tables then print as a notebook shows them: a Jupyter kernel shows up to
+    20 columns (wrapped), a terminal as many as fit.
+    """
+    statements = [
+        *(s for m in plan.modules for s in m.imports),
+        *(s for p in plan.pipelines for s in (*p.imports, *p.lazy_imports)),
+    ]
+    return any(
+        m.split(".")[0] == "pandas" for s in statements for m in imported_modules(s)
+    )
 
 
 def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:

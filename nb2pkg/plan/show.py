@@ -21,7 +21,10 @@ from nb2pkg.model import CellAnalysis, Kind, Statement
 # The helper's code; ``{name}`` is the name the plan gives it.
 SHOW_HELPER = '''def {name}(value: object) -> None:
     """Print a result as the notebook showed it; None and object reprs show nothing."""
-    if value is not None:
+    if isinstance(value, type):  # IPython shows a class by its dotted name
+        name, module = value.__qualname__, value.__module__
+        print(name if module == "builtins" else f"{{module}}.{{name}}")
+    elif value is not None:
         text = repr(value)
         if not text.lstrip("[(").startswith("<"):
             print(text)
@@ -92,7 +95,10 @@ def show_results(
         if expr is None:
             out.append(s)
             continue
-        call = cst.Call(cst.Name(name), args=[cst.Arg(expr.value)])
+        value = expr.value
+        if isinstance(value, cst.Tuple) and not value.lpar:
+            value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        call = cst.Call(cst.Name(name), args=[cst.Arg(value)])
         node = s.node.with_changes(body=[cst.Expr(call)])
         out.append(
             replace(

@@ -3,6 +3,7 @@
 import contextlib
 import io
 
+import pandas as pd
 import pytest
 
 from sales_analysis import pipeline
@@ -18,8 +19,10 @@ def printed() -> str:
     """What run() prints (python -m sales_analysis), run once for these tests."""
     out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out):
-            pipeline.run()
+        # Tables as the notebook showed them: a kernel shows up to 20 columns.
+        with pd.option_context("display.max_columns", 20):
+            with contextlib.redirect_stdout(out):
+                pipeline.run()
     except FileNotFoundError as exc:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ModuleNotFoundError as exc:

@@ -9,7 +9,10 @@ from ..prices import format_price
 
 def _show(value: object) -> None:
     """Print a result as the notebook showed it; None and object reprs show nothing."""
-    if value is not None:
+    if isinstance(value, type):  # IPython shows a class by its dotted name
+        name, module = value.__qualname__, value.__module__
+        print(name if module == "builtins" else f"{module}.{name}")
+    elif value is not None:
         text = repr(value)
         if not text.lstrip("[(").startswith("<"):
             print(text)
