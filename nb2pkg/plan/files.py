@@ -36,6 +36,7 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
     files.add("README.md", "README.md.j2")
     files.add(".gitignore", "gitignore.j2")
     files.add(f"{root}/__init__.py", "__init__.py.j2")
+    files.add(f"{root}/py.typed", "py.typed.j2")  # PEP 561: the package is typed
     for folder in _subpackages(plan):
         files.add(
             f"{root}/{folder}/__init__.py", "subpackage.py.j2", {"folder": folder}
@@ -88,15 +89,24 @@ class _Files:
 
 def _exports(modules: Sequence[ModulePlan]) -> dict[str, object]:
     """Return the package's public names, and which module ``__init__`` takes
-    each from: a name two modules export comes from the last (NBP607)."""
+    each from: a name two modules export comes from the last (NBP607). Both
+    sorted as isort and ruff sort them (constants, classes, then the rest)."""
     owner = {name: m.name for m in modules for name in m.exports}
     init_imports = [
-        (m.name, [n for n in m.exports if owner[n] == m.name]) for m in modules
+        (m.name, sorted({n for n in m.exports if owner[n] == m.name}, key=isort_key))
+        for m in sorted(modules, key=lambda m: m.name)
     ]
     return {
-        "exports": list(owner),
+        "exports": sorted(owner, key=isort_key),
         "init_imports": [(m, names) for m, names in init_imports if names],
     }
+
+
+def isort_key(name: str) -> tuple[int, str, str]:
+    """Return the key isort (and ruff's ``I001``, ``RUF022``) sort names by:
+    CONSTANTS, then Classes, then the rest, each case-insensitively."""
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name
 
 
 def _main_context(plan: Plan) -> dict[str, object]:
@@ -107,6 +117,7 @@ def _main_context(plan: Plan) -> dict[str, object]:
     """
     single = len(plan.pipelines) == 1
     imports: list[str] = []
+    leaves: dict[str, list[str]] = {}  # the pipelines' modules, by package
     calls: list[str] = []
     missing: list[str] = []
     run_is_async = False
@@ -116,7 +127,7 @@ def _main_context(plan: Plan) -> dict[str, object]:
             imports.append(f"from {plan.package}.{pipeline.module} import run")
             call = "run()"
         else:
-            imports.append(f"from {parent} import {leaf}")
+            leaves.setdefault(parent, []).append(leaf)
             call = f"{leaf}.run()"
         is_async = awaits(pipeline.steps)
         run_is_async = run_is_async or is_async
@@ -128,6 +139,10 @@ def _main_context(plan: Plan) -> dict[str, object]:
                 f"run() needs {', '.join(needs)}, which no earlier cell defined: "
                 f"call {plan.package}.{pipeline.module}.run({args})"
             )
+    imports += [
+        f"from {parent} import {', '.join(sorted(names, key=isort_key))}"
+        for parent, names in leaves.items()
+    ]
     return {
         "imports": sorted(set(imports)),
         "calls": calls,

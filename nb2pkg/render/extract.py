@@ -126,10 +126,14 @@ def _own_imports(
 ) -> list[str]:
     """Return ``from .module import a, b`` lines for a module ``depth`` folders down."""
     dots = "." * (depth + 1)
-    return [
-        f"from {dots}{module} import {', '.join(names)}"
-        for module, names in from_package
-    ]
+    lines = []
+    for module, names in from_package:
+        # As isort writes them: plain names on one line, each ``a as b`` on its own.
+        plain = [n for n in names if " as " not in n]
+        if plain:
+            lines.append(f"from {dots}{module} import {', '.join(plain)}")
+        lines += [f"from {dots}{module} import {n}" for n in names if " as " in n]
+    return lines
 
 
 def import_block(

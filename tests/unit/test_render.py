@@ -55,11 +55,26 @@ def test_package_layout() -> None:
         "src/demo/__main__.py",
         "src/demo/core.py",
         "src/demo/pipeline.py",
+        "src/demo/py.typed",
         "tests/test_core.py",
         "tests/test_pipeline.py",
     ]
+    assert files["src/demo/py.typed"] == ""  # PEP 561: typed, no stubs
     assert '__all__ = ["f"]' in files["src/demo/__init__.py"]
     assert "def run() -> None:" in files["src/demo/pipeline.py"]
+
+
+def test_init_imports_and_all_are_sorted_as_isort_and_ruff_sort_them() -> None:
+    plan = plan_of(
+        "def zeta():\n    return 1",
+        "class Alpha:\n    pass",
+        "class XY:\n    pass",
+        "def beta():\n    return 2",
+    )
+    init = files_of(plan)["src/demo/__init__.py"]
+    # UPPER_CASE names first, then CamelCase, then the rest (I001, RUF022).
+    assert "from .core import XY, Alpha, beta, zeta\n" in init
+    assert '__all__ = ["XY", "Alpha", "beta", "zeta"]' in init
 
 
 def test_no_pipeline_without_loose_code_and_no_tests_when_asked() -> None:

@@ -8,6 +8,9 @@ import pytest
 
 from sales_analysis import pipeline
 
+# Tables as the notebook showed them: a Jupyter kernel shows up to 20 columns.
+TABLES = ("display.max_columns", 20)
+
 
 def test_pipeline_imports_without_running() -> None:
     """Importing the pipeline defines run() and runs nothing."""
@@ -19,10 +22,8 @@ def printed() -> str:
     """What run() prints (python -m sales_analysis), run once for these tests."""
     out = io.StringIO()
     try:
-        # Tables as the notebook showed them: a kernel shows up to 20 columns.
-        with pd.option_context("display.max_columns", 20):
-            with contextlib.redirect_stdout(out):
-                pipeline.run()
+        with contextlib.redirect_stdout(out), pd.option_context(*TABLES):
+            pipeline.run()
     except FileNotFoundError as exc:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ModuleNotFoundError as exc:

@@ -1,6 +1,6 @@
 """Iris species classifier."""
 
-from .core import make_model, accuracy
+from .core import accuracy, make_model
 
-__all__ = ["make_model", "accuracy"]
+__all__ = ["accuracy", "make_model"]
 __version__ = "0.1.0"

@@ -1,12 +1,12 @@
 """Monthly sales analysis."""
 
-from .core import load_sales, add_revenue, monthly_totals, growth_rate, fastest_growing
+from .core import add_revenue, fastest_growing, growth_rate, load_sales, monthly_totals
 
 __all__ = [
-    "load_sales",
     "add_revenue",
-    "monthly_totals",
-    "growth_rate",
     "fastest_growing",
+    "growth_rate",
+    "load_sales",
+    "monthly_totals",
 ]
 __version__ = "0.1.0"

@@ -1,8 +1,6 @@
 """Run the notebooks' code: ``python -m shop``."""
 
-from shop.pipelines import cart
-from shop.pipelines import prices
-from shop.pipelines import report
+from shop.pipelines import cart, prices, report
 
 if __name__ == "__main__":
     cart.run()

@@ -1,6 +1,6 @@
 """Word statistics."""
 
-from .core import tokenize, word_counts, top_words, Vocabulary, fibonacci
+from .core import Vocabulary, fibonacci, tokenize, top_words, word_counts
 
-__all__ = ["tokenize", "word_counts", "top_words", "Vocabulary", "fibonacci"]
+__all__ = ["Vocabulary", "fibonacci", "tokenize", "top_words", "word_counts"]
 __version__ = "0.1.0"

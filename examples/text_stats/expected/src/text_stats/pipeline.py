@@ -5,7 +5,8 @@ Nothing runs on import; call ``run()``.
 
 import re
 
-from .core import Vocabulary, fibonacci, tokenize as _tokenize, top_words
+from .core import Vocabulary, fibonacci, top_words
+from .core import tokenize as _tokenize
 
 # run() rebinds these names, as the notebook did.
 tokenize = _tokenize

@@ -1,7 +1,7 @@
 """units."""
 
-from .convert import to_celsius, Length, parse_length
+from .convert import Length, parse_length, to_celsius
 from .geometry import hypotenuse
 
-__all__ = ["to_celsius", "Length", "parse_length", "hypotenuse"]
+__all__ = ["Length", "hypotenuse", "parse_length", "to_celsius"]
 __version__ = "0.1.0"
