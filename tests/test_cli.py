@@ -204,3 +204,16 @@ def test_check_of_only_bad_input_prints_the_error_and_no_summary(
     assert result.exit_code == 2
     assert "is not a notebook" in result.output
     assert "findings in" not in result.output
+
+
+def test_output_into_the_current_empty_folder(
+    make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    nb = make_nb("def f():\n    return 1")
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(app, ["convert", str(nb), "-o", "."])
+    assert result.exit_code == 0, result.output
+    assert (here / "src" / "experiment" / "core.py").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

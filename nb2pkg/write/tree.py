@@ -60,6 +60,7 @@ def write_tree(
     check_target(target, force=False, keep=keep)
     if target.is_dir() and any(target.iterdir()):
         raise OutputExistsError(f"{target} is not empty; nothing was written")
+    target = target.resolve()  # ``-o .``: the folder has a name and a parent
     parent = target.parent
     token = f"{os.getpid()}-{secrets.token_hex(4)}"
     staging = parent / f".{target.name}.nb2pkg-{token}.tmp"
@@ -71,7 +72,7 @@ def write_tree(
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("w", encoding="utf-8", newline="\n") as handle:
                 handle.write(file.text)
-        _swap(staging, target, parent / f".{target.name}.nb2pkg-{token}.old")
+        _move_in(staging, target)
     except OSError as exc:
         raise OutputExistsError(
             f"cannot write {target} ({exc.strerror or exc}); "
@@ -82,14 +83,12 @@ def write_tree(
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _swap(staging: Path, target: Path, old: Path) -> None:
+def _move_in(staging: Path, target: Path) -> None:
+    """Make the staged tree ``target``: renamed whole, or into an empty folder."""
     if not target.exists():
         staging.rename(target)
         return
-    target.rename(old)
-    try:
-        staging.rename(target)
-    except BaseException:
-        old.rename(target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    # An empty folder that exists stays (it may be the shell's current folder):
+    # what was staged moves into it, entry by entry.
+    for entry in sorted(staging.iterdir()):
+        entry.rename(target / entry.name)
