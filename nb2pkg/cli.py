@@ -241,12 +241,15 @@ def check(
     max_output_size: flags.MaxOutputOption = 100_000,
     execute: flags.ExecuteOption = False,
     timeout: flags.TimeoutOption = 60,
+    quiet: flags.QuietOption = False,
     debug: flags.DebugOption = False,
 ) -> None:
     """Find hidden state and other pitfalls, without running the notebook.
 
     Exit code 0 when clean, 1 when a warning or error is found, 2 on bad input.
     Silence a line with `# nb2pkg: noqa` or `# nb2pkg: noqa: NBP101`.
+
+    Notebooks and folders of them, as for convert.
 
     Example: nb2pkg check analysis.ipynb --ignore NBP107 --format json
     """
@@ -255,6 +258,7 @@ def check(
     from nb2pkg.api import CheckResult
     from nb2pkg.api import check as run_check
     from nb2pkg.options import Options
+    from nb2pkg.read.notebook import notebook_paths
 
     options = Options(
         select=_codes(select),
@@ -266,7 +270,12 @@ def check(
     )
     results: list[CheckResult] = []
     errors: list[str] = []
-    for path in notebooks:
+    # A folder gives its notebooks; a file is checked as given (its error is its own).
+    found: list[Path] = []
+    for given in notebooks:
+        inside = functools.partial(notebook_paths, [given])
+        found += _run_guarded(inside, debug=debug) if given.is_dir() else [given]
+    for path in found:
         try:
             action = functools.partial(run_check, path, options=options)
             results.append(_run_guarded(action, debug=debug))
@@ -277,7 +286,7 @@ def check(
     if output_format is flags.FormatChoice.json:
         typer.echo(report.check_json(results, errors))
     elif results:  # the errors said it all otherwise
-        report.check_text(results)
+        report.check_text(results, summary=not quiet)
     raise typer.Exit(report.check_outcome(results, errors))
 
 

@@ -145,7 +145,9 @@ OutputOption = Annotated[
 # nb2pkg check
 CheckedNotebooks = Annotated[
     list[Path],
-    typer.Argument(metavar="NOTEBOOK...", help="Notebooks (.ipynb) to check."),
+    typer.Argument(
+        metavar="NOTEBOOK...", help="Notebooks (.ipynb) or folders of them to check."
+    ),
 ]
 FormatOption = Annotated[
     FormatChoice,

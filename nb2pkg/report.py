@@ -280,7 +280,7 @@ def plan_table(plan: Plan, rows: Sequence[CellRow]) -> None:
             say(f"{where + ': ' if where else ''}{f.message} ({f.code})")
 
 
-def check_text(results: list[CheckResult]) -> None:
+def check_text(results: list[CheckResult], *, summary: bool = True) -> None:
     """Print the findings of ``nb2pkg check``, one line each, and their count."""
     for result in results:
         for f in result.findings:
@@ -289,8 +289,9 @@ def check_text(results: list[CheckResult]) -> None:
                 f"{result.path}:{' ' + where + ':' if where else ''} {f.code} "
                 f"[{f.severity.name.lower()}] {f.message}"
             )
-    total = sum(len(r.findings) for r in results)
-    say(f"{total} findings in {len(results)} notebooks")
+    if summary:
+        total = sum(len(r.findings) for r in results)
+        say(f"{total} findings in {len(results)} notebooks")
 
 
 def check_json(results: list[CheckResult], errors: list[str]) -> str:

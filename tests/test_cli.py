@@ -217,3 +217,14 @@ def test_output_into_the_current_empty_folder(
     assert result.exit_code == 0, result.output
     assert (here / "src" / "experiment" / "core.py").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_check_takes_folders_and_q(make_nb: MakeNotebook, tmp_path: Path) -> None:
+    make_nb("print(later)", "later = 1", name="a")
+    make_nb("x = 1", name="b")
+    result = CliRunner().invoke(app, ["check", str(tmp_path), "--ignore", "NBP107"])
+    assert result.exit_code == 1, result.output
+    assert "a.ipynb" in result.output and "in 2 notebooks" in result.output
+    quiet = CliRunner().invoke(app, ["check", str(tmp_path), "-q"])
+    assert quiet.exit_code == 1 and "findings in" not in quiet.output
+    assert "NBP101" in quiet.output
