@@ -188,3 +188,10 @@ def changes_in_place(node: cst.CSTNode, name: str) -> bool:
     visitor = _InPlace()
     node.visit(visitor)
     return name in visitor.names
+
+
+def isort_key(name: str) -> tuple[int, str, str]:
+    """Return the key isort (and ruff's ``I001``, ``RUF022``) sort names by:
+    CONSTANTS, then Classes, then the rest, each case-insensitively."""
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
-from nb2pkg.analyse.names import imported_modules
+from nb2pkg.analyse.names import imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits
 from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, TestCase
 
@@ -100,13 +100,6 @@ def _exports(modules: Sequence[ModulePlan]) -> dict[str, object]:
         "exports": sorted(owner, key=isort_key),
         "init_imports": [(m, names) for m, names in init_imports if names],
     }
-
-
-def isort_key(name: str) -> tuple[int, str, str]:
-    """Return the key isort (and ruff's ``I001``, ``RUF022``) sort names by:
-    CONSTANTS, then Classes, then the rest, each case-insensitively."""
-    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return kind, name.lower(), name
 
 
 def _main_context(plan: Plan) -> dict[str, object]:

@@ -8,13 +8,14 @@ code generator, which never touches the inside of a multi-line string.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.analyse.names import bound_name, imported_modules
+from nb2pkg.analyse.names import bound_name, imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits as top_level_awaits
 from nb2pkg.cache import Store, key
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
@@ -166,8 +167,34 @@ def import_block(
         name = modules[0] if modules else code.split()[1].lstrip(".")
         key = f"{int(is_from)}{name.lower()}"
         groups[group].append((key, code))
-    blocks = ["\n".join(code for _, code in sorted(g)) for g in groups.values() if g]
+    blocks = ["\n".join(_merged(sorted(set(g)))) for g in groups.values() if g]
     return "\n\n".join(blocks)
+
+
+# ``from module import a, b`` with plain names, and nothing else on the line.
+_PLAIN_FROM = re.compile(r"from ([\w.]+) import ([\w, ]+)")
+
+
+def _merged(lines: Sequence[tuple[str, str]]) -> list[str]:
+    """Return the import lines with each module's plain ``from`` imports made one,
+    its names sorted, as isort writes them (several cells imported from it)."""
+    names: dict[str, set[str]] = {}
+    for _, code in lines:
+        plain = _PLAIN_FROM.fullmatch(code)
+        if plain and " as " not in code:
+            names.setdefault(plain.group(1), set()).update(
+                n.strip() for n in plain.group(2).split(",")
+            )
+    out: list[str] = []
+    for _, code in lines:
+        plain = _PLAIN_FROM.fullmatch(code)
+        if not plain or " as " in code:
+            out.append(code)
+        elif plain.group(1) in names:
+            module = plain.group(1)
+            joined = ", ".join(sorted(names.pop(module), key=isort_key))
+            out.append(f"from {module} import {joined}")
+    return out
 
 
 def _from_root(node: StatementNode, depth: int) -> StatementNode:

@@ -65,3 +65,16 @@ def test_the_pipeline_is_steps_with_inputs_and_outputs_and_a_run() -> None:
 def test_docstring_text_cannot_end_the_docstring(text: str, expected: str) -> None:
     assert docstring_text(text) == expected
     ast.parse(f'"""{docstring_text(text)}"""')
+
+
+def test_imports_from_one_module_in_several_cells_become_one_line() -> None:
+    imports = (
+        *statements("from sklearn.base import TransformerMixin, clone", cell=1),
+        *statements("from sklearn.base import BaseEstimator", cell=2),
+        *statements("from sklearn.base import clone", cell=3),
+        *statements("from sklearn.base import clone as copy  # kept apart", cell=4),
+    )
+    assert import_block(imports).split("\n") == [
+        "from sklearn.base import BaseEstimator, TransformerMixin, clone",
+        "from sklearn.base import clone as copy  # kept apart",
+    ]
