@@ -51,6 +51,7 @@ CODES: dict[str, Code] = {
     "NBP108": Code("large output", "checks"),
     "NBP109": Code("secret in an output or in code", "checks", ERROR),
     "NBP110": Code("test withheld: its output holds a secret", "testgen"),
+    "NBP115": Code("no outputs stored: no tests from them", "testgen"),
     "NBP111": Code("unseeded randomness", "checks"),
     "NBP112": Code("output differs in a fresh kernel", "checks"),
     "NBP113": Code("cell fails in a fresh kernel", "checks", ERROR),

@@ -225,7 +225,7 @@ def test_ctrl_c_leaves_nothing_half_written(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(nb2pkg.write.tree, "_swap", interrupted)
+    monkeypatch.setattr(nb2pkg.write.tree, "_move_in", interrupted)
     result = runner.invoke(
         app,
         [

@@ -230,6 +230,13 @@ def _tests(
     tests = make_tests(evidence, modules, imports=test_imports, provided=provided)
     tests, withheld = withhold_credentials(tests)
     findings.extend(withheld)
+    if not any(a.cell.outputs for a in analyses):
+        note = (
+            "the notebook stores no outputs (was it stripped, or never run?): "
+            "tests come from outputs; run it, then `nb2pkg tests NOTEBOOK "
+            "--package DIR` writes them"
+        )
+        findings.append(finding("NBP115", note))
     return tests
 
 

@@ -276,3 +276,10 @@ def test_a_top_level_global_statement_is_left_out_not_moved_into_a_step() -> Non
     for file in files:
         if file.path.suffix == ".py":
             compile(file.text, str(file.path), "exec")
+
+
+def test_a_notebook_without_outputs_is_told_where_tests_come_from() -> None:
+    stripped = plan_of("def add(a, b):\n    return a + b", "add(2, 3)")
+    assert "NBP115" in codes(stripped)
+    run = plan_of("def add(a, b):\n    return a + b", "add(2, 3)", outputs={1: "5"})
+    assert "NBP115" not in codes(run)
