@@ -227,9 +227,9 @@ def regenerate_tests(
 class _Planned:
     """The notebooks read, analysed and planned; not yet rendered."""
 
-    paths: list[Path]
+    paths: tuple[Path, ...]
     plan: Plan
-    sources: list[tuple[str, str]]  # (notebook file name, sha256)
+    sources: tuple[tuple[str, str], ...]  # (notebook file name, sha256)
     pitfalls: tuple[Finding, ...]
     fresh: tuple[CellOutput, ...]  # --verify: what each cell printed in a fresh run
     # Each notebook with its analyses as planned (linked to the other notebooks).
@@ -300,9 +300,9 @@ def _plan(
     )
     facts.save()
     return _Planned(
-        paths=paths,
+        paths=tuple(paths),
         plan=plan,
-        sources=[(nb.path.name, nb.sha256) for nb in notebooks],
+        sources=tuple((nb.path.name, nb.sha256) for nb in notebooks),
         pitfalls=pitfalls + _ignored(facts),
         fresh=tuple(cell for _, outputs in found for cell in outputs),
         linked=planned,
