@@ -29,15 +29,26 @@ if TYPE_CHECKING:
     from nb2pkg.write.manifest import Changes
 
 
-def console() -> Console:
-    """Return the console on stderr, without colour when NO_COLOR is set."""
+def console(*, data: bool = False) -> Console:
+    """Return the console on stderr (``data``: on stdout, for what a command
+    outputs), without colour when NO_COLOR is set.
+
+    Data that goes to a pipe or a file is never cut to a terminal's width.
+    """
     from rich.console import Console
 
+    options: dict[str, object] = {"highlight": False, "soft_wrap": True}
+    if data:
+        options["file"] = sys.stdout
+        if not sys.stdout.isatty():
+            options["width"] = 10_000
+    else:
+        options["stderr"] = True
     # NO_COLOR (no-color.org): rich drops colours but keeps bold and dim; no
     # colour system drops every escape sequence.
     if os.environ.get("NO_COLOR"):
-        return Console(stderr=True, highlight=False, soft_wrap=True, color_system=None)
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+        options["color_system"] = None
+    return Console(**options)  # type: ignore[arg-type]
 
 
 def say(text: str) -> None:
@@ -273,7 +284,7 @@ def plan_table(plan: Plan, rows: Sequence[CellRow]) -> None:
             ", ".join(row.goes_to),
         )
         table.add_row(*(escape(text) for text in cells))
-    console().print(table)
+    console(data=True).print(table)
     for f in plan.findings:
         if f.severity >= Severity.WARNING:
             where = f.location()

@@ -228,3 +228,14 @@ def test_check_takes_folders_and_q(make_nb: MakeNotebook, tmp_path: Path) -> Non
     quiet = CliRunner().invoke(app, ["check", str(tmp_path), "-q"])
     assert quiet.exit_code == 1 and "findings in" not in quiet.output
     assert "NBP101" in quiet.output
+
+
+def test_plan_prints_its_table_on_stdout_uncut_when_piped(
+    make_nb: MakeNotebook,
+) -> None:
+    long_name = "a_function_with_a_rather_long_descriptive_name_for_the_table"
+    nb = make_nb(f"def {long_name}():\n    return 1", f"print({long_name}())")
+    result = CliRunner().invoke(app, ["plan", str(nb)])
+    assert result.exit_code == 0, result.output
+    assert long_name in result.stdout  # data on stdout, not cut at 80 columns
+    assert "run()" in result.stdout
