@@ -172,6 +172,10 @@ def _call_cell(
     if not isinstance(small, cst.Expr | cst.Assign):
         return None
     value = small.value
+    if isinstance(value, cst.Tuple) and not value.lpar:
+        # ``f(0), f(1)`` is one tuple: bare, ``assert f(0), f(1) == ...`` would
+        # check only f(0), with the rest as the assertion's message.
+        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     expression = cst.Module([]).code_for_node(value).strip()
     if _UNSTABLE.search(expression):
         return None

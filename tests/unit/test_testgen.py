@@ -390,3 +390,17 @@ def test_printed_text_and_a_result_of_one_cell_make_two_tests() -> None:
         (TestKind.EQUAL, "4"),
         (TestKind.STDOUT, "got 2\n"),
     ]
+
+
+def test_a_shown_tuple_is_compared_as_one_tuple(tmp_path: Path) -> None:
+    """``f(0), f(1)`` gives ``assert (f(0), f(1)) == (0, 2)``, which can fail."""
+    from nb2pkg import Options, convert
+    from tests.conftest import run_package_tests
+    from tests.differential import notebook_of, run_cells
+
+    cells = ["def f(x):\n    return x * 2", "f(0), f(1)"]
+    notebook = notebook_of(cells, tmp_path / "pairs.ipynb", run_cells(cells))
+    result = convert(notebook, options=Options(output=tmp_path / "pkg"))
+    (tests,) = [f.text for f in result.files if f.path.name == "test_core.py"]
+    assert "assert (f(0), f(1)) == (0, 2)" in tests
+    assert run_package_tests(tmp_path / "pkg").returncode == 0
