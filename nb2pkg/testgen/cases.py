@@ -161,7 +161,7 @@ def _call_cell(
     result) or an assignment of one, calling package code that needs nothing but
     package code, imports and builtins.
     """
-    statements = analysis.statements
+    statements, through = _shown_through_a_name(analysis.statements)
     if not statements or any(s.kind is not Kind.IMPORT for s in statements[:-1]):
         return None
     last = statements[-1]
@@ -200,7 +200,30 @@ def _call_cell(
         names=_package_names(uses, package),
         given=lines,
     )
-    return called[0], expression, isinstance(small, cst.Expr), case
+    return called[0], expression, isinstance(small, cst.Expr) or through, case
+
+
+def _shown_through_a_name(
+    statements: Sequence[Statement],
+) -> tuple[Sequence[Statement], bool]:
+    """Return the statements with ``r = f(x)`` last when the cell then shows ``r``
+    (its value is the result), and whether it did; else them as they are."""
+    if len(statements) < 2:
+        return statements, False
+    shown, before = statements[-1].node, statements[-2].node
+    if not (
+        isinstance(shown, cst.SimpleStatementLine)
+        and isinstance(shown.body[0], cst.Expr)
+        and isinstance(shown.body[0].value, cst.Name)
+        and isinstance(before, cst.SimpleStatementLine)
+        and isinstance(before.body[0], cst.Assign)
+        and len(before.body[0].targets) == 1
+    ):
+        return statements, False
+    target = before.body[0].targets[0].target
+    if isinstance(target, cst.Name) and target.value == shown.body[0].value.value:
+        return statements[:-1], True
+    return statements, False
 
 
 def _given(

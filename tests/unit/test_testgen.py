@@ -404,3 +404,17 @@ def test_a_shown_tuple_is_compared_as_one_tuple(tmp_path: Path) -> None:
     (tests,) = [f.text for f in result.files if f.path.name == "test_core.py"]
     assert "assert (f(0), f(1)) == (0, 2)" in tests
     assert run_package_tests(tmp_path / "pkg").returncode == 0
+
+
+def test_a_result_shown_through_a_name_is_a_test(tmp_path: Path) -> None:
+    """``r = f(3)`` then ``r``: the cell showed f(3)'s value."""
+    from nb2pkg import Options, convert
+    from tests.conftest import run_package_tests
+    from tests.differential import notebook_of, run_cells
+
+    cells = ["def f(x):\n    return x * 2", "r = f(3)\nr"]
+    notebook = notebook_of(cells, tmp_path / "named.ipynb", run_cells(cells))
+    result = convert(notebook, options=Options(output=tmp_path / "pkg"))
+    (tests,) = [f.text for f in result.files if f.path.name == "test_core.py"]
+    assert "assert f(3) == 6" in tests
+    assert run_package_tests(tmp_path / "pkg").returncode == 0
