@@ -217,26 +217,16 @@ def _test_context(plan: Plan, module: ModulePlan) -> dict[str, object]:
         f"from {plan.package}.{owner} import {', '.join(sorted(names))}"
         for owner, names in sorted(by_module.items())
     ]
-    setup = _setup(tests)
-    parent, _, leaf = f"{plan.package}.{module.name}".rpartition(".")
-    module_import, alias = f"from {parent} import {leaf}", leaf
-    # A module may share its name with a function (report.report): the test
-    # imports that name, or the package's __init__ shadows the module with it.
-    if any(leaf in names for names in by_module.values()) or any(
-        leaf in m.exports for m in plan.modules
-    ):
-        alias = f"{leaf}_module"
-        module_import = f'{alias} = importlib.import_module("{parent}.{leaf}")'
-        setup.append("import importlib")
+    # The smoke test imports the module in a fresh interpreter.
+    setup = [*_setup(tests), "import os", "import subprocess", "import sys"]
     return {
         "module": module,
         "tests": tests,
         "cases": [(test, test.kind.fixture) for test in tests],
-        "setup": _sorted_imports(setup),
+        "setup": _sorted_imports(list(dict.fromkeys(setup))),
         "package_imports": package_imports,
-        "module_import": module_import,
-        "leaf": leaf,
-        "alias": alias,
+        "leaf": module.name.rpartition(".")[2],
+        "import_name": f"{plan.package}.{module.name}",
     }
 
 
@@ -253,8 +243,15 @@ def _setup(tests: Sequence[TestCase]) -> list[str]:
 def _sorted_imports(lines: Sequence[str]) -> list[str]:
     """Return import lines standard library first, then third party, as isort
     would have them (a blank line between)."""
-    stdlib = sorted(line for line in lines if _root(line) in sys.stdlib_module_names)
-    others = sorted(line for line in lines if line not in stdlib)
+
+    # As isort sorts a section: ``import x`` lines first, then ``from x import``.
+    def key(line: str) -> tuple[bool, str, str]:
+        return line.startswith("from "), _root(line).lower(), line
+
+    stdlib = sorted(
+        (line for line in lines if _root(line) in sys.stdlib_module_names), key=key
+    )
+    others = sorted((line for line in lines if line not in stdlib), key=key)
     return [*stdlib, *([""] if stdlib and others else []), *others]
 
 

@@ -25,6 +25,7 @@ from nb2pkg.model import (
     TestCase,
     TestKind,
 )
+from nb2pkg.testgen.evidence import fresh, shown_through_a_name
 from nb2pkg.testgen.expected import (
     MAX_OUTPUT,
     UNSTABLE_TEXT,
@@ -161,7 +162,7 @@ def _call_cell(
     result) or an assignment of one, calling package code that needs nothing but
     package code, imports and builtins.
     """
-    statements, through = _shown_through_a_name(analysis.statements)
+    statements, through = shown_through_a_name(analysis.statements)
     if not statements or any(s.kind is not Kind.IMPORT for s in statements[:-1]):
         return None
     last = statements[-1]
@@ -189,7 +190,7 @@ def _call_cell(
         uses & package.classes - last.uses
     )
     own = [package.by_name[n] for n in uses & package.local]
-    if not called or not _fresh(analysis, own, package.runs):
+    if not called or not fresh(analysis, own, package.runs):
         return None
     case = TestCase(
         module="",
@@ -201,29 +202,6 @@ def _call_cell(
         given=lines,
     )
     return called[0], expression, isinstance(small, cst.Expr) or through, case
-
-
-def _shown_through_a_name(
-    statements: Sequence[Statement],
-) -> tuple[Sequence[Statement], bool]:
-    """Return the statements with ``r = f(x)`` last when the cell then shows ``r``
-    (its value is the result), and whether it did; else them as they are."""
-    if len(statements) < 2:
-        return statements, False
-    shown, before = statements[-1].node, statements[-2].node
-    if not (
-        isinstance(shown, cst.SimpleStatementLine)
-        and isinstance(shown.body[0], cst.Expr)
-        and isinstance(shown.body[0].value, cst.Name)
-        and isinstance(before, cst.SimpleStatementLine)
-        and isinstance(before.body[0], cst.Assign)
-        and len(before.body[0].targets) == 1
-    ):
-        return statements, False
-    target = before.body[0].targets[0].target
-    if isinstance(target, cst.Name) and target.value == shown.body[0].value.value:
-        return statements[:-1], True
-    return statements, False
 
 
 def _given(
@@ -309,7 +287,7 @@ def _assert_cell(analysis: CellAnalysis, package: _Package) -> bool:
     if given is None:
         return False
     own = [package.by_name[n] for n in given[1] & package.local]
-    return any(n in package.by_name for n in given[1]) and _fresh(
+    return any(n in package.by_name for n in given[1]) and fresh(
         analysis, own, package.runs
     )
 
@@ -378,28 +356,6 @@ def _package_names(
     uses: frozenset[str], package: _Package
 ) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((package.owner[n], n) for n in uses if n in package.owner))
-
-
-def _fresh(
-    analysis: CellAnalysis, definitions: list[Statement], runs: dict[int, int | None]
-) -> bool:
-    """Return True if the cell comes, and ran, after each definition it uses.
-
-    A definition run again after the cell (a higher execution count) may differ
-    from the one that produced the stored output.
-    """
-    cell = analysis.cell
-    for d in definitions:
-        if d.cell >= cell.number:
-            return False
-        ran = runs.get(d.cell)
-        if (
-            ran is not None
-            and cell.execution_count is not None
-            and ran > cell.execution_count
-        ):
-            return False
-    return True
 
 
 def _setup(uses: frozenset[str], imports: Sequence[Statement]) -> tuple[str, ...]:

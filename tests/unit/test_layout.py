@@ -62,7 +62,7 @@ def test_dotted_module_names_make_subpackages(make_nb: MakeNotebook) -> None:
     assert [m.name for m in plan.modules] == ["data.io"]
     assert "src/experiment/data/io.py" in files
     assert "src/experiment/data/__init__.py" in files
-    assert "from experiment.data import io" in files["tests/test_data_io.py"]
+    assert "import experiment.data.io" in files["tests/test_data_io.py"]
 
 
 def test_nbdev_notebook_converts_only_exported_cells(make_nb: MakeNotebook) -> None:

@@ -2,6 +2,9 @@
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -9,8 +12,16 @@ from iris_model import pipeline
 
 
 def test_pipeline_imports_without_running() -> None:
-    """Importing the pipeline defines run() and runs nothing."""
-    assert callable(pipeline.run)
+    """Importing the pipeline works and runs nothing: it prints nothing."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import iris_model.pipeline"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
 
 
 @pytest.fixture(scope="module")
