@@ -239,3 +239,21 @@ def test_plan_prints_its_table_on_stdout_uncut_when_piped(
     assert result.exit_code == 0, result.output
     assert long_name in result.stdout  # data on stdout, not cut at 80 columns
     assert "run()" in result.stdout
+
+
+def test_a_second_conversion_into_a_folder_being_written_refuses(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    from nb2pkg.write.lock import output_lock
+
+    out = tmp_path / "pkg"
+    nb = make_nb("def f():\n    return 1")
+    with output_lock(out):  # another conversion is writing it
+        busy = CliRunner().invoke(app, ["convert", str(nb), "-o", str(out)])
+        assert busy.exit_code == 2, busy.output
+        assert "another nb2pkg is writing" in busy.output
+        assert not out.exists()
+        dry = CliRunner().invoke(app, ["convert", str(nb), "-o", str(out), "--dry-run"])
+        assert dry.exit_code == 0  # writing nothing needs no lock
+    done = CliRunner().invoke(app, ["convert", str(nb), "-o", str(out)])
+    assert done.exit_code == 0, done.output

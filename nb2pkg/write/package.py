@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
 from nb2pkg.errors import OutputExistsError
 from nb2pkg.model import RenderedFile
+from nb2pkg.write.lock import output_lock
 from nb2pkg.write.manifest import (
     Changes,
     Record,
@@ -35,8 +37,27 @@ def write_package(
     ``force``, a folder that holds nothing but files nb2pkg would write. No
     file nb2pkg did not write is ever removed or overwritten. Files in ``keep``
     (the notebooks) are never written over. Return the changes of an update
-    (None for a new package, or a dry run).
+    (None for a new package, or a dry run). While it writes, it holds the
+    folder's lock: a second conversion into it at the same time refuses.
     """
+    write = functools.partial(
+        _write, files, output, keep=keep, force=force, check_only=check_only
+    )
+    if check_only or dry_run:
+        return write(dry_run=dry_run)
+    with output_lock(output):
+        return write(dry_run=False)
+
+
+def _write(
+    files: tuple[RenderedFile, ...],
+    output: Path,
+    *,
+    keep: Sequence[Path],
+    force: bool,
+    check_only: bool,
+    dry_run: bool,
+) -> Changes | None:
     if not output.exists():
         if check_only:
             return Changes(write=files, conflicts=(), remove=(), kept=(), unchanged=())
