@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from nb2pkg.checks.verify import CellOutput, shown_text
+from nb2pkg.checks.verify import CellOutput
 from nb2pkg.errors import Finding, InputError, Severity, finding
+from nb2pkg.model import shown_text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")

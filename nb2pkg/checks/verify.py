@@ -38,12 +38,6 @@ class CellOutput:
     text: str
 
 
-def shown_text(text: str) -> str:
-    """Return what ``python -m PKG`` prints for a shown result of text ``text``."""
-    text = text.rstrip("\n")
-    return "" if not text or text.lstrip("[(").startswith("<") else text + "\n"
-
-
 def comparable(text: str) -> str:
     """Return output text without what changes from run to run (addresses)."""
     return _ADDRESS.sub("0x…", _TIMING_LINE.sub("", text))

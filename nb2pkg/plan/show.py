@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.model import CellAnalysis, Kind, Statement
+from nb2pkg.model import CellAnalysis, Kind, Statement, shown_text
 
 # The helper's code; ``{name}`` is the name the plan gives it.
 SHOW_HELPER = '''def {name}(value: object) -> None:
@@ -47,7 +47,8 @@ def shown_statements(analyses: Sequence[CellAnalysis]) -> frozenset[int]:
         cell = analysis.cell
         if cell.execution_count is not None or cell.outputs:
             result = [o.text for o in cell.outputs if o.output_type == "execute_result"]
-            if not result or _object_repr(result[0]):
+            text = result[0].strip() if result else ""
+            if not result or (text and not shown_text(text)):  # None, or an object
                 continue
         elif _returns_nothing(expr.value):
             continue
@@ -60,11 +61,6 @@ def _quiet(analysis: CellAnalysis, expr: cst.Expr) -> bool:
     return analysis.cell.source.rstrip().endswith(";") or isinstance(
         expr.semicolon, cst.Semicolon
     )
-
-
-def _object_repr(text: str) -> bool:
-    """Return True for ``<Figure ...>``, ``[<Line2D at 0x...>]``: not text to show."""
-    return text.strip().lstrip("[(").startswith("<")
 
 
 def _returns_nothing(value: cst.BaseExpression) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nb2pkg.model import Cell, CellAnalysis, PipelinePlan, StepRecord
+from nb2pkg.model import Cell, CellAnalysis, PipelinePlan, StepRecord, shown_text
 
 # Code whose output can change from run to run, and text that does.
 _UNSTABLE_CODE = re.compile(
@@ -70,9 +70,7 @@ def _printed_and_shown(cell: Cell) -> str:
         if output.output_type == "stream" and output.name == "stdout":
             parts.append(output.text)
         elif output.output_type == "execute_result":
-            shown = output.text.rstrip("\n")
-            if shown and not shown.lstrip("[(").startswith("<"):
-                parts.append(shown + "\n")
+            parts.append(shown_text(output.text))
     text = "".join(parts)
     if not text.strip() or len(text) > _MAX_TEXT or _UNSTABLE_TEXT.search(text):
         return ""
