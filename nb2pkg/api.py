@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg._version import __version__ as TOOL_VERSION
-from nb2pkg.analyse.cells import analyse_notebook, new_facts
-from nb2pkg.cache import Store
+from nb2pkg.analyse.batch import Progress, analyse_paths
+from nb2pkg.analyse.cells import analyse_notebook
+from nb2pkg.cache import Store, cache_dir
 from nb2pkg.checks.pitfalls import check_notebook, selected
 from nb2pkg.checks.verify import CellOutput
 from nb2pkg.errors import (
@@ -21,11 +21,11 @@ from nb2pkg.errors import (
     finding,
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
-from nb2pkg.options import Options
-from nb2pkg.parallel import default_jobs, pool_map
+from nb2pkg.options import Checking, Options, Running
 from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.plan.table import CellRow, cell_rows
-from nb2pkg.read.notebook import notebook_paths, read_notebook
+from nb2pkg.read.notebook import read_notebook
+from nb2pkg.read.search import notebook_paths
 from nb2pkg.render.files import render_plan
 from nb2pkg.write.manifest import (
     MANIFEST,
@@ -70,12 +70,12 @@ def check(
     options = options or Options()
     notebook = read_notebook(Path(path))
     analyses = analyse_notebook(notebook)
-    findings = check_notebook(notebook, analyses, options=options)
+    findings = check_notebook(notebook, analyses, checking=options.checking)
     if options.execute:
         from nb2pkg.checks.execute import execute_and_compare
 
-        compared, _ = execute_and_compare(Path(path), timeout=options.timeout)
-        ran = tuple(f for f in compared if selected(f.code, options))
+        compared, _ = execute_and_compare(notebook, timeout=options.timeout)
+        ran = tuple(f for f in compared if selected(f.code, options.checking))
         findings = tuple(sorted(findings + ran, key=Finding.order))
     return CheckResult(Path(path), findings)
 
@@ -119,13 +119,6 @@ class Result:
     output: Path
     written: bool
     changes: Changes | None = None
-
-
-# Told (stage, done, total) as a conversion goes: "analysing" once per notebook,
-# then "planning" and "formatting"; "large" (characters of code, code cells) once,
-# before a notebook with LARGE_CODE characters of code or more is analysed.
-Progress = Callable[[str, int, int], None]
-LARGE_CODE = 1_000_000
 
 
 def convert(
@@ -239,13 +232,24 @@ class _Planned:
         self, options: Options
     ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
         """Return the package's files, and every finding of the conversion."""
-        rendered = Store.open("render", self.paths, enabled=options.cache)
-        files, render_findings = render_plan(self.plan, options=options, cache=rendered)
-        rendered.save()
-        findings = (
-            self.plan.findings + self.pitfalls + render_findings + _ignored(rendered)
+        store = _store("render", self.paths, options.running)
+        rendered = render_plan(
+            self.plan,
+            generation=options.generation,
+            jobs=options.jobs,
+            known=store.entries,
         )
-        return files, tuple(sorted(findings, key=Finding.order))
+        store.save(rendered.cache)
+        findings = (
+            self.plan.findings + self.pitfalls + rendered.findings + _ignored(store)
+        )
+        return rendered.files, tuple(sorted(findings, key=Finding.order))
+
+
+def _store(kind: str, paths: Sequence[Path], running: Running) -> Store:
+    """Open the cache store of ``kind`` for ``paths``, disabled without --cache."""
+    folder = (running.cache_dir or cache_dir()) if running.cache else None
+    return Store.open(kind, paths, folder=folder, keys=running.config_dir)
 
 
 def _result(
@@ -284,21 +288,25 @@ def _plan(
 ) -> _Planned:
     """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
-    paths = notebook_paths([Path(p) for p in given])
-    facts = Store.open("facts", paths, enabled=options.cache)
-    known = facts if options.cache else None
-    notebooks, analyses = _analyse_all(paths, known, options.jobs, progress)
+    paths = notebook_paths([Path(p) for p in given], exclude=options.exclude)
+    facts = _store("facts", paths, options.running)
+    known = facts.entries if options.cache else None
+    notebooks, analyses, entries = analyse_paths(
+        paths, known=known, jobs=options.jobs, progress=progress
+    )
     progress("planning", len(paths), len(paths))
-    plan, linked_all = plan_notebooks(notebooks, analyses, options=options)
+    plan, linked_all = plan_notebooks(
+        notebooks, analyses, generation=options.generation
+    )
     planned = tuple(zip(notebooks, linked_all, strict=True))
     several = len(notebooks) > 1
-    found = [_pitfalls(nb, linked, options) for nb, linked in planned]
+    found = [_pitfalls(nb, linked, options.checking) for nb, linked in planned]
     pitfalls = tuple(
         replace(f, notebook=nb.path.name) if several else f
         for (nb, _), (notebook_pitfalls, _) in zip(planned, found, strict=True)
         for f in notebook_pitfalls
     )
-    facts.save()
+    facts.save(entries)
     return _Planned(
         paths=tuple(paths),
         plan=plan,
@@ -309,79 +317,24 @@ def _plan(
     )
 
 
-# Notebooks smaller than this together are read and analysed in this process.
-_WORTH_BYTES = 400_000
-
-
-def _analyse_all(
-    paths: Sequence[Path], known: Store | None, jobs: int | None, progress: Progress
-) -> tuple[list[Notebook], list[tuple[CellAnalysis, ...]]]:
-    """Return the notebooks at ``paths`` and their analyses, putting the facts
-    of their new cells into ``known`` (the cache's facts, None without one).
-
-    With enough work, worker processes read the notebooks and find the facts
-    of their new cells; each notebook's analysis is rebuilt from them here as
-    it comes back, while the workers go on.
-    """
-    notebooks: list[Notebook] = []
-    analyses: list[tuple[CellAnalysis, ...]] = []
-    size = sum(p.stat().st_size for p in paths if p.is_file())
-    workers = min(jobs or default_jobs(), len(paths)) > 1 and size > _WORTH_BYTES
-    # Without a cache, what the workers send is kept only to rebuild from.
-    facts = known if known is not None else Store(None)
-    rebuild_from = facts if known is not None or workers else None
-
-    def analysed(notebook: Notebook, found: Mapping[str, object]) -> None:
-        for name, value in found.items():
-            facts.put(name, value)
-        notebooks.append(notebook)
-        code = sum(len(c.source) for c in notebook.code_cells)
-        if code >= LARGE_CODE:
-            progress("large", code, len(notebook.code_cells))
-        # A notebook analysed here may spread its own cells over the cores.
-        here = 1 if workers else jobs
-        analyses.append(analyse_notebook(notebook, jobs=here, known=rebuild_from))
-        progress("analysing", len(analyses), len(paths))
-
-    if not workers:
-        for path in paths:
-            analysed(read_notebook(path), {})
-    else:
-        pool_map(
-            functools.partial(_load, known=frozenset(known.old if known else ())),
-            paths,
-            jobs=jobs,
-            worth=True,
-            done=lambda loaded: analysed(*loaded),
-        )
-    return notebooks, analyses
-
-
-def _load(path: Path, *, known: frozenset[str]) -> tuple[Notebook, dict[str, object]]:
-    """Return a notebook and the facts of its cells not ``known`` (work for a
-    worker; see ``analyse.new_facts``)."""
-    notebook = read_notebook(path)
-    return notebook, new_facts(notebook.code_cells, known)
-
-
 def _pitfalls(
-    notebook: Notebook, analyses: tuple[CellAnalysis, ...], options: Options
+    notebook: Notebook, analyses: tuple[CellAnalysis, ...], checking: Checking
 ) -> tuple[tuple[Finding, ...], tuple[CellOutput, ...]]:
     """Return the hidden-state findings convert reports, and with --verify what
     each cell printed in a fresh kernel; raise on the findings with --strict."""
     pitfalls = tuple(
         f
-        for f in check_notebook(notebook, analyses, options=options)
+        for f in check_notebook(notebook, analyses, checking=checking)
         if f.code in CONVERT_CHECKS
     )
     fresh: tuple[CellOutput, ...] = ()
-    if options.execute:
+    if checking.execute:
         from nb2pkg.checks.execute import execute_and_compare
 
-        ran, fresh = execute_and_compare(notebook.path, timeout=options.timeout)
+        ran, fresh = execute_and_compare(notebook, timeout=checking.timeout)
         pitfalls += ran
     warnings = [f for f in pitfalls if f.severity >= Severity.WARNING]
-    if options.strict and warnings:
+    if checking.strict and warnings:
         first = warnings[0]
         raise InputError(
             f"{len(warnings)} notebook problems (--strict), first: "

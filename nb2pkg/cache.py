@@ -19,7 +19,12 @@ store is signed (HMAC-SHA256) with a key kept apart from it, in nb2pkg's
 config directory, readable by its owner only; a store whose signature does
 not match, or that cannot be read, is ignored (``problem`` says why) and the
 conversion runs cold. Without a usable key nothing is cached.
-``NB2PKG_CACHE_DIR`` and ``NB2PKG_CONFIG_DIR`` override the directories.
+
+Caching is explicit: ``nb2pkg.api`` opens the stores and saves them; a stage
+is given the entries of the last run as a read-only mapping and hands back the
+entries of this one (what it used and what it found) as data, working with a
+``Memo`` of its own meanwhile. The library reads no environment: the command
+line passes ``NB2PKG_CACHE_DIR`` and ``NB2PKG_CONFIG_DIR`` in as the folders.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,20 +47,14 @@ log = logging.getLogger(__name__)
 
 
 def cache_dir() -> Path:
-    """Return the directory of nb2pkg's cache."""
-    given = os.environ.get("NB2PKG_CACHE_DIR")
-    if given:
-        return Path(given)
+    """Return the user's directory for nb2pkg's cache."""
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("nb2pkg", appauthor=False))
 
 
 def config_dir() -> Path:
-    """Return the directory of nb2pkg's own settings (the cache's key)."""
-    given = os.environ.get("NB2PKG_CONFIG_DIR")
-    if given:
-        return Path(given)
+    """Return the user's directory for nb2pkg's own settings (the cache's key)."""
     import platformdirs
 
     return Path(platformdirs.user_config_dir("nb2pkg", appauthor=False))
@@ -124,17 +123,43 @@ def key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-@dataclass(slots=True)
-class Store:
-    """One conversion's cached values of one kind; ``path`` None when disabled.
+class Memo:
+    """What one stage works out as it goes, by key: the entries of the last
+    run (read-only, never changed) and, in ``entries``, those of this run.
 
-    ``problem`` says why the store on disk was not used (its signature did not
-    match, it was unreadable), or is empty.
+    A stage makes its own and returns ``entries``: every entry it used, old or
+    new, which is what the next run's store should hold.
+    """
+
+    __slots__ = ("_known", "entries")
+
+    def __init__(self, known: Mapping[str, object] | None = None) -> None:
+        self._known: Mapping[str, object] = known or {}
+        self.entries: dict[str, object] = {}
+
+    def get(self, name: str) -> object | None:
+        """Return the value kept under ``name``, keeping it for the next run."""
+        value = self.entries.get(name, self._known.get(name))
+        if value is not None:
+            self.entries[name] = value
+        return value
+
+    def put(self, name: str, value: object) -> None:
+        """Keep ``value`` under ``name``."""
+        self.entries[name] = value
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """The cache file of one kind for one conversion; ``path`` None when disabled.
+
+    ``entries`` are what the last run saved. ``problem`` says why the file on
+    disk was not used (its signature did not match, it was unreadable), or is
+    empty.
     """
 
     path: Path | None
-    old: dict[str, object] = field(default_factory=dict)
-    new: dict[str, object] = field(default_factory=dict)
+    entries: Mapping[str, object] = field(default_factory=dict)
     signing: bytes = b""
     problem: str = ""
 
@@ -144,24 +169,30 @@ class Store:
         kind: str,
         sources: Sequence[Path],
         *,
-        enabled: bool,
+        folder: Path | None,
+        keys: Path | None = None,
         signing: bytes | None = None,
     ) -> Store:
         """Return the store of ``kind`` for converting ``sources``.
 
-        ``signing`` is the key that signs the store (default: ``signing_key()``);
-        without one the store is disabled.
+        Args:
+            kind: what the store keeps (``facts``, ``render``).
+            sources: the notebooks converted.
+            folder: the cache directory; None disables the store.
+            keys: the folder of the signing key (default: ``config_dir()``).
+            signing: the key itself (default: read from ``keys``); without
+                one the store is disabled.
         """
-        if enabled and signing is None:
-            signing = signing_key()
-        if not enabled or not signing:
+        if folder is not None and signing is None:
+            signing = signing_key(keys)
+        if folder is None or not signing:
             return cls(None)
         # Which code parses, and how, depends on Python's version too; the
         # trees kept are LibCST's.
         python = ".".join(map(str, sys.version_info[:2]))
         versions = [__version__, _version("black"), _version("libcst"), python]
         scope = "\n".join([*versions, *sorted(os.path.realpath(p) for p in sources)])
-        path = cache_dir() / f"{kind}-{key(scope)[:24]}.json"
+        path = folder / f"{kind}-{key(scope)[:24]}.json"
         try:
             raw = path.read_bytes()
         except OSError:
@@ -171,23 +202,12 @@ class Store:
             problem = f"the cache file {path} {problem}; it was ignored"
         return cls(path, old, signing=signing, problem=problem)
 
-    def get(self, name: str) -> object | None:
-        """Return the value stored under ``name``, keeping it for the next run."""
-        value = self.new.get(name, self.old.get(name))
-        if value is not None:
-            self.new[name] = value
-        return value
-
-    def put(self, name: str, value: object) -> None:
-        """Store ``value`` under ``name``."""
-        self.new[name] = value
-
-    def save(self) -> None:
-        """Write the entries this run used, signed; skip quietly if that fails."""
-        if self.path is None or (self.new == self.old and not self.problem):
+    def save(self, entries: Mapping[str, object]) -> None:
+        """Write ``entries`` (this run's), signed; skip quietly if that fails."""
+        if self.path is None or (entries == self.entries and not self.problem):
             return
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        payload = json.dumps(self.new).encode("utf-8", "surrogatepass")
+        payload = json.dumps(dict(entries)).encode("utf-8", "surrogatepass")
         header = _HEADER + _signature(self.signing, payload).encode("ascii") + b"\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import enum
 import gc
+import os
 import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from nb2pkg import flags, report
 from nb2pkg._version import __version__
+from nb2pkg.report import data
 
 if TYPE_CHECKING:
     from nb2pkg.options import Options
@@ -134,7 +136,7 @@ def plan_command(
     options = _configured(ctx, _options(ctx), notebooks, debug=debug)
     plan, rows = _run_guarded(lambda: describe(notebooks, options=options), debug=debug)
     if as_json:
-        typer.echo(report.plan_json(plan, rows))
+        typer.echo(data.plan_json(plan, rows))
     else:
         report.plan_table(plan, rows)
 
@@ -194,13 +196,19 @@ def _options(ctx: typer.Context) -> Options:
 
     fields = {field.name for field in dataclasses.fields(Options)}
     # A choice (``--mode tagged``) is given as its plain string.
-    return Options(
-        **{
-            k: v.value if isinstance(v, enum.Enum) else v
-            for k, v in ctx.params.items()
-            if k in fields
-        }
-    )
+    params: dict[str, Any] = {
+        k: v.value if isinstance(v, enum.Enum) else v
+        for k, v in ctx.params.items()
+        if k in fields
+    }
+    params.update(_folders())
+    return Options(**params)
+
+
+def _folders() -> dict[str, Path]:
+    """Return the cache and config folders the environment chooses, if any."""
+    chosen = {"cache_dir": "NB2PKG_CACHE_DIR", "config_dir": "NB2PKG_CONFIG_DIR"}
+    return {k: Path(os.environ[v]) for k, v in chosen.items() if os.environ.get(v)}
 
 
 def _configured(
@@ -258,7 +266,7 @@ def check(
     from nb2pkg.api import CheckResult
     from nb2pkg.api import check as run_check
     from nb2pkg.options import Options
-    from nb2pkg.read.notebook import notebook_paths
+    from nb2pkg.read.search import notebook_paths
 
     options = Options(
         select=_codes(select),
@@ -284,7 +292,7 @@ def check(
                 raise
             errors.append(str(path))
     if output_format is flags.FormatChoice.json:
-        typer.echo(report.check_json(results, errors))
+        typer.echo(data.check_json(results, errors))
     elif results:  # the errors said it all otherwise
         report.check_text(results, summary=not quiet)
     raise typer.Exit(report.check_outcome(results, errors))

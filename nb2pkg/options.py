@@ -6,9 +6,9 @@ import keyword
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, TypeVar, get_args
 
 from nb2pkg.errors import InputError
 
@@ -17,22 +17,42 @@ from nb2pkg.errors import InputError
 Mode = Literal["auto", "tagged"]
 PackageLayout = Literal["src", "flat"]
 MODES: tuple[str, ...] = get_args(Mode)
+_P = TypeVar("_P", "Reading", "Generation", "Checking", "Writing", "Running")
 LAYOUTS: tuple[str, ...] = get_args(PackageLayout)
 
 
 @dataclass(frozen=True, slots=True)
-class Options:
-    """What the user asked for; passed keyword-only to every stage.
+class Generation:
+    """What to generate: the part of ``Options`` that planning and rendering read.
 
     Attributes:
-        output: the package directory; default ``./<package name>``.
         name: the import name of the package; default from the notebook's name.
-        force: replace an existing, non-empty output directory.
-        dry_run: plan and render, but write nothing.
         tests: generate tests from the notebook's stored outputs.
         format: format generated code with black.
         template_dir: a directory whose templates override the built-in ones.
         pin: pin each dependency to the version installed where nb2pkg runs.
+        mode: ``auto`` converts every cell, ``tagged`` only the marked ones; None
+            chooses ``tagged`` for nbdev notebooks, else ``auto``.
+        layout: ``src`` (``src/<package>/``) or ``flat`` (``<package>/``).
+        modules: (notebook file name, module) pairs: the module a notebook's
+            unmarked definitions go to, instead of its own name (or ``core``).
+    """
+
+    name: str | None = None
+    tests: bool = True
+    format: bool = True
+    template_dir: Path | None = None
+    pin: bool = False
+    mode: Mode | None = None
+    layout: PackageLayout = "src"
+    modules: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Checking:
+    """What to check: the part of ``Options`` the checks read.
+
+    Attributes:
         select: finding codes (or prefixes) to report; empty means all.
         ignore: finding codes (or prefixes) never to report.
         no_outputs: stored outputs are an error (for notebooks kept in git).
@@ -40,15 +60,73 @@ class Options:
         strict: convert refuses a notebook with hidden-state warnings.
         execute: also run the notebook in a fresh kernel and compare its outputs.
         timeout: seconds each cell may run when executing.
+    """
+
+    select: frozenset[str] = frozenset()
+    ignore: frozenset[str] = frozenset()
+    no_outputs: bool = False
+    max_output_bytes: int = 100_000
+    strict: bool = False
+    execute: bool = False
+    timeout: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """How to write: the part of ``Options`` that the writing stage reads.
+
+    Attributes:
+        output: the package directory; default ``./<package name>``.
+        force: replace an existing, non-empty output directory.
+        dry_run: plan and render, but write nothing.
         check_only: write nothing; report whether the package is up to date.
-        mode: ``auto`` converts every cell, ``tagged`` only the marked ones; None
-            chooses ``tagged`` for nbdev notebooks, else ``auto``.
-        layout: ``src`` (``src/<package>/``) or ``flat`` (``<package>/``).
+    """
+
+    output: Path | None = None
+    force: bool = False
+    dry_run: bool = False
+    check_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    """How to run: processes and the cache.
+
+    Attributes:
         jobs: processes for analysing and formatting; None means every core.
-        modules: (notebook file name, module) pairs: the module a notebook's
-            unmarked definitions go to, instead of its own name (or ``core``).
-        cache: reuse, and keep, the work of earlier conversions in the user's
-            cache directory (``nb2pkg.cache``).
+        cache: reuse, and keep, the work of earlier conversions (``nb2pkg.cache``).
+        cache_dir: where the cache is kept; None: the user's cache directory.
+        config_dir: where the cache's signing key is kept; None: the user's
+            config directory.
+    """
+
+    jobs: int | None = None
+    cache: bool = False
+    cache_dir: Path | None = None
+    config_dir: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What to read: which notebooks a folder gives.
+
+    Attributes:
+        exclude: a regular expression; notebooks and folders found in a folder
+            whose path it matches are left out (as ``.gitignore`` leaves out).
+    """
+
+    exclude: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything the user asked for, as one flat set of settings.
+
+    The command line, ``[tool.nb2pkg]`` and library callers set these by name;
+    ``nb2pkg.api`` hands each stage only its part, keyword-only:
+    ``reading`` (which notebooks), ``generation`` (plan, render), ``checking``
+    (checks), ``writing`` (write), ``running`` (processes, cache). Each field
+    belongs to exactly one part and is documented there.
     """
 
     output: Path | None = None
@@ -72,6 +150,38 @@ class Options:
     jobs: int | None = None
     modules: tuple[tuple[str, str], ...] = ()
     cache: bool = False
+    cache_dir: Path | None = None
+    config_dir: Path | None = None
+    exclude: str = ""
+
+    @property
+    def reading(self) -> Reading:
+        """What to read."""
+        return _part(Reading, self)
+
+    @property
+    def generation(self) -> Generation:
+        """What to generate."""
+        return _part(Generation, self)
+
+    @property
+    def checking(self) -> Checking:
+        """What to check."""
+        return _part(Checking, self)
+
+    @property
+    def writing(self) -> Writing:
+        """How to write."""
+        return _part(Writing, self)
+
+    @property
+    def running(self) -> Running:
+        """How to run."""
+        return _part(Running, self)
+
+
+def _part(kind: type[_P], options: Options) -> _P:
+    return kind(**{f.name: getattr(options, f.name) for f in fields(kind)})
 
 
 # Letters NFKD does not take apart, spelled as their languages spell them in ASCII.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -281,12 +282,8 @@ def test_a_store_signed_with_another_key_is_ignored(
     # An attacker's cache: their own key, valid signatures, injected code.
     for path in stores(cache):
         poison(path, inject)
-        store = nb2pkg_cache.Store(
-            path,
-            new=json.loads(path.read_bytes().partition(b"\n")[2]),
-            signing=bytes(32),
-        )
-        store.save()
+        store = nb2pkg_cache.Store(path, signing=bytes(32))
+        store.save(json.loads(path.read_bytes().partition(b"\n")[2]))
     code, output = cached_conversion(nb, tmp_path / "again")
     assert code == 0 and "does not match its signature" in output
     assert files_under(tmp_path / "again") == files_under(tmp_path / "clean")
@@ -300,9 +297,9 @@ def test_a_key_others_may_write_is_not_used(
 
     config = tmp_path / "config"
     monkeypatch.setenv("NB2PKG_CONFIG_DIR", str(config))
-    assert signing_key() is not None
+    assert signing_key(config) is not None
     (config / "cache.key").chmod(mode)
-    assert signing_key() is None
+    assert signing_key(config) is None
     cache = tmp_path / "cache"
     monkeypatch.setenv("NB2PKG_CACHE_DIR", str(cache))
     assert cached_conversion(make_nb("x = 1"), tmp_path / "out")[0] == 0
@@ -333,9 +330,8 @@ def test_a_damaged_cache_is_a_warning_and_a_cold_run(
             entries = json.loads(path.read_bytes().partition(b"\n")[2])
             odd = {name: [1, {"names": 2}] for name in entries}
             odd.update({name: {"names": ["f"], "digests": {"f": 3}} for name in odd})
-            nb2pkg_cache.Store(
-                path, new=odd, signing=nb2pkg_cache.signing_key() or b""
-            ).save()
+            key = nb2pkg_cache.signing_key(Path(os.environ["NB2PKG_CONFIG_DIR"]))
+            nb2pkg_cache.Store(path, signing=key or b"").save(odd)
     code, output = cached_conversion(nb, tmp_path / "again")
     assert code == 0, output
     assert "Traceback" not in output and "internal error" not in output
@@ -354,9 +350,9 @@ def cell_of(source: str, result: str) -> object:
 def test_a_large_notebook_says_so_before_the_work(
     make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nb2pkg import api
+    from nb2pkg.analyse import batch
 
-    monkeypatch.setattr(api, "LARGE_CODE", 40)
+    monkeypatch.setattr(batch, "LARGE_CODE", 40)
     nb = make_nb("DATA = [" + "1, " * 20 + "]", "print(len(DATA))")
     code, output = convert_cli(str(nb), "-o", str(tmp_path / "out"))
     assert code == 0, output

@@ -8,8 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nb2pkg import Options, check
-from nb2pkg.checks.execute import normalise
+from nb2pkg.checks.execute import execute_and_compare, normalise
 from nb2pkg.cli import app
+from nb2pkg.model import Cell, Notebook, Output
 from tests.conftest import MakeNotebook, cell
 
 
@@ -110,3 +111,26 @@ def test_verify_runs_the_package_and_names_each_cell_it_does_not_reproduce(
     assert result.exit_code == 1, result.output
     assert "cell 2: python -m kernel_only does not print" in result.output
     assert result.output.count("(NBP114)") == 1  # cell 1 is reproduced
+
+
+@pytest.mark.slow
+def test_the_kernel_runs_the_cells_as_nb2pkg_read_them(tmp_path: Path) -> None:
+    """The fresh run takes the model, not the file: no notebook is read again."""
+    printed = Output("stream", text="41\n", name="stdout")
+    notebook = Notebook(
+        path=tmp_path / "never-written.ipynb",
+        cells=(
+            Cell(0, "markdown", "# Title"),
+            Cell(1, "code", "print(6 * 7)", outputs=(printed,)),
+            Cell(2, "code", "1 / 0"),
+            Cell(3, "code", "'shown'"),
+        ),
+    )
+    findings, fresh = execute_and_compare(notebook, timeout=60)
+    assert [(f.code, f.cell) for f in findings] == [("NBP112", 2), ("NBP113", 3)]
+    assert [(c.notebook, c.cell, c.text) for c in fresh] == [
+        ("never-written.ipynb", 2, "42\n"),
+        ("never-written.ipynb", 3, ""),
+        ("never-written.ipynb", 4, "'shown'\n"),
+    ]
+    assert not notebook.path.exists()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from nb2pkg import Nb2PkgError, Options, check, convert
 from nb2pkg.analyse.cells import analyse_cells
 from nb2pkg.analyse.magics import translate_ipython
-from nb2pkg.cache import Store
+from nb2pkg.cache import Memo
 from nb2pkg.errors import CODES
 from nb2pkg.model import Cell, CellAnalysis
 from nb2pkg.read.notebook import reads_notebook
@@ -168,15 +168,12 @@ def _found(analyses: tuple[CellAnalysis, ...]) -> list[object]:
     ]
 
 
-class _Kept:
+class _Kept(Memo):
     """Cache entries read back, recording the cells analysed afresh."""
 
     def __init__(self, entries: dict[str, object]) -> None:
-        self.entries = entries
+        super().__init__(entries)
         self.afresh: list[str] = []
-
-    def get(self, name: str) -> object | None:
-        return self.entries.get(name)
 
     def put(self, name: str, value: object) -> None:
         self.afresh.append(name)
@@ -187,11 +184,11 @@ def test_cells_rebuilt_from_the_cache_are_the_cells_analysed_afresh(
     sources: list[str],
 ) -> None:
     cells = [Cell(index=i, kind="code", source=s) for i, s in enumerate(sources)]
-    store = Store(None)
-    fresh = analyse_cells(cells, known=store)
+    found = Memo()
+    fresh = analyse_cells(cells, memo=found)
     # Through JSON, as the cache file keeps the entries.
-    kept = _Kept(json.loads(json.dumps(store.new)))
-    rebuilt = analyse_cells(cells, known=kept)
+    kept = _Kept(json.loads(json.dumps(found.entries)))
+    rebuilt = analyse_cells(cells, memo=kept)
     assert kept.afresh == []  # every cell that parsed came from its entry
     assert _found(rebuilt) == _found(fresh)
     for again, first in zip(rebuilt, fresh, strict=True):

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
 
 import libcst as cst
 
@@ -18,7 +17,7 @@ from nb2pkg.analyse.kinds import classify
 from nb2pkg.analyse.magics import translate_ipython
 from nb2pkg.analyse.scopes import scan
 from nb2pkg.analyse.trees import dump_nodes, load_nodes
-from nb2pkg.cache import Store, key
+from nb2pkg.cache import Memo, key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
     Cell,
@@ -53,37 +52,42 @@ class _Parsed:
     installs: tuple[Install, ...]
 
 
-class Known(Protocol):
-    """Facts found before, by cell key (see ``cell_facts``): a ``cache.Store``.
-
-    ``get`` is asked for every cell; ``put`` is given the facts of each cell
-    found afresh.
-    """
-
-    def get(self, name: str) -> object | None: ...
-
-    def put(self, name: str, value: object) -> None: ...
-
-
 def analyse_notebook(
-    notebook: Notebook, *, jobs: int | None = 1, known: Known | None = None
+    notebook: Notebook, *, jobs: int | None = 1
 ) -> tuple[CellAnalysis, ...]:
     """Return the analysis of every code cell, in document order.
 
-    A large notebook's new cells are analysed by up to ``jobs`` processes
-    (None: every core), each taking a run of cells and sending back their
-    facts. ``known`` are facts found before, by cell source: those cells are
-    neither parsed nor analysed again. New facts are put into ``known``.
+    A large notebook's cells are analysed by up to ``jobs`` processes (None:
+    every core), each taking a run of cells and sending back their facts.
     """
+    return _analyse(notebook, jobs, None)
+
+
+def analyse_notebook_cached(
+    notebook: Notebook, *, jobs: int | None = 1, known: Mapping[str, object]
+) -> tuple[tuple[CellAnalysis, ...], dict[str, object]]:
+    """Return the analyses (as ``analyse_notebook``) and the facts of every cell.
+
+    ``known`` are facts found before, by cell key (``cell_facts``): those cells
+    are neither parsed nor analysed again. ``known`` is left as it is; the facts
+    of every cell, known or new, come back by key for the next run.
+    """
+    memo = Memo(known)
+    return _analyse(notebook, jobs, memo), memo.entries
+
+
+def _analyse(
+    notebook: Notebook, jobs: int | None, memo: Memo | None
+) -> tuple[CellAnalysis, ...]:
     cells = notebook.code_cells
     jobs = jobs or default_jobs()
-    todo = [c for c in cells if known is None or known.get(cell_key(c)) is None]
+    todo = [c for c in cells if memo is None or memo.get(cell_key(c)) is None]
     if jobs > 1 and len(todo) >= _PARALLEL_CELLS:
-        known = known if known is not None else Store(None)  # to rebuild from
+        memo = memo if memo is not None else Memo()  # to rebuild from
         for found in pool_map(new_facts, split(todo, jobs), jobs=jobs, worth=True):
             for name, facts in found.items():
-                known.put(name, facts)
-    return analyse_cells(cells, known=known)
+                memo.put(name, facts)
+    return analyse_cells(cells, memo=memo)
 
 
 def new_facts(
@@ -96,9 +100,9 @@ def new_facts(
     analyses themselves would cost as much to send and then be written out
     again for the cache.
     """
-    found = Store(None)
-    analyse_cells([c for c in cells if cell_key(c) not in known], known=found)
-    return found.new
+    found = Memo()
+    analyse_cells([c for c in cells if cell_key(c) not in known], memo=found)
+    return found.entries
 
 
 # Facts found before, by the cell's source key: whether the cell is plain Python
@@ -135,24 +139,24 @@ def analyse_cell(cell: Cell) -> CellAnalysis:
 
 
 def analyse_cells(
-    cells: Iterable[Cell], *, known: Known | None = None
+    cells: Iterable[Cell], *, memo: Memo | None = None
 ) -> tuple[CellAnalysis, ...]:
     """Return the analysis of each cell, in order.
 
     Each cell is parsed on its own. Which names a statement binds and reads does
     not depend on the statements around it (a read is global unless a function
     or class binds the name), so each statement is analysed alone. A cell whose
-    facts are ``known`` is rebuilt from them; the facts of the others are put
-    into ``known``.
+    facts are in ``memo`` is rebuilt from them; the facts of the others are put
+    into ``memo``.
     """
     analyses = []
     for cell in cells:
         name = cell_key(cell)
-        analysis = _reuse(cell, known.get(name)) if known is not None else None
+        analysis = _reuse(cell, memo.get(name)) if memo is not None else None
         if analysis is None:
             analysis = _analysis(_parse(cell))
-            if known is not None and analysis.parsed:
-                known.put(name, cell_facts(analysis))
+            if memo is not None and analysis.parsed:
+                memo.put(name, cell_facts(analysis))
         analyses.append(analysis)
     return tuple(analyses)
 

@@ -19,7 +19,7 @@ from nb2pkg.analyse.names import (
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Notebook
-from nb2pkg.options import Options
+from nb2pkg.options import Checking
 
 _RANDOM_USE = re.compile(
     r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d|RandomState\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"
@@ -32,7 +32,7 @@ _SEED = re.compile(
 )
 _NOQA = re.compile(r"#\s*nb2pkg:\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.IGNORECASE)
 
-Check = Callable[[Notebook, Sequence[CellAnalysis], Options], Iterable[Finding]]
+Check = Callable[[Notebook, Sequence[CellAnalysis], Checking], Iterable[Finding]]
 # Every check, in the order they run: a function decorated with ``@registered``
 # (its codes are declared in ``nb2pkg.errors.CODES``).
 CHECKS: list[Check] = []
@@ -45,29 +45,29 @@ def registered(check: Check) -> Check:
 
 
 def check_notebook(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], *, options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], *, checking: Checking
 ) -> tuple[Finding, ...]:
-    """Return the pitfalls found in ``notebook``, filtered as the options say."""
+    """Return the pitfalls found in ``notebook``, filtered as ``checking`` says."""
     found: list[Finding] = [*notebook.findings]
     for analysis in analyses:
         found.extend(f for f in analysis.findings if f.severity >= Severity.WARNING)
     for check in CHECKS:
-        found.extend(check(notebook, analyses, options))
+        found.extend(check(notebook, analyses, checking))
     kept = [
-        f for f in found if selected(f.code, options) and not _silenced(f, notebook)
+        f for f in found if selected(f.code, checking) and not _silenced(f, notebook)
     ]
     return tuple(sorted(kept, key=Finding.order))
 
 
-def selected(code: str, options: Options) -> bool:
+def selected(code: str, checking: Checking) -> bool:
     """Return True if --select and --ignore let a finding with ``code`` through."""
 
     def matches(prefixes: frozenset[str]) -> bool:
         return any(code.startswith(p) for p in prefixes)
 
-    if options.select and not matches(options.select):
+    if checking.select and not matches(checking.select):
         return False
-    return not matches(options.ignore)
+    return not matches(checking.ignore)
 
 
 def _silenced(f: Finding, notebook: Notebook) -> bool:
@@ -87,7 +87,7 @@ def _silenced(f: Finding, notebook: Notebook) -> bool:
 
 @registered
 def names_used_before_defined(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP101: a cell reads a name that only a later cell defines."""
     defined: set[str] = set()
@@ -111,7 +111,7 @@ def names_used_before_defined(
 
 @registered
 def names_never_defined(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP102: a name is read but no cell defines it (a deleted cell, or a typo)."""
     statements = [s for a in analyses for s in a.statements]
@@ -136,7 +136,7 @@ def names_never_defined(
 
 @registered
 def execution_order(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP103-NBP105: cells that ran out of order, or not at all, or lost counts."""
     highest: tuple[int, int] | None = None  # (count, cell)
@@ -166,7 +166,7 @@ def execution_order(
 
 @registered
 def stale_outputs(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP106: a stored output came from a definition made later in the notebook."""
     counts = {a.cell.number: a.cell.execution_count for a in analyses}
@@ -203,18 +203,18 @@ def _reads_from_outside(analysis: CellAnalysis) -> set[str]:
 
 @registered
 def stored_outputs(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP107-NBP109: outputs in version control, large outputs, secrets in outputs."""
     with_outputs = [c for c in notebook.code_cells if c.outputs]
     if with_outputs:
-        severity = Severity.ERROR if options.no_outputs else Severity.INFO
+        severity = Severity.ERROR if checking.no_outputs else Severity.INFO
         note = f"{len(with_outputs)} cells keep their outputs; clear them to commit"
         yield finding("NBP107", note, cell=with_outputs[0].number, severity=severity)
     for cell in with_outputs:
         size = sum(len(o.text) + len(o.value) for o in cell.outputs)
-        if size > options.max_output_bytes:
-            limit = options.max_output_bytes
+        if size > checking.max_output_bytes:
+            limit = checking.max_output_bytes
             note = f"stores {size:,} characters of output (over {limit:,})"
             yield finding("NBP108", note, cell=cell.number)
         text = "\n".join(o.text + o.value + o.html for o in cell.outputs)
@@ -226,7 +226,7 @@ def stored_outputs(
 
 @registered
 def secrets_in_code(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP109: a cell's code holds a credential, which the package would copy."""
     for cell in notebook.code_cells:
@@ -241,7 +241,7 @@ def secrets_in_code(
 
 @registered
 def unseeded_randomness(
-    notebook: Notebook, analyses: Sequence[CellAnalysis], options: Options
+    notebook: Notebook, analyses: Sequence[CellAnalysis], checking: Checking
 ) -> Iterable[Finding]:
     """NBP111: random numbers drawn before any seed is set: outputs not reproducible.
 

@@ -25,7 +25,7 @@ from nb2pkg.analyse.links import (
 )
 from nb2pkg.errors import Finding, InputError, finding
 from nb2pkg.model import CellAnalysis, ModulePlan, Notebook, Plan, TestCase, TestKind
-from nb2pkg.options import Options, normalise_name
+from nb2pkg.options import Generation, normalise_name
 from nb2pkg.plan.files import plan_files
 from nb2pkg.plan.layout import CORE_MODULE
 from nb2pkg.plan.notebook import make_plan
@@ -132,19 +132,19 @@ def plan_notebooks(
     notebooks: Sequence[Notebook],
     analyses: Sequence[Sequence[CellAnalysis]],
     *,
-    options: Options,
+    generation: Generation,
 ) -> tuple[Plan, tuple[tuple[CellAnalysis, ...], ...]]:
     """Return the plan of the package the notebooks make, and each notebook's
     analyses as linked to the others (what the plan's statements are).
 
     Each notebook is planned after the ones it uses. Alone, a notebook's
-    definitions go to ``core`` (or the module ``options.modules`` gives it) and
+    definitions go to ``core`` (or the module ``generation.modules`` gives it) and
     its loose code to ``pipeline``; among several, each has a module named after
     it and ``pipelines.<notebook>``, and the plans are merged.
     """
-    sources, package = _sources(notebooks, analyses, options)
+    sources, package = _sources(notebooks, analyses, generation)
     if package:
-        options = replace(options, name=package)
+        generation = replace(generation, name=package)
     order, cycles = planning_order(sources)
     provided: dict[Path, Provided] = {}
     plans: dict[Path, Plan] = {}
@@ -162,7 +162,7 @@ def plan_notebooks(
         plans[source.key] = make_plan(
             source.notebook,
             linked,
-            options=options,
+            generation=generation,
             module=source.module,
             pipeline_module=source.pipeline,
             # Only what it can reach: all notebooks would make planning quadratic.
@@ -176,14 +176,14 @@ def plan_notebooks(
         merged = merge_plans([plans[s.key] for s in sources], package=package)
         findings = tuple(sorted((*merged.findings, *cycles), key=Finding.order))
         plan = replace(merged, findings=findings)
-    files = plan_files(plan, layout=options.layout, tests=options.tests)
+    files = plan_files(plan, layout=generation.layout, tests=generation.tests)
     return replace(plan, files=files), linked_all
 
 
 def _sources(
     notebooks: Sequence[Notebook],
     analyses: Sequence[Sequence[CellAnalysis]],
-    options: Options,
+    generation: Generation,
 ) -> tuple[list[Source], str]:
     """Return each notebook as a source with its modules, and the package name
     several notebooks share ("" for one notebook: its plan names it).
@@ -191,7 +191,7 @@ def _sources(
     Raises:
         InputError: several notebooks, and no name for their package.
     """
-    mapping = dict(options.modules)
+    mapping = dict(generation.modules)
     if len(notebooks) == 1:
         notebook = notebooks[0]
         module = mapped_module(notebook.path, mapping) or CORE_MODULE
@@ -206,7 +206,7 @@ def _sources(
     folder = _common_folder(notebooks)
     if folder.name.lower() in _NOTEBOOK_FOLDERS:
         folder = folder.parent  # project/notebooks/*.ipynb: the project's name
-    package = options.name or normalise_name(folder.name)
+    package = generation.name or normalise_name(folder.name)
     if not package:
         raise InputError("cannot name the package from the folder; pass --name")
     return sources, package

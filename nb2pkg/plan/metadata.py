@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from nb2pkg.analyse.names import imported_modules
 from nb2pkg.errors import InputError
 from nb2pkg.model import Notebook, Statement
-from nb2pkg.options import Options, check_package_name, normalise_name
+from nb2pkg.options import Generation, check_package_name, normalise_name
 
 
 def package_name(
-    notebook: Notebook, imports: Iterable[Statement], options: Options
+    notebook: Notebook, imports: Iterable[Statement], generation: Generation
 ) -> str:
     roots = frozenset(m.split(".")[0] for s in imports for m in imported_modules(s))
-    name = options.name or normalise_name(notebook.path.stem)
+    name = generation.name or normalise_name(notebook.path.stem)
     if not name:
         raise InputError(
             f"cannot make a package name from the file name {notebook.path.name!r} "

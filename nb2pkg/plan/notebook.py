@@ -27,7 +27,7 @@ from nb2pkg.model import (
     Statement,
     TestCase,
 )
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.deps import Dependencies, find_dependencies
 from nb2pkg.plan.imports import imports_for, is_plot_import
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
@@ -66,7 +66,7 @@ def make_plan(
     notebook: Notebook,
     analyses: Sequence[CellAnalysis],
     *,
-    options: Options,
+    generation: Generation,
     module: str = CORE_MODULE,
     pipeline_module: str = "pipeline",
     provided: Sequence[ModulePlan] = (),
@@ -79,12 +79,12 @@ def make_plan(
         provided: modules of other notebooks this one imports (``%run``), whose
             names its tests may call.
     """
-    layout = lay_out(notebook, analyses, mode=options.mode, module=module)
+    layout = lay_out(notebook, analyses, mode=generation.mode, module=module)
     findings = _read_and_analysed(notebook, layout)
     statements = [s for a in layout.converted for s in a.statements]
     statements = [*missing_imports(statements, findings), *statements]
     imports_all = [s for s in statements if s.kind is Kind.IMPORT]
-    package = package_name(notebook, imports_all, options)
+    package = package_name(notebook, imports_all, generation)
     statements, shown = results_shown(statements, layout.converted)
     placement = place_statements(
         statements, exported=layout.exported, run=layout.run, shown=shown
@@ -96,15 +96,15 @@ def make_plan(
     placement = _shown_and_displayed(placement, shown, show, statements)
     pipeline = _pipeline_for(notebook, placement, modules, layout, show)
     pipeline = pipeline and _named_and_recorded(
-        pipeline, pipeline_module, analyses, options
+        pipeline, pipeline_module, analyses, generation
     )
     findings.extend(_import_notes(imports_all, modules, pipeline))
     findings.extend(undefined_name_notes(placement, pipeline))
     dependencies = _dependencies(
-        notebook, analyses, modules, pipeline, package, options
+        notebook, analyses, modules, pipeline, package, generation
     )
     findings.extend(dependencies.findings)
-    tests = _tests(analyses, placement, modules, provided, options, findings)
+    tests = _tests(analyses, placement, modules, provided, generation, findings)
     title, summary = title_and_summary(notebook)
     return Plan(
         package=package,
@@ -134,10 +134,10 @@ def _named_and_recorded(
     pipeline: PipelinePlan,
     module: str,
     analyses: Sequence[CellAnalysis],
-    options: Options,
+    generation: Generation,
 ) -> PipelinePlan:
     """Return the pipeline in its module, with what its steps' cells recorded."""
-    recorded = recorded_steps(pipeline, analyses) if options.tests else ()
+    recorded = recorded_steps(pipeline, analyses) if generation.tests else ()
     return replace(pipeline, module=module, recorded=recorded)
 
 
@@ -195,7 +195,7 @@ def _dependencies(
     modules: Sequence[ModulePlan],
     pipeline: PipelinePlan | None,
     package: str,
-    options: Options,
+    generation: Generation,
 ) -> Dependencies:
     """Return the package's dependencies: what its modules import, and installs."""
     # What any module imports when it is imported is a core dependency; only what
@@ -209,7 +209,7 @@ def _dependencies(
         notebook_dir=notebook.path.parent,
         pipeline_code=[*pipeline.lazy_imports, *pipeline.steps] if pipeline else (),
         installs=[i for a in analyses for i in a.installs],
-        pin=options.pin,
+        pin=generation.pin,
     )
 
 
@@ -218,11 +218,11 @@ def _tests(
     placement: Placement,
     modules: Sequence[ModulePlan],
     provided: Sequence[ModulePlan],
-    options: Options,
+    generation: Generation,
     findings: list[Finding],
 ) -> tuple[TestCase, ...]:
     """Return the tests the stored outputs give, without any that holds a secret."""
-    if not (options.tests and (modules or provided)):
+    if not (generation.tests and (modules or provided)):
         return ()
     evidence = [a for a in analyses if not a.cell.marks.skip]
     # Imports of other notebooks' modules are relative: tests import them by name.

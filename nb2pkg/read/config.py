@@ -2,8 +2,12 @@
 
 The nearest pyproject.toml is the first one found from the notebook's folder
 upwards. Its keys are the long option names (``name``, ``mode``, ``layout``,
-``template-dir``, ``tests``, ``pin``); paths in it are relative to its folder.
-An unknown key or a value of the wrong type is a one-line error.
+``template-dir``, ``tests``, ``pin``, ``output``, ``exclude``, and for ``check``
+``select``, ``ignore``, ``no-outputs``, ``max-output-size``), plus
+``extend-exclude`` (added to ``exclude``), ``modules`` and ``notebooks`` (the
+package's notebooks, for a pre-commit hook given only the changed ones); paths
+in it are relative to its folder. An unknown key or a value of the wrong type
+is a one-line error.
 """
 
 from __future__ import annotations
@@ -31,7 +35,16 @@ _KEYS: dict[str, tuple[str, type]] = {
     "tests": ("tests", bool),
     "pin": ("pin", bool),
     "modules": ("modules", dict),
+    "output": ("output", str),
+    "exclude": ("exclude", str),
+    "extend-exclude": ("exclude", str),
+    "select": ("select", list),
+    "ignore": ("ignore", list),
+    "no-outputs": ("no_outputs", bool),
+    "max-output-size": ("max_output_bytes", int),
+    "notebooks": ("", list),  # not an option: the inputs (``configured_notebooks``)
 }
+_PATHS = frozenset({"template_dir", "output"})
 
 
 def find_config(start: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -90,12 +103,44 @@ def with_config(
                 f"[tool.nb2pkg] {key} must be a {kind.__name__}, not {value!r}",
                 path=path,
             )
-        if field in given:
+        if not field or field in given:
             continue
-        if field == "modules":
-            value = _module_mapping(value, path)
-        changes[field] = path.parent / str(value) if field == "template_dir" else value
+        changes[field] = _value(key, field, value, path, changes)
     return check_choices(replace(options, **changes), source=path)
+
+
+def _value(
+    key: str, field: str, value: Any, path: Path, changes: dict[str, Any]
+) -> Any:
+    """Return the Options value of one ``[tool.nb2pkg]`` setting."""
+    if field == "modules":
+        return _module_mapping(value, path)
+    if field in _PATHS:
+        return path.parent / str(value)
+    if field in ("select", "ignore"):
+        if not all(isinstance(code, str) for code in value):
+            raise InputError(f"[tool.nb2pkg] {key} must list codes", path=path)
+        return frozenset(code.strip().upper() for code in value)
+    if key == "extend-exclude" and changes.get("exclude"):
+        return f"(?:{changes['exclude']})|(?:{value})"
+    if key == "exclude" and changes.get("exclude"):  # extend-exclude came first
+        return f"(?:{value})|(?:{changes['exclude']})"
+    return value
+
+
+def configured_notebooks(start: Path) -> list[Path] | None:
+    """Return the notebooks ``[tool.nb2pkg] notebooks`` names, if it does.
+
+    Raises:
+        InputError: the key is not a list of paths.
+    """
+    path, table = find_config(start)
+    listed = table.get("notebooks")
+    if path is None or listed is None:
+        return None
+    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+        raise InputError("[tool.nb2pkg] notebooks must list paths", path=path)
+    return [path.parent / p for p in listed]
 
 
 def _module_mapping(table: object, path: Path) -> tuple[tuple[str, str], ...]:

@@ -7,11 +7,10 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nb2pkg.errors import Finding, InputError, NotebookError, finding
+from nb2pkg.errors import Finding, NotebookError, finding
 from nb2pkg.model import Cell, Notebook, Output
 from nb2pkg.read.directives import mark_cells
 from nb2pkg.read.repair import (
@@ -67,42 +66,6 @@ def _read_regular_file(path: Path) -> bytes:
             raise NotebookError(
                 f"cannot read the file ({exc.strerror or exc})", path=path
             ) from None
-
-
-def notebook_paths(inputs: Sequence[Path]) -> list[Path]:
-    """Return the notebooks the inputs name: files as given, folders searched.
-
-    A folder gives every ``.ipynb`` below it, sorted, except Jupyter's
-    checkpoints and hidden folders. A file given twice counts once.
-
-    Raises:
-        InputError: an input does not exist, or a folder holds no notebook.
-    """
-    found: list[Path] = []
-    for path in inputs:
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*.ipynb")
-                if not any(
-                    part.startswith(".") for part in p.relative_to(path).parts[:-1]
-                )
-            )
-            if not inside:
-                raise InputError("the folder holds no notebook (.ipynb)", path=path)
-            found.extend(inside)
-        else:
-            found.append(path)
-    unique = {_real(p): p for p in reversed(found)}
-    return [p for p in found if unique[_real(p)] is p]
-
-
-def _real(path: Path) -> Path:
-    """Return ``path`` with its links resolved, as far as they resolve (a loop)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):  # a link loop: RuntimeError before Python 3.13
-        return path.absolute()
 
 
 def _digest(raw: bytes | str) -> str:
@@ -234,6 +197,11 @@ def _make_cell(index: int, raw: Any, repairs: list[Finding]) -> Cell:
         outputs=outputs,
         execution_count=count,
     )
+
+
+def output_of(raw: Any) -> Output:
+    """Return the model of one output as nbformat (or a kernel) gives it."""
+    return _make_output(raw, 0, [])
 
 
 def _make_output(raw: Any, number: int, repairs: list[Finding]) -> Output:

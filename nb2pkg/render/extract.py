@@ -17,7 +17,7 @@ import libcst as cst
 
 from nb2pkg.analyse.names import bound_name, imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits as top_level_awaits
-from nb2pkg.cache import Store, key
+from nb2pkg.cache import Memo, key
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 from nb2pkg.plan.show import SHOW_HELPER
 
@@ -32,14 +32,14 @@ def module_code(module: ModulePlan) -> str:
     return "\n\n".join(p for p in parts if p.strip())
 
 
-def pipeline_code(pipeline: PipelinePlan, *, cache: Store | None = None) -> str:
+def pipeline_code(pipeline: PipelinePlan, *, memo: Memo | None = None) -> str:
     """Return the source of the pipeline module: imports and ``run()``.
 
-    ``cache`` holds the code of step functions written before, by what made it.
+    ``memo`` holds the code of step functions written before, by what made it.
     """
     depth = pipeline.module.count(".")
     asyncs = [top_level_awaits(step.statements) for step in pipeline.functions]
-    store = cache or Store(None)
+    store = memo or Memo()
     functions = [
         _step_code(step, awaits, store)
         for step, awaits in zip(pipeline.functions, asyncs, strict=True)
@@ -239,8 +239,8 @@ def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
     return cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
 
 
-def _step_code(step: Step, awaits: bool, cache: Store) -> str:
-    """Return a step function's code, from ``cache`` if it was written before.
+def _step_code(step: Step, awaits: bool, memo: Memo) -> str:
+    """Return a step function's code, from ``memo`` if it was written before.
 
     The code depends only on what is in the key: after one cell is edited, only
     its step is written again (LibCST writes a function a few times slower than
@@ -257,11 +257,11 @@ def _step_code(step: Step, awaits: bool, cache: Store) -> str:
         awaits,
     ]
     name = "step " + key(json.dumps(made_of))
-    kept = cache.get(name)
+    kept = memo.get(name)
     if isinstance(kept, str):
         return kept
     code = cst.Module(body=[_step_function(step, awaits)]).code
-    cache.put(name, code)
+    memo.put(name, code)
     return code
 
 

@@ -2,60 +2,80 @@
 
 from __future__ import annotations
 
-from nb2pkg.cache import Store
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from nb2pkg.cache import Memo
 from nb2pkg.errors import EquivalenceError, Finding, Severity, TemplateError, finding
 from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, RenderedFile
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.render.extract import module_code, pipeline_code
 from nb2pkg.render.formatting import format_files, protected
 from nb2pkg.render.safety import check_files
 from nb2pkg.render.templates import environment, fill
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The package's files, what rendering found, and the cache entries it used."""
+
+    files: tuple[RenderedFile, ...]
+    findings: tuple[Finding, ...]
+    cache: Mapping[str, object] = field(default_factory=dict)
+
+
 def render_plan(
-    plan: Plan, *, options: Options, cache: Store | None = None
-) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
+    plan: Plan,
+    *,
+    generation: Generation,
+    jobs: int | None = None,
+    known: Mapping[str, object] | None = None,
+) -> Rendered:
     """Return the package's files and any finding made while rendering them.
 
     Each of ``plan.files`` is its template filled with its context and ``plan``;
-    a module's or pipeline's code is written from its plan. ``cache`` holds what
-    was rendered before: the code of pipeline steps, by what made it, and
-    black's output, by the text it formatted.
+    a module's or pipeline's code is written from its plan; black formats the
+    Python with up to ``jobs`` processes. ``known`` is what was rendered
+    before (the ``render`` cache): the code of pipeline steps, by what made it,
+    and black's output, by the text it formatted; it is not changed, and what
+    this rendering used and made comes back as ``Rendered.cache``.
     """
-    env = environment(options.template_dir)
+    memo = Memo(known)
+    env = environment(generation.template_dir)
     files = [
         RenderedFile(
             planned.path,
-            fill(env, planned.template, _context(planned, plan, cache)),
+            fill(env, planned.template, _context(planned, plan, memo)),
         )
         for planned in plan.files
     ]
     try:
-        return _format_and_check(files, plan, options, cache or Store(None))
+        formatted, findings = _format_and_check(
+            files, plan, fmt=generation.format, jobs=jobs, memo=memo
+        )
     except EquivalenceError as exc:
-        if options.template_dir is None:
+        if generation.template_dir is None:
             raise
         # The user's templates wrote the files: theirs to fix, not nb2pkg's bug.
         raise TemplateError(
-            f"the templates in {options.template_dir} wrote broken files: "
+            f"the templates in {generation.template_dir} wrote broken files: "
             f"{str(exc).split('; this is a bug')[0]}; fix the templates"
         ) from None
+    return Rendered(formatted, findings, memo.entries)
 
 
-def _context(
-    planned: PlannedFile, plan: Plan, cache: Store | None
-) -> dict[str, object]:
+def _context(planned: PlannedFile, plan: Plan, memo: Memo) -> dict[str, object]:
     """Return what a file's template fills in: its context, the plan, its code."""
     context = {"plan": plan, **planned.context}
     if isinstance(planned.code, ModulePlan):
         context["code"] = module_code(planned.code)
     elif isinstance(planned.code, PipelinePlan):
-        context["code"] = pipeline_code(planned.code, cache=cache)
+        context["code"] = pipeline_code(planned.code, memo=memo)
     return context
 
 
 def _format_and_check(
-    files: list[RenderedFile], plan: Plan, options: Options, cache: Store
+    files: list[RenderedFile], plan: Plan, *, fmt: bool, jobs: int | None, memo: Memo
 ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
     """Format the Python files, then prove they still mean what the notebook meant.
 
@@ -65,25 +85,25 @@ def _format_and_check(
     """
     findings: list[Finding] = []
     formatted = files
-    if options.format:
+    if fmt:
         formatted, findings = format_files(
             files,
             requires_python=plan.requires_python,
-            jobs=options.jobs,
-            cache=cache,
+            jobs=jobs,
+            memo=memo,
         )
-    bad = check_files(formatted, plan, cache=cache)
-    if bad and options.format:
+    bad = check_files(formatted, plan, memo=memo)
+    if bad and fmt:
         raw = {f.path: f for f in files}
         kept, _ = format_files(
             [protected(raw[path], names) for path, names in sorted(bad.items())],
             requires_python=plan.requires_python,
             jobs=1,
-            cache=cache,
+            memo=memo,
         )
         again = {f.path: f for f in kept}
         formatted = [again.get(f.path, f) for f in formatted]
-        still = check_files(formatted, plan, cache=cache)
+        still = check_files(formatted, plan, memo=memo)
         formatted = [raw[f.path] if f.path in still else f for f in formatted]
         for path, names in sorted(bad.items()):
             listed = ", ".join(f"`{n}`" for n in sorted(names))

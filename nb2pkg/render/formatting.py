@@ -29,7 +29,7 @@ import black
 from black.mode import TargetVersion
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from nb2pkg.cache import Store, key
+from nb2pkg.cache import Memo, key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import RenderedFile
 from nb2pkg.parallel import pool_map
@@ -48,12 +48,12 @@ def format_files(
     *,
     requires_python: str,
     jobs: int | None,
-    cache: Store,
+    memo: Memo,
 ) -> tuple[list[RenderedFile], list[Finding]]:
     """Return the files with their Python formatted by black, and what failed.
 
     A file black cannot format is kept as it is, with an NBP501 finding.
-    ``cache`` holds black's output of pieces formatted before, by their text.
+    ``memo`` holds black's output of pieces formatted before, by their text.
     """
     targets = black_targets(requires_python)
     mode = black.Mode(target_versions=targets)
@@ -70,7 +70,7 @@ def format_files(
         if text in known or text in todo:
             continue
         piece_key = key(f"{salt}\n{text}")
-        cached = cache.get(piece_key)
+        cached = memo.get(piece_key)
         if isinstance(cached, str):
             known[text] = cached
         else:
@@ -84,7 +84,7 @@ def format_files(
             failed[text] = error
         else:
             known[text] = black_text
-            cache.put(piece_key, black_text)
+            memo.put(piece_key, black_text)
     out: list[RenderedFile] = []
     findings: list[Finding] = []
     for file in files:

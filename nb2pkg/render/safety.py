@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from nb2pkg.analyse.names import DEFINITIONS
-from nb2pkg.cache import Store, key
+from nb2pkg.cache import Memo, key
 from nb2pkg.errors import EquivalenceError
 from nb2pkg.model import Plan, RenderedFile, Statement
 
@@ -25,7 +25,7 @@ def check_files(
     plan: Plan,
     *,
     strict: bool = False,
-    cache: Store | None = None,
+    memo: Memo | None = None,
 ) -> dict[PurePosixPath, set[str]]:
     """Return the Python files whose definitions differ from the notebook's.
 
@@ -33,7 +33,7 @@ def check_files(
 
     Every ``.py`` file must compile and ``pyproject.toml`` must parse; each
     definition placed by the plan must be AST-equal to its notebook source.
-    With ``strict``, any problem raises ``EquivalenceError`` instead. ``cache``
+    With ``strict``, any problem raises ``EquivalenceError`` instead. ``memo``
     keeps what a file (by its text) and a definition (by its code) were found
     to be, so a file checked before is not parsed again.
 
@@ -41,7 +41,7 @@ def check_files(
         EquivalenceError: a file does not compile or parse (always), or, with
             ``strict``, a definition changed.
     """
-    store = cache or Store(None)
+    store = memo or Memo()
     placed = _placed_definitions(plan)
     wanted = {s.name for s in placed}
     found: dict[str, set[str]] = {}
@@ -69,7 +69,7 @@ def check_files(
 
 
 def _definitions(
-    file: RenderedFile, wanted: set[str], store: Store
+    file: RenderedFile, wanted: set[str], store: Memo
 ) -> dict[str, list[str]]:
     """Return the AST (a digest) of each definition in ``file`` named in ``wanted``.
 
@@ -100,7 +100,7 @@ def _definitions(
     return out
 
 
-def _expected(statement: Statement, store: Store) -> str:
+def _expected(statement: Statement, store: Memo) -> str:
     """Return the digest of a definition's AST as the notebook wrote it."""
     entry_key = key(f"definition\n{statement.code}")
     digest = store.get(entry_key)

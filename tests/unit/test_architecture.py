@@ -121,3 +121,48 @@ def test_modules_and_functions_stay_small(name: str) -> None:
             first = min([d.lineno for d in node.decorator_list] + [node.lineno])
             length = (node.end_lineno or node.lineno) - first + 1
             assert length <= MAX_FUNCTION_LINES, f"{name}.{node.name}: {length} lines"
+
+
+def imported_names(path: Path, module: str) -> set[str]:
+    """Return the names ``path`` imports from ``nb2pkg.<module>``."""
+    return {
+        alias.name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module == f"nb2pkg.{module}"
+        for alias in node.names
+    }
+
+
+# The stages given a part of the options; ``read`` merges the user's config
+# into the whole request, and ``api`` hands out the parts.
+GIVEN_A_PART = {"analyse", "checks", "testgen", "plan", "render", "write"}
+
+
+def test_a_stage_is_given_its_part_of_the_options_not_the_whole() -> None:
+    for name, path in modules().items():
+        if stage(name) in GIVEN_A_PART:
+            assert "Options" not in imported_names(path, "options"), name
+
+
+def test_each_option_belongs_to_exactly_one_part() -> None:
+    import dataclasses
+
+    from nb2pkg.options import Checking, Generation, Options, Reading, Running, Writing
+
+    parts = [
+        [f.name for f in dataclasses.fields(part)]
+        for part in (Reading, Generation, Checking, Writing, Running)
+    ]
+    every = [name for part in parts for name in part]
+    assert sorted(every) == sorted(f.name for f in dataclasses.fields(Options))
+    chosen = Options(name="p", select=frozenset({"NBP1"}), force=True, jobs=3)
+    assert (chosen.generation.name, chosen.checking.select) == ("p", {"NBP1"})
+    assert (chosen.writing.force, chosen.running.jobs) == (True, 3)
+
+
+def test_the_library_reads_no_environment() -> None:
+    """Only the command line and the report read environment variables."""
+    for name, path in modules().items():
+        if stage(name) not in {"cli", "report"}:
+            text = path.read_text(encoding="utf-8")
+            assert "os.environ.get(" not in text and "getenv(" not in text, name

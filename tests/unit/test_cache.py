@@ -11,11 +11,18 @@ import libcst as cst
 import pytest
 from typer.testing import CliRunner
 
+from nb2pkg import api
 from nb2pkg.analyse import trees
-from nb2pkg.analyse.cells import analyse_notebook, cell_facts, cell_key
-from nb2pkg.cache import Store
+from nb2pkg.analyse.cells import (
+    analyse_notebook,
+    analyse_notebook_cached,
+    cell_facts,
+    cell_key,
+)
+from nb2pkg.cache import Memo, Store
 from nb2pkg.cli import app
 from nb2pkg.model import CellAnalysis
+from nb2pkg.options import Options
 from nb2pkg.read.notebook import read_notebook
 from tests.conftest import MakeNotebook, cell, example_source, markdown
 
@@ -42,16 +49,17 @@ def facts(path: Path, known: dict[str, object] | None) -> list[tuple[object, ...
 
 
 def analyse(path: Path, known: dict[str, object] | None) -> list[CellAnalysis]:
-    store = None if known is None else Store(None, old=dict(known))
-    return list(analyse_notebook(read_notebook(path), known=store))
+    notebook = read_notebook(path)
+    if known is None:
+        return list(analyse_notebook(notebook))
+    return list(analyse_notebook_cached(notebook, known=dict(known))[0])
 
 
 def entries(path: Path) -> dict[str, object]:
     """Return the cache entries of ``path``'s cells, round-tripped through JSON
     as the cache file stores them."""
-    store = Store(None)
-    analyse_notebook(read_notebook(path), known=store)
-    return dict(json.loads(json.dumps(store.new)))
+    _, found = analyse_notebook_cached(read_notebook(path), known={})
+    return dict(json.loads(json.dumps(found)))
 
 
 @pytest.mark.parametrize("case", ["text_stats", "weather_report", "units"])
@@ -198,21 +206,45 @@ def test_no_cache_writes_none_and_a_broken_cache_is_ignored(
     assert tree(tmp_path / "c") == tree(tmp_path / "a")
 
 
-def test_a_store_keeps_only_what_the_run_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path))
+def test_a_store_keeps_only_what_the_run_used(tmp_path: Path) -> None:
     sources = [tmp_path / "nb.ipynb"]
-    store = Store.open("facts", sources, enabled=True)
-    store.put("a", 1)
-    store.put("b", 2)
-    store.save()
-    again = Store.open("facts", sources, enabled=True)
-    assert again.get("a") == 1
-    again.put("c", 3)
-    again.save()
-    assert Store.open("facts", sources, enabled=True).old == {"a": 1, "c": 3}
-    assert Store.open("facts", sources, enabled=False).get("a") is None
+    where = {"folder": tmp_path / "cache", "keys": tmp_path / "keys"}
+    store = Store.open("facts", sources, **where)
+    first = Memo(store.entries)
+    first.put("a", 1)
+    first.put("b", 2)
+    store.save(first.entries)
+    again = Store.open("facts", sources, **where)
+    assert again.entries == {"a": 1, "b": 2}
+    memo = Memo(again.entries)
+    assert memo.get("a") == 1
+    memo.put("c", 3)
+    again.save(memo.entries)
+    assert again.entries == {"a": 1, "b": 2}  # what was read is never changed
+    assert Store.open("facts", sources, **where).entries == {"a": 1, "c": 3}
+    disabled = Store.open("facts", sources, folder=None, keys=where["keys"])
+    assert disabled.path is None and disabled.entries == {}
+
+
+def test_the_library_reads_no_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_nb: MakeNotebook
+) -> None:
+    """The cache folders come from the options (the CLI reads the environment)."""
+    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path / "env-cache"))
+    monkeypatch.setenv("NB2PKG_CONFIG_DIR", str(tmp_path / "env-config"))
+    nb = make_nb("def f():\n    return 1", "print(f())")
+    options = Options(
+        dry_run=True,
+        cache=True,
+        cache_dir=tmp_path / "cache",
+        config_dir=tmp_path / "config",
+    )
+    api.convert(nb, options=options)
+    kinds = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir())
+    assert kinds == ["facts", "render"]
+    assert (tmp_path / "config" / "cache.key").is_file()
+    assert not (tmp_path / "env-cache").exists()
+    assert not (tmp_path / "env-config").exists()
 
 
 def test_a_cache_directory_that_cannot_be_made_is_skipped(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb2pkg.cache import Store
+from nb2pkg.cache import Memo
 from nb2pkg.model import RenderedFile
 from nb2pkg.render import formatting
 from nb2pkg.render.formatting import black_targets, format_files, pieces_of
@@ -122,14 +122,14 @@ def test_an_edited_function_is_the_only_piece_formatted_again(
         return real(text, mode=mode)
 
     monkeypatch.setattr(formatting, "_black", counting)
-    cache = Store(None)
+    memo = Memo()
     first, _ = format_files(
-        _files(_long_module()), requires_python=">=3.10", jobs=1, cache=cache
+        _files(_long_module()), requires_python=">=3.10", jobs=1, memo=memo
     )
     assert len(calls) > 5
     calls.clear()
     second, _ = format_files(
-        _files(_long_module(edited=7)), requires_python=">=3.10", jobs=1, cache=cache
+        _files(_long_module(edited=7)), requires_python=">=3.10", jobs=1, memo=memo
     )
     assert len(calls) == 1
     assert "f7" in calls[0]
@@ -145,9 +145,7 @@ def test_a_file_black_cannot_format_is_kept_and_reported(
 
     monkeypatch.setattr(formatting, "_black", failing)
     files = _files("x = 1\n", "bad = 2\n", "y = 3\n")
-    out, findings = format_files(
-        files, requires_python=">=3.10", jobs=1, cache=Store(None)
-    )
+    out, findings = format_files(files, requires_python=">=3.10", jobs=1, memo=Memo())
     assert out[1] == files[1]
     assert [f.code for f in findings] == ["NBP501"]
     assert "m1.py" in findings[0].message

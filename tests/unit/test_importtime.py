@@ -10,7 +10,7 @@ import pytest
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.checks.importtime import import_time_calls
 from nb2pkg.model import Cell, Notebook
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.notebook import make_plan
 
 
@@ -69,7 +69,7 @@ def test_the_plan_reports_module_definitions_with_cell_and_line() -> None:
             for i, s in enumerate(sources)
         ),
     )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = make_plan(notebook, analyse_notebook(notebook), generation=Generation())
     found = [(f.cell, f.line, f.message) for f in plan.findings if f.code == "NBP313"]
     assert [(cell, line) for cell, line, _ in found] == [(2, 3), (2, 4)]
     assert "`home` runs `app.get('/')` when core is imported" in found[0][2]

@@ -16,7 +16,7 @@ from nb2pkg.cli import app
 from nb2pkg.errors import InputError
 from nb2pkg.model import Plan
 from nb2pkg.options import Options
-from nb2pkg.read.notebook import notebook_paths
+from nb2pkg.read.search import notebook_paths
 from tests.conftest import MakeNotebook, cell, markdown, run_package_tests
 
 

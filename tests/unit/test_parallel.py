@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
 import pytest
 
-from nb2pkg import api
+from nb2pkg.analyse import batch
 from nb2pkg.analyse import cells as analyse
 from nb2pkg.analyse.cells import analyse_notebook, cell_key
 from nb2pkg.api import convert
-from nb2pkg.cache import Store
 from nb2pkg.errors import NotebookError
 from nb2pkg.model import Cell, Kind, Notebook, Statement
 from nb2pkg.options import Options
@@ -93,7 +94,7 @@ def test_notebooks_read_by_workers_make_the_same_package(
     a = make_nb("def double(x):\n    return 2 * x", name="a")
     b = make_nb("%run a.ipynb", "def quad(x):\n    return double(double(x))", name="b")
     serial = convert([a, b], options=Options(dry_run=True, jobs=1, name="p"))
-    monkeypatch.setattr(api, "_WORTH_BYTES", 0)
+    monkeypatch.setattr(batch, "WORTH_BYTES", 0)
     parallel = convert([a, b], options=Options(dry_run=True, jobs=2, name="p"))
     assert [(f.path, f.text) for f in parallel.files] == [
         (f.path, f.text) for f in serial.files
@@ -119,26 +120,34 @@ def test_a_statement_keeps_its_code_for_its_own_node_only() -> None:
 def test_workers_find_facts_only_for_cells_the_cache_does_not_know(
     make_nb: MakeNotebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NB2PKG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(api, "_WORTH_BYTES", 0)
+    monkeypatch.setattr(batch, "WORTH_BYTES", 0)
     a = make_nb("def double(x):\n    return 2 * x", "%time y = double(2)", name="a")
     cells = ["import math", "def quad(x):\n    return double(double(x))"]
     b = make_nb(*cells, "print(quad(3))", name="b")
-    options = Options(dry_run=True, jobs=2, name="p", cache=True)
+    options = Options(
+        dry_run=True,
+        jobs=2,
+        name="p",
+        cache=True,
+        cache_dir=tmp_path / "cache",
+        config_dir=tmp_path / "config",
+    )
     convert([a, b], options=options)
     b = make_nb(*cells, "print(quad(4))", name="b")
-    put: list[str] = []
-    real_put = Store.put
+    sent: list[str] = []
+    real_map = batch.pool_map
 
-    def spy(store: Store, name: str, value: object) -> None:
-        if store.path is not None and store.path.name.startswith("facts"):
-            put.append(name)
-        real_put(store, name, value)
+    def spy(*args: Any, done: Callable[[Any], None], **kwargs: Any) -> Any:
+        def seen(loaded: tuple[Notebook, dict[str, object]]) -> None:
+            sent.extend(loaded[1])
+            done(loaded)
 
-    monkeypatch.setattr(Store, "put", spy)
+        return real_map(*args, done=seen, **kwargs)
+
+    monkeypatch.setattr(batch, "pool_map", spy)
     cached = convert([a, b], options=options)
     # Sent by the worker that read b: the edited cell's facts, and nothing else.
-    assert put == [cell_key(read_notebook(b).code_cells[-1])]
+    assert sent == [cell_key(read_notebook(b).code_cells[-1])]
     fresh = convert([a, b], options=replace(options, cache=False, jobs=1))
     assert [(f.path, f.text) for f in cached.files] == [
         (f.path, f.text) for f in fresh.files

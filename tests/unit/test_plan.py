@@ -9,7 +9,7 @@ import pytest
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import InputError
 from nb2pkg.model import Cell, Notebook, Output, Plan
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.plan.notebook import make_plan
 from nb2pkg.render.files import render_plan
@@ -33,7 +33,7 @@ def plan_of(
     )
     notebook = Notebook(path=Path(f"{name}.ipynb"), cells=cells)
     plan, _ = plan_notebooks(
-        [notebook], [analyse_notebook(notebook)], options=Options()
+        [notebook], [analyse_notebook(notebook)], generation=Generation()
     )
     return plan
 
@@ -203,7 +203,7 @@ def test_requires_python_and_title() -> None:
         ),
         language_version="3.9.7",
     )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = make_plan(notebook, analyse_notebook(notebook), generation=Generation())
     assert (plan.title, plan.summary) == (
         "Churn model",
         "Predict which customers leave.",
@@ -272,7 +272,7 @@ def test_a_top_level_global_statement_is_left_out_not_moved_into_a_step() -> Non
     assert plan.pipeline is not None
     kept = [s.code.strip() for s in plan.pipeline.steps]
     assert kept == ["del x"]
-    files, _ = render_plan(plan, options=Options())
+    files = render_plan(plan, generation=Generation()).files
     for file in files:
         if file.path.suffix == ".py":
             compile(file.text, str(file.path), "exec")

@@ -11,7 +11,7 @@ import pickle
 from pathlib import Path
 
 from nb2pkg.analyse.cells import analyse_notebook
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.files import plan_files
 from nb2pkg.plan.layout import lay_out
 from nb2pkg.plan.merge import plan_notebooks
@@ -45,8 +45,8 @@ def test_every_stage_leaves_its_input_equal(
     listed = pickle.dumps(statements)
     layout = lay_out(nb, analyses, mode=None)
     placement = place_statements(statements)
-    plan = make_plan(nb, analyses, options=Options())
-    merged, _ = plan_notebooks([nb], [analyses], options=Options())
+    plan = make_plan(nb, analyses, generation=Generation())
+    merged, _ = plan_notebooks([nb], [analyses], generation=Generation())
     assert layout.converted and placement.module and plan.modules
     assert pickle.dumps(analyses) == snapshot
     assert pickle.dumps(statements) == listed
@@ -58,7 +58,7 @@ def test_every_stage_leaves_its_input_equal(
 
     snapshot = pickle.dumps(merged)
     assert plan_files(merged, layout="flat", tests=False)
-    rendered, _ = render_plan(merged, options=Options())
+    rendered = render_plan(merged, generation=Generation()).files
     assert pickle.dumps(merged) == snapshot
 
     files = list(rendered)

@@ -12,10 +12,10 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from nb2pkg.analyse.cells import analyse_notebook
-from nb2pkg.cache import Store
+from nb2pkg.cache import Memo
 from nb2pkg.errors import EquivalenceError, TemplateError
 from nb2pkg.model import Cell, Notebook, Plan, RenderedFile, TestKind
-from nb2pkg.options import Options
+from nb2pkg.options import Generation, Options
 from nb2pkg.plan.files import plan_files
 from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.render.files import render_plan
@@ -31,7 +31,7 @@ def plan_of(*sources: str) -> Plan:
         ),
     )
     plan, _ = plan_notebooks(
-        [notebook], [analyse_notebook(notebook)], options=Options()
+        [notebook], [analyse_notebook(notebook)], generation=Generation()
     )
     return plan
 
@@ -39,7 +39,7 @@ def plan_of(*sources: str) -> Plan:
 def files_of(plan: Plan, **options: object) -> dict[str, str]:
     chosen = Options(**options)  # type: ignore[arg-type]
     files = plan_files(plan, layout=chosen.layout, tests=chosen.tests)
-    files, _ = render_plan(replace(plan, files=files), options=chosen)
+    files = render_plan(replace(plan, files=files), generation=chosen.generation).files
     return {str(f.path): f.text for f in files}
 
 
@@ -119,7 +119,8 @@ def test_definition_moved_into_run_keeps_its_docstring_exactly() -> None:
 def test_only_the_definition_black_would_change_is_left_unformatted() -> None:
     odd = 'def odd():\n    """Doc\n       indented more."""\n    return  1'
     plan = plan_of("def g(x):return x", odd, "def h( y ):\n  return y")
-    files, findings = render_plan(plan, options=Options())
+    rendered = render_plan(plan, generation=Generation())
+    files, findings = rendered.files, rendered.findings
     (core,) = [f.text for f in files if f.path.name == "core.py"]
     # g and h are formatted; odd is kept exactly, between black's markers.
     assert "def g(x):\n    return x\n" in core
@@ -182,7 +183,7 @@ def test_undefined_template_variable_is_an_error(tmp_path: Path) -> None:
 
 def test_equivalence_guard_catches_a_changed_definition() -> None:
     plan = plan_of("def f():\n    return 1")
-    files, _ = render_plan(plan, options=Options())
+    files = render_plan(plan, generation=Generation()).files
     broken = [
         RenderedFile(f.path, f.text.replace("return 1", "return 2")) for f in files
     ]
@@ -193,15 +194,15 @@ def test_equivalence_guard_catches_a_changed_definition() -> None:
 
 def test_equivalence_guard_reuses_its_findings_but_not_for_changed_text() -> None:
     plan = plan_of("def f():\n    return 1", "def g():\n    return 2")
-    files, _ = render_plan(plan, options=Options())
-    store = Store(None)
-    assert check_files(files, plan, cache=store) == {}
-    assert any(isinstance(v, dict) for v in store.new.values())  # files kept
-    assert check_files(files, plan, cache=store) == {}
+    files = render_plan(plan, generation=Generation()).files
+    store = Memo()
+    assert check_files(files, plan, memo=store) == {}
+    assert any(isinstance(v, dict) for v in store.entries.values())  # files kept
+    assert check_files(files, plan, memo=store) == {}
     broken = [
         RenderedFile(f.path, f.text.replace("return 1", "return 3")) for f in files
     ]
-    assert check_files(broken, plan, cache=store) == {
+    assert check_files(broken, plan, memo=store) == {
         PurePosixPath("src/demo/core.py"): {"f"}
     }
 

@@ -10,7 +10,7 @@ import pytest
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import EquivalenceError
 from nb2pkg.model import Cell, Notebook, Plan, RenderedFile
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.render.safety import check_files
 
@@ -21,7 +21,7 @@ def plan_of(*sources: str) -> Plan:
     cells = tuple(Cell(index=i, kind="code", source=s) for i, s in enumerate(sources))
     notebook = Notebook(path=Path("demo.ipynb"), cells=cells)
     plan, _ = plan_notebooks(
-        [notebook], [analyse_notebook(notebook)], options=Options()
+        [notebook], [analyse_notebook(notebook)], generation=Generation()
     )
     return plan
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.model import Cell, Notebook, PipelinePlan, Plan, Step
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.notebook import make_plan
 
 
@@ -19,7 +19,7 @@ def pipeline_of(*cells: str) -> PipelinePlan:
             for i, c in enumerate(cells)
         ),
     )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = make_plan(notebook, analyse_notebook(notebook), generation=Generation())
     assert plan.pipeline is not None
     return plan.pipeline
 
@@ -35,7 +35,7 @@ def plan_of(*sources: str) -> Plan:
         path=Path("nb.ipynb"),
         cells=tuple(Cell(i, "code", c) for i, c in enumerate(sources)),
     )
-    return make_plan(notebook, analyse_notebook(notebook), options=Options())
+    return make_plan(notebook, analyse_notebook(notebook), generation=Generation())
 
 
 def shape(
@@ -116,7 +116,7 @@ def test_top_level_await_makes_the_step_async() -> None:
             Cell(1, "code", "await asyncio.sleep(0)"),
         ),
     )
-    plan = plan_notebook(notebook, analyse_notebook(notebook), options=Options())
+    plan = plan_notebook(notebook, analyse_notebook(notebook), generation=Generation())
     assert plan.pipeline is not None
     code = pipeline_code(plan.pipeline)
     assert "async def step_1():" in code and "await step_1()" in code
@@ -138,7 +138,7 @@ def test_step_docstrings_drop_control_characters_and_quotes() -> None:
         path=Path("nb.ipynb"),
         cells=(Cell(0, "markdown", '## Load\x00 "raw" data'), Cell(1, "code", "x = 1")),
     )
-    plan = make_plan(notebook, analyse_notebook(notebook), options=Options())
+    plan = make_plan(notebook, analyse_notebook(notebook), generation=Generation())
     assert plan.pipeline is not None
     code = pipeline_code(plan.pipeline)
     compile(code, "pipeline.py", "exec")
@@ -188,20 +188,20 @@ def test_a_plotting_import_made_inside_a_step_is_no_input() -> None:
 
 
 def test_step_code_comes_from_the_cache_by_what_made_it() -> None:
-    from nb2pkg.cache import Store
+    from nb2pkg.cache import Memo
     from nb2pkg.render.extract import pipeline_code
 
     def code(last: str) -> str:
         return pipeline_code(
-            pipeline_of("## Load", "x = 1", "## Show", last), cache=store
+            pipeline_of("## Load", "x = 1", "## Show", last), memo=store
         )
 
-    store = Store(None)
+    store = Memo()
     fresh = code("print(x)")
-    written = {k: v for k, v in store.new.items() if k.startswith("step ")}
+    written = {k: v for k, v in store.entries.items() if k.startswith("step ")}
     assert sorted(c.split("(")[0] for c in written.values()) == ["def load", "def show"]
     # What is kept is what is used: mark the kept code of both steps.
-    store = Store(None, old={k: f"# kept\n{v}" for k, v in written.items()})
+    store = Memo({k: f"# kept\n{v}" for k, v in written.items()})
     assert code("print(x)") == fresh.replace("def ", "# kept\ndef ", 2)
     # An edited cell changes its step's key: only that step is written again.
     edited = code("print(x + 1)")

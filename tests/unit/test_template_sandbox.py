@@ -12,7 +12,7 @@ import pytest
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.errors import TemplateError
 from nb2pkg.model import Cell, Notebook, Plan
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.files import plan_files
 from nb2pkg.plan.notebook import make_plan
 from nb2pkg.render.files import render_plan
@@ -43,7 +43,7 @@ def full_plan() -> Plan:
         ),
     )
     analyses = analyse_notebook(notebook)
-    plan = make_plan(notebook, analyses, options=Options(), module="lib.core")
+    plan = make_plan(notebook, analyses, generation=Generation(), module="lib.core")
     return replace(plan, files=plan_files(plan, layout="src", tests=True))
 
 
@@ -52,7 +52,7 @@ def test_the_plan_renders_every_template(tmp_path: Path) -> None:
     for name in names:
         code = "{% if code is defined %}{{ code }}{% endif %}"
         (tmp_path / name).write_text(f"# USED {name}\n{code}\n")
-    files, _ = render_plan(full_plan(), options=Options(template_dir=tmp_path))
+    files = render_plan(full_plan(), generation=Generation(template_dir=tmp_path)).files
     used = {f.text.split("\n")[0] for f in files}
     assert {f"# USED {name}" for name in names} <= used
 
@@ -60,7 +60,7 @@ def test_the_plan_renders_every_template(tmp_path: Path) -> None:
 def test_a_template_writing_broken_toml_is_the_templates_fault(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml.j2").write_text("not = [toml\n")
     with pytest.raises(TemplateError, match="pyproject.toml is not valid TOML"):
-        render_plan(full_plan(), options=Options(template_dir=tmp_path))
+        render_plan(full_plan(), generation=Generation(template_dir=tmp_path))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -75,7 +75,7 @@ def test_a_template_cannot_run_code(
     folder.mkdir()
     (folder / template).write_text(f"x\n{payload}\n")
     with pytest.raises(TemplateError, match=template):
-        render_plan(full_plan(), options=Options(template_dir=folder))
+        render_plan(full_plan(), generation=Generation(template_dir=folder))
     assert not (tmp_path / "MARKER").exists()
 
 
@@ -95,7 +95,7 @@ def test_a_template_reads_nothing_outside_its_folder(
     (folder / "loop.j2").symlink_to(folder / "loop.j2")
     (folder / "README.md.j2").write_text(f'{{% include "{include}" %}}\n')
     with pytest.raises(TemplateError, match="README.md.j2"):
-        render_plan(full_plan(), options=Options(template_dir=folder))
+        render_plan(full_plan(), generation=Generation(template_dir=folder))
 
 
 def test_a_link_inside_the_folder_is_followed(tmp_path: Path) -> None:
@@ -103,10 +103,10 @@ def test_a_link_inside_the_folder_is_followed(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "base.txt").write_text("Shared {{ plan.package }}\n")
     (folder / "README.md.j2").symlink_to(folder / "base.txt")
-    files, _ = render_plan(full_plan(), options=Options(template_dir=folder))
+    files = render_plan(full_plan(), generation=Generation(template_dir=folder)).files
     assert {str(f.path): f.text for f in files}["README.md"] == "Shared demo\n"
 
 
 def test_a_missing_template_folder_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="does not exist"):
-        render_plan(full_plan(), options=Options(template_dir=tmp_path / "nope"))
+        render_plan(full_plan(), generation=Generation(template_dir=tmp_path / "nope"))

@@ -8,7 +8,7 @@ import pytest
 
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.model import Cell, Notebook, Output, TestCase, TestKind
-from nb2pkg.options import Options
+from nb2pkg.options import Generation
 from nb2pkg.plan.notebook import make_plan
 from nb2pkg.read.directives import mark_cells
 
@@ -38,7 +38,9 @@ def all_tests(
             )
         )
     notebook = Notebook(path=Path("t.ipynb"), cells=mark_cells(tuple(built))[0])
-    return make_plan(notebook, analyse_notebook(notebook), options=Options()).tests
+    return make_plan(
+        notebook, analyse_notebook(notebook), generation=Generation()
+    ).tests
 
 
 def generated(
@@ -385,7 +387,9 @@ def test_printed_text_and_a_result_of_one_cell_make_two_tests() -> None:
         ),
     )
     notebook = Notebook(path=Path("t.ipynb"), cells=cells)
-    tests = make_plan(notebook, analyse_notebook(notebook), options=Options()).tests
+    tests = make_plan(
+        notebook, analyse_notebook(notebook), generation=Generation()
+    ).tests
     assert [(t.kind, t.expected) for t in tests] == [
         (TestKind.EQUAL, "4"),
         (TestKind.STDOUT, "got 2\n"),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from nb2pkg.errors import CODES, Finding, Severity
+from nb2pkg.errors import CODES, Severity
 from nb2pkg.model import Kind, TestKind
 
 if TYPE_CHECKING:
@@ -251,19 +251,6 @@ def tests_report(result: Result) -> None:
         )
 
 
-def plan_json(plan: Plan, rows: Sequence[CellRow]) -> str:
-    """Return ``nb2pkg plan --json``: the package, its cells and the findings."""
-    import dataclasses
-    import json
-
-    data = {
-        "package": plan.package,
-        "cells": [dataclasses.asdict(row) for row in rows],
-        "findings": [finding_json(f) for f in plan.findings],
-    }
-    return json.dumps(data, indent=2)
-
-
 def plan_table(plan: Plan, rows: Sequence[CellRow]) -> None:
     """Print the cell-by-cell table of ``nb2pkg plan`` and its warnings."""
     from rich.markup import escape
@@ -305,34 +292,8 @@ def check_text(results: list[CheckResult], *, summary: bool = True) -> None:
         say(f"{total} findings in {len(results)} notebooks")
 
 
-def check_json(results: list[CheckResult], errors: list[str]) -> str:
-    """Return ``nb2pkg check --format json``: findings by notebook, and counts."""
-    import json
-
-    counts: Counter[str] = Counter(f.code for r in results for f in r.findings)
-    data = {
-        "notebooks": [
-            {"path": str(r.path), "findings": [finding_json(f) for f in r.findings]}
-            for r in results
-        ],
-        "errors": errors,
-        "counts": dict(sorted(counts.items())),
-    }
-    return json.dumps(data, indent=2)
-
-
 def check_outcome(results: list[CheckResult], errors: list[str]) -> int:
     """Return the exit code of ``nb2pkg check``: 2 bad input, 1 found, 0 clean."""
     if errors:
         return 2
     return 1 if any(r.failed() for r in results) else 0
-
-
-def finding_json(f: Finding) -> dict[str, object]:
-    return {
-        "code": f.code,
-        "severity": f.severity.name.lower(),
-        "message": f.message,
-        "cell": f.cell,
-        "line": f.line,
-    }
