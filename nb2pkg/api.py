@@ -17,6 +17,7 @@ from nb2pkg.errors import (
     CODES,
     Finding,
     InputError,
+    Nb2PkgError,
     Severity,
     finding,
 )
@@ -78,6 +79,37 @@ def check(
         ran = tuple(f for f in compared if selected(f.code, options.checking))
         findings = tuple(sorted(findings + ran, key=Finding.order))
     return CheckResult(Path(path), findings)
+
+
+def check_all(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    options: Options | None = None,
+    progress: Progress | None = None,
+) -> tuple[tuple[CheckResult, ...], tuple[tuple[Path, str], ...]]:
+    """Return the pitfalls of every notebook ``paths`` name, and the errors.
+
+    A folder gives its notebooks, as for ``convert``; a notebook that cannot
+    be read is an error, (its path, what is wrong), and the others are still
+    checked. ``progress`` is told ("checking", done, total).
+    """
+    options = options or Options()
+    tell = progress or _no_progress
+    found: list[Path] = []
+    errors: list[tuple[Path, str]] = []
+    for given in map(Path, paths):
+        try:
+            found += notebook_paths([given], exclude=options.exclude)
+        except Nb2PkgError as exc:
+            errors.append((given, str(exc)))
+    results = []
+    for done, path in enumerate(found, start=1):
+        try:
+            results.append(check(path, options=options))
+        except Nb2PkgError as exc:
+            errors.append((path, str(exc)))
+        tell("checking", done, len(found))
+    return tuple(results), tuple(errors)
 
 
 def describe(

@@ -10,11 +10,8 @@ from __future__ import annotations
 import enum
 import gc
 import os
-import tempfile
-import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,8 +21,6 @@ from nb2pkg.report import data
 
 if TYPE_CHECKING:
     from nb2pkg.options import Options
-
-T = TypeVar("T")
 
 app = typer.Typer(
     name="nb2pkg",
@@ -61,7 +56,7 @@ def _main(
 @app.command()
 def convert(
     ctx: typer.Context,
-    notebooks: flags.Notebooks,
+    notebooks: flags.Notebooks = None,
     output: flags.OutputOption = None,
     name: flags.NameOption = None,
     force: flags.ForceOption = False,
@@ -73,12 +68,15 @@ def convert(
     strict: flags.StrictOption = False,
     check_only: flags.CheckOption = False,
     diff: flags.DiffOption = False,
-    quiet: flags.QuietOption = False,
-    verbose: flags.VerboseOption = False,
     mode: flags.ModeOption = None,
     layout: flags.LayoutOption = flags.LayoutChoice.src,
+    exclude: flags.ExcludeOption = None,
     jobs: flags.JobsOption = None,
     cache: flags.CacheOption = True,
+    output_format: flags.FormatOption = flags.FormatChoice.text,
+    quiet: flags.QuietOption = False,
+    verbose: flags.VerboseOption = False,
+    color: flags.ColorOption = None,
     debug: flags.DebugOption = False,
 ) -> None:
     """Convert a notebook into a package with tests.
@@ -94,19 +92,21 @@ def convert(
     """
     from nb2pkg.api import convert as run_convert
 
-    options = _options(ctx)
-    options = _configured(ctx, options, notebooks, debug=debug)
-    bar = report.Bar(enabled=not quiet)
+    inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
+    as_json = output_format is flags.FormatChoice.json
+    bar = report.Bar(enabled=not (quiet or as_json))
     try:
-        result = _run_guarded(
-            lambda: run_convert(notebooks, options=options, progress=bar.update),
+        result = report.guarded(
+            lambda: run_convert(inputs, options=options, progress=bar.update),
             debug=debug,
         )
     finally:
         bar.stop()
-    if dry_run:
+    if as_json:
+        typer.echo(data.convert_json(result))
+    elif dry_run:
         report.file_list(result)
-    if not quiet:
+    if not (quiet or as_json):
         report.convert_report(result, verbose=verbose)
     outcome = report.changes_outcome(result, check_only=check_only, diff=diff)
     raise typer.Exit(max(outcome, report.verify_outcome(result)))
@@ -115,30 +115,35 @@ def convert(
 @app.command("plan")
 def plan_command(
     ctx: typer.Context,
-    notebooks: flags.Notebooks,
+    notebooks: flags.Notebooks = None,
     name: flags.NameOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print JSON on stdout.")
-    ] = False,
     mode: flags.ModeOption = None,
+    exclude: flags.ExcludeOption = None,
+    output_format: flags.FormatOption = flags.FormatChoice.text,
+    as_json: Annotated[bool, typer.Option("--json", hidden=True)] = False,
+    quiet: flags.QuietOption = False,
+    verbose: flags.VerboseOption = False,
+    color: flags.ColorOption = None,
     debug: flags.DebugOption = False,
 ) -> None:
     """Show, cell by cell, what convert would do; write nothing.
 
+    The table goes to stdout, the findings to stderr.
+
     Examples:
 
-        nb2pkg plan experiment.ipynb --json
+        nb2pkg plan experiment.ipynb --format json
 
         nb2pkg plan notebooks/
     """
     from nb2pkg.api import describe
 
-    options = _configured(ctx, _options(ctx), notebooks, debug=debug)
-    plan, rows = _run_guarded(lambda: describe(notebooks, options=options), debug=debug)
-    if as_json:
+    inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
+    plan, rows = report.guarded(lambda: describe(inputs, options=options), debug=debug)
+    if as_json or output_format is flags.FormatChoice.json:
         typer.echo(data.plan_json(plan, rows))
     else:
-        report.plan_table(plan, rows)
+        report.plan_table(plan, rows, findings=not quiet, verbose=verbose)
 
 
 @app.command("tests")
@@ -146,22 +151,35 @@ def regenerate_command(
     ctx: typer.Context,
     notebooks: Annotated[
         list[Path],
-        typer.Argument(help="The notebook(s) the package was converted from."),
+        typer.Argument(
+            metavar="NOTEBOOK...",
+            help="The notebook(s) the package was converted from.",
+        ),
     ],
     package: Annotated[
         Path,
-        typer.Option("--package", "-p", help="The package nb2pkg converted them into."),
+        typer.Option(
+            "--package",
+            "-p",
+            metavar="DIR",
+            help="The package nb2pkg converted them into.",
+        ),
     ],
     name: Annotated[
         str | None,
-        typer.Option("--name", help="Import name [default: the package's own]."),
+        typer.Option(
+            "--name", metavar="NAME", help="Import name [default: the package's own]."
+        ),
     ] = None,
     check_only: Annotated[
         bool,
         typer.Option("--check", help="Write nothing; exit 1 if tests are out of date."),
     ] = False,
     diff: flags.DiffOption = False,
+    output_format: flags.FormatOption = flags.FormatChoice.text,
     quiet: flags.QuietOption = False,
+    verbose: flags.VerboseOption = False,
+    color: flags.ColorOption = None,
     debug: flags.DebugOption = False,
 ) -> None:
     """Regenerate only the tests of a package converted before.
@@ -175,17 +193,92 @@ def regenerate_command(
         nb2pkg tests experiment.ipynb --package experiment
     """
     from nb2pkg.api import regenerate_tests
-    from nb2pkg.options import Options
 
-    options = Options(name=name, check_only=check_only)
-    options = _configured(ctx, options, notebooks, debug=debug)
-    result = _run_guarded(
-        lambda: regenerate_tests(notebooks, package=package, options=options),
+    inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
+    result = report.guarded(
+        lambda: regenerate_tests(inputs, package=package, options=options),
         debug=debug,
     )
-    if not quiet:
-        report.tests_report(result)
+    if output_format is flags.FormatChoice.json:
+        typer.echo(data.convert_json(result))
+    elif not quiet:
+        report.regenerated_report(result, verbose=verbose)
     raise typer.Exit(report.changes_outcome(result, check_only=check_only, diff=diff))
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    notebooks: flags.CheckedNotebooks = None,
+    select: flags.SelectOption = None,
+    ignore: flags.IgnoreOption = None,
+    no_outputs: flags.NoOutputsOption = False,
+    max_output_bytes: flags.MaxOutputOption = 100_000,
+    execute: flags.ExecuteOption = False,
+    timeout: flags.TimeoutOption = 60,
+    exclude: flags.ExcludeOption = None,
+    output_format: flags.FormatOption = flags.FormatChoice.text,
+    quiet: flags.QuietOption = False,
+    verbose: flags.VerboseOption = False,
+    color: flags.ColorOption = None,
+    debug: flags.DebugOption = False,
+) -> None:
+    """Find hidden state and other pitfalls, without running the notebook.
+
+    Exit code 0 when clean, 1 when a warning or error is found, 2 on bad input.
+    Silence a line with `# nb2pkg: noqa` or `# nb2pkg: noqa: NBP101`.
+    Settings in [tool.nb2pkg] apply, as for convert.
+
+    Example: nb2pkg check analysis.ipynb --ignore NBP107 --format json
+    """
+    from nb2pkg.api import check_all
+
+    inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
+    bar = report.Bar(enabled=not quiet and output_format is flags.FormatChoice.text)
+    try:
+        results, errors = report.guarded(
+            lambda: check_all(inputs, options=options, progress=bar.update),
+            debug=debug,
+        )
+    finally:
+        bar.stop()
+    for _, message in errors:
+        report.say(f"nb2pkg: error: {message}")
+    if output_format is flags.FormatChoice.json:
+        typer.echo(data.check_json(results, [str(p) for p, _ in errors]))
+    elif results:  # the errors said it all otherwise
+        report.check_text(results, summary=not quiet, verbose=verbose)
+    raise typer.Exit(report.check_outcome(results, errors))
+
+
+def _setting_up(
+    ctx: typer.Context, notebooks: list[Path] | None, *, color: bool | None, debug: bool
+) -> tuple[list[Path], Options]:
+    """Return the notebooks to work on and the options, config applied."""
+    from nb2pkg.read.config import with_config
+
+    report.colour(color)
+    inputs = report.guarded(lambda: _inputs(notebooks or []), debug=debug)
+    options = _options(ctx)
+    given = _given(ctx)
+    start = inputs[0] if inputs else Path.cwd()
+    configured = report.guarded(
+        lambda: with_config(options, start, given=given), debug=debug
+    )
+    return inputs, configured
+
+
+def _inputs(given: list[Path]) -> list[Path]:
+    """Return the notebooks to work on (``config.package_inputs``), saying
+    which of those given are left out."""
+    from nb2pkg.read.config import package_inputs
+
+    inputs, left_out = package_inputs(given, start=Path.cwd())
+    for path in left_out:
+        report.say(
+            f"nb2pkg: {path} is not one of the notebooks [tool.nb2pkg] names; left out"
+        )
+    return inputs
 
 
 def _options(ctx: typer.Context) -> Options:
@@ -195,12 +288,14 @@ def _options(ctx: typer.Context) -> Options:
     from nb2pkg.options import Options
 
     fields = {field.name for field in dataclasses.fields(Options)}
-    # A choice (``--mode tagged``) is given as its plain string.
-    params: dict[str, Any] = {
-        k: v.value if isinstance(v, enum.Enum) else v
-        for k, v in ctx.params.items()
-        if k in fields
-    }
+    params: dict[str, Any] = {}
+    for key, value in ctx.params.items():
+        if key not in fields or value is None:
+            continue
+        # A choice (``--mode tagged``) is given as its plain string; codes as a set.
+        if isinstance(value, enum.Enum):
+            value = value.value
+        params[key] = _codes(value) if key in ("select", "ignore") else value
     params.update(_folders())
     return Options(**params)
 
@@ -211,119 +306,17 @@ def _folders() -> dict[str, Path]:
     return {k: Path(os.environ[v]) for k, v in chosen.items() if os.environ.get(v)}
 
 
-def _configured(
-    ctx: typer.Context, options: Options, notebooks: list[Path], *, debug: bool
-) -> Options:
-    """Return ``options`` with the config's settings for what the flags left unset."""
-    from nb2pkg.read.config import with_config
-
-    given = _given(ctx)
-    return _run_guarded(
-        lambda: with_config(options, notebooks[0], given=given), debug=debug
-    )
-
-
 def _given(ctx: typer.Context) -> frozenset[str]:
-    """Return the Options fields set on the command line (they beat the config)."""
-    # Each of these parameters has the name of the Options field it sets.
-    fields = ("name", "mode", "layout", "template_dir", "tests", "pin")
+    """Return the parameters set on the command line (they beat the config)."""
     return frozenset(
-        field
-        for field in fields
-        if field in ctx.params
-        and getattr(ctx.get_parameter_source(field), "name", "") == "COMMANDLINE"
+        key
+        for key in ctx.params
+        if getattr(ctx.get_parameter_source(key), "name", "") == "COMMANDLINE"
     )
 
 
-def _codes(value: str | None) -> frozenset[str]:
-    return frozenset(c.strip().upper() for c in (value or "").split(",") if c.strip())
-
-
-@app.command()
-def check(
-    notebooks: flags.CheckedNotebooks,
-    output_format: flags.FormatOption = flags.FormatChoice.text,
-    select: flags.SelectOption = None,
-    ignore: flags.IgnoreOption = None,
-    no_outputs: flags.NoOutputsOption = False,
-    max_output_size: flags.MaxOutputOption = 100_000,
-    execute: flags.ExecuteOption = False,
-    timeout: flags.TimeoutOption = 60,
-    quiet: flags.QuietOption = False,
-    debug: flags.DebugOption = False,
-) -> None:
-    """Find hidden state and other pitfalls, without running the notebook.
-
-    Exit code 0 when clean, 1 when a warning or error is found, 2 on bad input.
-    Silence a line with `# nb2pkg: noqa` or `# nb2pkg: noqa: NBP101`.
-
-    Notebooks and folders of them, as for convert.
-
-    Example: nb2pkg check analysis.ipynb --ignore NBP107 --format json
-    """
-    import functools
-
-    from nb2pkg.api import CheckResult
-    from nb2pkg.api import check as run_check
-    from nb2pkg.options import Options
-    from nb2pkg.read.search import notebook_paths
-
-    options = Options(
-        select=_codes(select),
-        ignore=_codes(ignore),
-        no_outputs=no_outputs,
-        max_output_bytes=max_output_size,
-        execute=execute,
-        timeout=timeout,
-    )
-    results: list[CheckResult] = []
-    errors: list[str] = []
-    # A folder gives its notebooks; a file is checked as given (its error is its own).
-    found: list[Path] = []
-    for given in notebooks:
-        inside = functools.partial(notebook_paths, [given])
-        found += _run_guarded(inside, debug=debug) if given.is_dir() else [given]
-    for path in found:
-        try:
-            action = functools.partial(run_check, path, options=options)
-            results.append(_run_guarded(action, debug=debug))
-        except typer.Exit as stop:
-            if stop.exit_code != 2:
-                raise
-            errors.append(str(path))
-    if output_format is flags.FormatChoice.json:
-        typer.echo(data.check_json(results, errors))
-    elif results:  # the errors said it all otherwise
-        report.check_text(results, summary=not quiet)
-    raise typer.Exit(report.check_outcome(results, errors))
-
-
-def _run_guarded(action: Callable[[], T], *, debug: bool) -> T:
-    """Run ``action``, turning every exception into a message and an exit code."""
-    from nb2pkg.errors import Nb2PkgError
-
-    try:
-        return action()
-    except Nb2PkgError as exc:
-        if debug:
-            raise
-        report.say(f"nb2pkg: error: {exc}")
-        raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        report.say("nb2pkg: interrupted; nothing was written")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if debug:
-            raise
-        with tempfile.NamedTemporaryFile(
-            "w", prefix="nb2pkg-error-", suffix=".log", delete=False
-        ) as handle:
-            traceback.print_exc(file=handle)
-        report.say(
-            f"nb2pkg: internal error: {type(exc).__name__}: {exc}. This is a bug; "
-            f"please report it with {handle.name}"
-        )
-        raise typer.Exit(3) from None
+def _codes(value: str) -> frozenset[str]:
+    return frozenset(c.strip().upper() for c in value.split(",") if c.strip())
 
 
 def _tune_gc() -> None:

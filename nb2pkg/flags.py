@@ -28,18 +28,37 @@ class LayoutChoice(str, enum.Enum):
 
 
 class FormatChoice(str, enum.Enum):
-    """``check --format``."""
+    """``--format``: text for people (on stderr), JSON for programs (on stdout)."""
 
     text = "text"
     json = "json"
 
 
 Notebooks = Annotated[
-    list[Path],
+    list[Path] | None,
     typer.Argument(
-        metavar="NOTEBOOK...",
+        metavar="[NOTEBOOK|FOLDER]...",
         help="The notebook (.ipynb) to convert; several notebooks or folders "
-        "make one package, a module per notebook.",
+        "make one package, a module per notebook [default: the notebooks "
+        "[tool.nb2pkg] names].",
+        show_default=False,
+    ),
+]
+ExcludeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--exclude",
+        metavar="REGEX",
+        help="Leave out the notebooks and folders found in a folder whose path "
+        "matches; what git ignores is left out too.",
+    ),
+]
+ColorOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--color/--no-color",
+        help="Colour the text [default: on a terminal, unless NO_COLOR is set].",
+        show_default=False,
     ),
 ]
 NameOption = Annotated[
@@ -142,18 +161,20 @@ OutputOption = Annotated[
 ]
 
 
-# nb2pkg check
-CheckedNotebooks = Annotated[
-    list[Path],
-    typer.Argument(
-        metavar="NOTEBOOK...", help="Notebooks (.ipynb) or folders of them to check."
-    ),
-]
 FormatOption = Annotated[
     FormatChoice,
-    typer.Option(
-        "--format",
-        help="text (on stderr) or json (on stdout).",
+    typer.Option("--format", help="text (on stderr) or json (on stdout)."),
+]
+
+
+# nb2pkg check
+CheckedNotebooks = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="[NOTEBOOK|FOLDER]...",
+        help="Notebooks (.ipynb) or folders of them to check [default: the "
+        "notebooks [tool.nb2pkg] names].",
+        show_default=False,
     ),
 ]
 SelectOption = Annotated[

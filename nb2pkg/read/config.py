@@ -181,3 +181,37 @@ def check_choices(options: Options, *, source: Path | None = None) -> Options:
             path=source,
         )
     return options
+
+
+def package_inputs(given: list[Path], *, start: Path) -> tuple[list[Path], list[Path]]:
+    """Return the notebooks to work on, and those given that are left out.
+
+    Without ``[tool.nb2pkg] notebooks`` they are the notebooks given. With it,
+    nothing given means the notebooks it names, and so does any one of them
+    given: a pre-commit hook passes only the changed notebooks, and the whole
+    package is checked. Others given with them are left out. The config is
+    looked for from the first notebook given, else from ``start``.
+
+    Raises:
+        InputError: nothing given, and no config names notebooks.
+    """
+    first = given[0] if given else start
+    listed = configured_notebooks(first if first.is_dir() else first.parent)
+    if listed is None:
+        if not given:
+            raise InputError(
+                "no notebook given: name notebooks or folders, or list them in "
+                "[tool.nb2pkg] notebooks of pyproject.toml"
+            )
+        return given, []
+    if not given:
+        return listed, []
+    package = [p.resolve() for p in listed]
+
+    def ours(path: Path) -> bool:
+        real = path.resolve()
+        return any(real == p or p in real.parents for p in package)
+
+    if not any(ours(p) for p in given):
+        return given, []
+    return listed, [p for p in given if not ours(p)]

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+import traceback
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from nb2pkg.errors import CODES, Severity
 from nb2pkg.model import Kind, TestKind
@@ -28,27 +30,75 @@ if TYPE_CHECKING:
     from nb2pkg.plan.table import CellRow
     from nb2pkg.write.manifest import Changes
 
+T = TypeVar("T")
+
+
+# --color/--no-color, when given: beats NO_COLOR and the terminal test.
+_COLOUR: list[bool | None] = [None]
+
+
+def colour(choice: bool | None) -> None:
+    """Colour the text (True), never (False), or on a terminal unless NO_COLOR."""
+    _COLOUR[0] = choice
+
 
 def console(*, data: bool = False) -> Console:
     """Return the console on stderr (``data``: on stdout, for what a command
-    outputs), without colour when NO_COLOR is set.
+    outputs), without colour when NO_COLOR is set or --no-color given.
 
-    Data that goes to a pipe or a file is never cut to a terminal's width.
+    Data that goes to a pipe or a file is never cut to a terminal's width; on a
+    terminal, text wraps between words.
     """
     from rich.console import Console
 
-    options: dict[str, object] = {"highlight": False, "soft_wrap": True}
+    stream = sys.stdout if data else sys.stderr
+    terminal = stream.isatty()
+    options: dict[str, object] = {"highlight": False, "soft_wrap": not terminal}
     if data:
         options["file"] = sys.stdout
-        if not sys.stdout.isatty():
+        if not terminal:
             options["width"] = 10_000
     else:
         options["stderr"] = True
+    choice = _COLOUR[0]
     # NO_COLOR (no-color.org): rich drops colours but keeps bold and dim; no
     # colour system drops every escape sequence.
-    if os.environ.get("NO_COLOR"):
+    if choice is False or (choice is None and os.environ.get("NO_COLOR")):
         options["color_system"] = None
+    elif choice:
+        options["force_terminal"] = True
     return Console(**options)  # type: ignore[arg-type]
+
+
+def guarded(action: Callable[[], T], *, debug: bool) -> T:
+    """Run ``action``, turning every exception into a message and an exit code:
+    2 the user must act, 130 Ctrl-C, 3 a bug (the traceback in a file)."""
+    import typer
+
+    from nb2pkg.errors import Nb2PkgError
+
+    try:
+        return action()
+    except Nb2PkgError as exc:
+        if debug:
+            raise
+        say(f"nb2pkg: error: {exc}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        say("nb2pkg: interrupted; nothing was written")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        with tempfile.NamedTemporaryFile(
+            "w", prefix="nb2pkg-error-", suffix=".log", delete=False
+        ) as handle:
+            traceback.print_exc(file=handle)
+        say(
+            f"nb2pkg: internal error: {type(exc).__name__}: {exc}. This is a bug; "
+            f"please report it with {handle.name}"
+        )
+        raise typer.Exit(3) from None
 
 
 def say(text: str) -> None:
@@ -64,7 +114,8 @@ def count(number: int, word: str) -> str:
 
 
 class Bar:
-    """A progress bar on a terminal, shown once several notebooks are converted."""
+    """Progress on a terminal: a bar over several notebooks, a spinner naming the
+    stage for one (a large notebook takes a while), a bar over notebooks checked."""
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
@@ -83,20 +134,24 @@ class Bar:
         if not self.enabled:
             return
         if self.progress is None:
-            # Decided at the first report: one notebook, or no terminal, no bar.
-            screen = console()
-            if total <= 1 or not screen.is_terminal:
+            # Decided at the first report: no terminal, no progress.
+            if not sys.stderr.isatty():
                 self.enabled = False
                 return
-            from rich.progress import Progress
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
-            self.progress = Progress(console=screen, transient=True)
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn())
+            self.progress = Progress(*columns, console=console(), transient=True)
             self.progress.start()
-            self.task = self.progress.add_task(stage, total=total)
+            self.task = self.progress.add_task(stage, total=None)
         assert self.task is not None
-        self.progress.update(
-            self.task, completed=done, description=f"{stage} {done}/{total} notebooks"
-        )
+        if total > 1:
+            what = f"{stage} {done}/{total} notebooks"
+            self.progress.update(
+                self.task, completed=done, total=total, description=what
+            )
+        else:  # one notebook: the stage it is in
+            self.progress.update(self.task, total=None, description=f"{stage}...")
 
     def stop(self) -> None:
         if self.progress is not None:
@@ -237,9 +292,11 @@ def summary_table(plan: Plan) -> Table:
     return table
 
 
-def tests_report(result: Result) -> None:
-    """Print what ``nb2pkg tests`` generated and wrote."""
+def regenerated_report(result: Result, *, verbose: bool = False) -> None:
+    """Print what ``nb2pkg tests`` generated and wrote (``verbose``: each test)."""
     tests = result.plan.tests
+    for test in tests if verbose else ():
+        say(f"  {test.module}: {test.name} ({test.kind.value})")
     stubs = sum(t.kind is TestKind.STUB for t in tests)
     say(f"  tests: {len(tests) - stubs} from stored outputs, {stubs} stubs to fill in")
     changes = result.changes
@@ -251,14 +308,26 @@ def tests_report(result: Result) -> None:
         )
 
 
-def plan_table(plan: Plan, rows: Sequence[CellRow]) -> None:
-    """Print the cell-by-cell table of ``nb2pkg plan`` and its warnings."""
+# Below this many columns the plan's table is stacked, a block per cell.
+NARROW = 100
+
+
+def plan_table(
+    plan: Plan, rows: Sequence[CellRow], *, findings: bool = True, verbose: bool = False
+) -> None:
+    """Print the cell-by-cell plan on stdout (a table, or stacked blocks on a
+    narrow terminal: no name is ever cut) and its findings on stderr."""
     from rich.markup import escape
     from rich.table import Table
 
+    screen = console(data=True)
     several = any(row.notebook for row in rows)
     columns = ["cell", "kind", "marks", "first line", "defines", "reads", "goes to"]
-    table = Table(*(["notebook"] if several else []), *columns)
+    if several:
+        columns.insert(0, "notebook")
+    table = Table(*columns)
+    for column in table.columns:
+        column.overflow = "fold"  # a long name folds onto the next line, never cut
     for row in rows:
         cells = (
             *([row.notebook] if several else []),
@@ -270,16 +339,34 @@ def plan_table(plan: Plan, rows: Sequence[CellRow]) -> None:
             ", ".join(row.reads),
             ", ".join(row.goes_to),
         )
-        table.add_row(*(escape(text) for text in cells))
-    console(data=True).print(table)
-    for f in plan.findings:
-        if f.severity >= Severity.WARNING:
+        if screen.width < NARROW:
+            _stacked(screen, dict(zip(columns, cells, strict=True)))
+        else:
+            table.add_row(*(escape(text) for text in cells))
+    if screen.width >= NARROW:
+        screen.print(table)
+    for f in plan.findings if findings else ():
+        if f.severity >= Severity.WARNING or verbose:
             where = f.location()
             say(f"{where + ': ' if where else ''}{f.message} ({f.code})")
 
 
-def check_text(results: list[CheckResult], *, summary: bool = True) -> None:
-    """Print the findings of ``nb2pkg check``, one line each, and their count."""
+def _stacked(screen: Console, fields: dict[str, str]) -> None:
+    """Print one cell of the plan as a block: a heading, then a line a field."""
+    where = f"{fields.pop('notebook')} " if "notebook" in fields else ""
+    screen.print(
+        f"{where}cell {fields.pop('cell')}: {fields.pop('kind')}", markup=False
+    )
+    for key, value in fields.items():
+        if value:
+            screen.print(f"  {key}: {value}", markup=False)
+
+
+def check_text(
+    results: Sequence[CheckResult], *, summary: bool = True, verbose: bool = False
+) -> None:
+    """Print the findings of ``nb2pkg check``, one line each, and their count
+    (``verbose``: each notebook checked, found clean or not)."""
     for result in results:
         for f in result.findings:
             where = f.location()
@@ -287,12 +374,14 @@ def check_text(results: list[CheckResult], *, summary: bool = True) -> None:
                 f"{result.path}:{' ' + where + ':' if where else ''} {f.code} "
                 f"[{f.severity.name.lower()}] {f.message}"
             )
+        if verbose:
+            say(f"{result.path}: {count(len(result.findings), 'finding')}")
     if summary:
         total = sum(len(r.findings) for r in results)
         say(f"{total} findings in {len(results)} notebooks")
 
 
-def check_outcome(results: list[CheckResult], errors: list[str]) -> int:
+def check_outcome(results: Sequence[CheckResult], errors: Sequence[object]) -> int:
     """Return the exit code of ``nb2pkg check``: 2 bad input, 1 found, 0 clean."""
     if errors:
         return 2

@@ -47,7 +47,7 @@ def plan_json(plan: Plan, rows: Sequence[CellRow]) -> str:
     return json.dumps(data, indent=2)
 
 
-def check_json(results: list[CheckResult], errors: list[str]) -> str:
+def check_json(results: Sequence[CheckResult], errors: Sequence[str]) -> str:
     """Return ``nb2pkg check --format json``: findings by notebook, and counts."""
     counts: Counter[str] = Counter(f.code for r in results for f in r.findings)
     data = {

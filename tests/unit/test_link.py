@@ -18,6 +18,7 @@ from nb2pkg.model import Plan
 from nb2pkg.options import Options
 from nb2pkg.read.search import notebook_paths
 from tests.conftest import MakeNotebook, cell, markdown, run_package_tests
+from tests.terminal import run_in_terminal
 
 
 def package(
@@ -293,29 +294,28 @@ def test_progress_is_told_each_notebook_then_each_stage(
 @pytest.mark.parametrize(
     ("terminal", "several"), [(True, True), (False, True), (True, False)]
 )
-def test_a_progress_bar_shows_on_a_terminal_for_several_notebooks_only(
+def test_progress_shows_on_a_terminal_only(
     make_nb: MakeNotebook, tmp_path: Path, terminal: bool, several: bool
 ) -> None:
     a = make_nb("def double(x):\n    return 2 * x", name="a")
     b = make_nb("def half(x):\n    return x / 2", name="b")
     inputs = [str(a), str(b)] if several else [str(a)]
-    env = {"PATH": "", "TERM": "xterm", **({"FORCE_COLOR": "1"} if terminal else {})}
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "nb2pkg",
-            "convert",
-            *inputs,
-            "--dry-run",
-            "--no-cache",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
+    args = ["convert", *inputs, "--dry-run", "--no-cache"]
+    if terminal:
+        ran = run_in_terminal(*args, cwd=tmp_path)
+        code, stderr = ran.code, ran.stderr
+    else:
+        proc = subprocess.run(
+            [sys.executable, "-m", "nb2pkg", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        code, stderr = proc.returncode, proc.stderr
+    assert code == 0, stderr
+    # Several notebooks: a bar over them; one: the stage it is in.
+    assert (re.search(r"\d+/\d+ notebooks", stderr) is not None) is (
+        terminal and several
     )
-    assert proc.returncode == 0, proc.stderr
-    shown = re.search(r"\d+/\d+ notebooks", proc.stderr) is not None
-    assert shown is (terminal and several)
+    assert ("formatting..." in stderr) is (terminal and not several)
