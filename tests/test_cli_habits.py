@@ -243,3 +243,81 @@ def test_the_pre_commit_hooks_run_under_pre_commit(tmp_path: Path) -> None:
     stale = run(pre_commit, "run")  # only the staged file is passed
     assert stale.returncode == 1
     assert "nb2pkg convert --check" in stale.stdout or "b.py" in stale.stdout
+
+
+SCRIPT = """# %% [markdown]
+# # Doubling
+
+# %%
+def double(x):
+    return 2 * x
+
+# %%
+print(double(21))
+"""
+
+
+def test_a_jupytext_script_converts_like_its_notebook(tmp_path: Path) -> None:
+    script = tmp_path / "doubling.py"
+    script.write_text(SCRIPT)
+    made = runner.invoke(app, ["convert", str(script), "-o", str(tmp_path / "pkg")])
+    assert made.exit_code == 0, made.output
+    core = (tmp_path / "pkg" / "src" / "doubling" / "core.py").read_text()
+    assert "def double(x):" in core
+    plan = runner.invoke(app, ["plan", str(script), "--format", "json"])
+    rows = json.loads(plan.stdout)["cells"]
+    assert [r["goes_to"] for r in rows] == [[], ["core.py"], ["run()"]]
+    # No output was stored: said once, and no undefined name for the shown value.
+    codes = [f["code"] for f in json.loads(plan.stdout)["findings"]]
+    assert "NBP115" in codes and "NBP305" not in codes
+
+
+def test_a_script_without_jupytext_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jupytext", None)  # import fails
+    script = tmp_path / "doubling.py"
+    script.write_text(SCRIPT)
+    result = runner.invoke(app, ["convert", str(script)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "pip install 'nb2pkg[jupytext]'" in lines[0]
+
+
+def synopsis() -> dict[str, set[str]]:
+    """Return the flags the README's usage block gives each command."""
+    import re
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Command line", 1)[1].split("```console\n", 1)[1]
+    block = block.split("```", 1)[0]
+    flags: dict[str, set[str]] = {}
+    command = ""
+    for line in block.splitlines():
+        if line.startswith("nb2pkg "):
+            command = line.split()[1]
+            flags.setdefault(command, set())
+        if command and not line.startswith("python"):
+            found = re.findall(r"(?<![\w-])(--?[a-z][a-z-]*(?:/--[a-z-]+)?)", line)
+            for flag in found:
+                flags[command].update(flag.split("/"))
+    return flags
+
+
+@pytest.mark.parametrize("command", ["convert", "tests", "plan", "check"])
+def test_the_readme_usage_matches_help(command: str) -> None:
+    import typer
+
+    click = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
+    shown = {
+        flag
+        for param in click.params
+        if not getattr(param, "hidden", False)
+        for flag in (*param.opts, *param.secondary_opts)
+        if flag.startswith("-")
+    }
+    assert synopsis()[command] == shown
+    help_text = runner.invoke(app, [command, "--help"]).output
+    assert all(flag in help_text for flag in shown)

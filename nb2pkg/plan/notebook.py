@@ -96,10 +96,12 @@ def make_plan(
     placement = _shown_and_displayed(placement, shown, show, statements)
     pipeline = _pipeline_for(notebook, placement, modules, layout, show)
     pipeline = pipeline and _named_and_recorded(
-        pipeline, pipeline_module, analyses, generation
+        pipeline, pipeline_module, analyses, generation, findings
     )
     findings.extend(_import_notes(imports_all, modules, pipeline))
-    findings.extend(undefined_name_notes(placement, pipeline))
+    findings.extend(
+        undefined_name_notes(placement, pipeline, helpers=frozenset({show}))
+    )
     dependencies = _dependencies(
         notebook, analyses, modules, pipeline, package, generation
     )
@@ -135,9 +137,14 @@ def _named_and_recorded(
     module: str,
     analyses: Sequence[CellAnalysis],
     generation: Generation,
+    findings: list[Finding],
 ) -> PipelinePlan:
-    """Return the pipeline in its module, with what its steps' cells recorded."""
-    recorded = recorded_steps(pipeline, analyses) if generation.tests else ()
+    """Return the pipeline in its module, with what its steps' cells recorded
+    (a credential in an output is withheld, with a finding)."""
+    recorded, withheld = (
+        recorded_steps(pipeline, analyses) if generation.tests else ((), ())
+    )
+    findings.extend(withheld)
     return replace(pipeline, module=module, recorded=recorded)
 
 

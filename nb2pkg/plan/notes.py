@@ -109,10 +109,12 @@ def star_and_global_notes(
 
 
 def undefined_name_notes(
-    placement: Placement, pipeline: PipelinePlan | None
+    placement: Placement, pipeline: PipelinePlan | None, *, helpers: frozenset[str]
 ) -> list[Finding]:
+    """Return NBP305 for each name the kept code reads and nothing defines;
+    ``helpers`` are the names nb2pkg defines itself (the show helper)."""
     kept = [*placement.module, *placement.pipeline]
-    defined = {n for s in [*kept, *placement.imports] for n in s.defines}
+    defined = {n for s in [*kept, *placement.imports] for n in s.defines} | helpers
     if has_star_import(placement.imports):
         return []
     required = set(pipeline.required) if pipeline else set()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nb2pkg.analyse.names import BUILTIN_NAMES
-from nb2pkg.model import CellAnalysis, Kind, Notebook, Plan, Statement
+from nb2pkg.model import CellAnalysis, Kind, Notebook, Plan, Statement, TestKind
 
 LEFT_OUT = "left out"
 
@@ -48,8 +48,9 @@ def cell_rows(
             found = [f for f, names in imports.items() if s.defines & names]
             if s.kind is not Kind.IMPORT:
                 found = [where[id(s)]] if id(s) in where else []
-            if not found and cell.number in tested and s is statements[-1]:
-                found = [tested[cell.number]]
+            shown = s is statements[-1] and s.kind not in (Kind.DEF, Kind.CLASS)
+            if shown and cell.number in tested:
+                found = [*found, tested[cell.number]]  # shown by run(), and tested
             places += [p for p in found or [LEFT_OUT] if p not in places]
         if analysis is not None and cell.source.strip():
             places = places if analysis.parsed and places else [LEFT_OUT]
@@ -76,26 +77,36 @@ def _destinations(
     """Return where the plan puts each statement (by id), the names each file's
     imports bind, and the test file of each cell that became a test."""
     own = {id(s) for a in analyses for s in a.statements}
+    # Planning rewrites some statements (a shown result is passed to the show
+    # helper, display() prints): those are found by their place in the notebook.
+    located = {(s.cell, s.line): id(s) for a in analyses for s in a.statements}
+    alone = len(plan.notebooks) == 1
     where: dict[int, str] = {}
     imports: dict[str, set[str]] = {}  # file -> the names its imports bind
     filled: set[str] = set()  # the modules this notebook's statements went to
+
+    def put(statements: Sequence[Statement], path: str) -> bool:
+        ours = alone or any(id(s) in own for s in statements)
+        for s in statements:
+            where[id(s)] = path
+            if ours and (s.cell, s.line) in located:
+                where[located[s.cell, s.line]] = path
+        return ours
+
     for module in plan.modules:
-        for s in module.body:
-            where[id(s)] = module.path
-        if any(id(s) in own for s in module.body):
+        if put(module.body, module.path):
             filled.add(module.name)
             imports[module.path] = {n for i in module.imports for n in i.defines}
     for pipeline in plan.pipelines:
-        for s in pipeline.steps:
-            where[id(s)] = "run()" if len(plan.pipelines) == 1 else pipeline.path
-        if any(id(s) in own for s in pipeline.steps):
+        path = "run()" if len(plan.pipelines) == 1 else pipeline.path
+        if put(pipeline.steps, path):
             filled.add(pipeline.module)
             lazy = (*pipeline.imports, *pipeline.lazy_imports)
             imports[pipeline.path] = {n for i in lazy for n in i.defines}
     tested = {
         t.cell: f"test_{t.module.replace('.', '_')}.py"
         for t in plan.tests
-        if t.module in filled
+        if t.module in filled and t.kind is not TestKind.STUB
     }
     return where, imports, tested
 

@@ -107,6 +107,8 @@ def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:
                 "is not a notebook (not UTF-8 text; is it a binary file?)", path=path
             ) from None
     raw = raw.removeprefix("\ufeff")
+    if path.suffix == ".py":
+        return _load_script(raw, path=path)
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -123,6 +125,31 @@ def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:
         isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list)
     ):
         raise NotebookError("is not a notebook (no list of cells in it)", path=path)
+    return data
+
+
+def _load_script(text: str, *, path: Path) -> dict[str, Any]:
+    """Return the notebook a jupytext script holds (percent or light format).
+
+    jupytext parses the text (its YAML header with a safe loader); nothing in
+    the script runs.
+    """
+    try:
+        import jupytext
+    except ImportError:
+        raise NotebookError(
+            "is a Python script: nb2pkg reads a jupytext paired script (percent or "
+            "light format) with jupytext: pip install 'nb2pkg[jupytext]'",
+            path=path,
+        ) from None
+    try:
+        notebook = jupytext.reads(text, fmt="py")
+    except Exception as exc:  # noqa: BLE001 - any parse failure is one user message
+        raise NotebookError(
+            f"is not a script jupytext can read ({type(exc).__name__}: {exc})",
+            path=path,
+        ) from None
+    data: dict[str, Any] = json.loads(json.dumps(notebook))
     return data
 
 

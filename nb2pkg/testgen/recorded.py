@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from nb2pkg.credentials import find_credential
+from nb2pkg.errors import Finding, finding
 from nb2pkg.model import Cell, CellAnalysis, PipelinePlan, StepRecord, shown_text
 
 # Code whose output can change from run to run, and text that does.
@@ -29,26 +31,35 @@ _MAX_TEXT = 4_000
 
 def recorded_steps(
     pipeline: PipelinePlan, analyses: Sequence[CellAnalysis]
-) -> tuple[StepRecord, ...]:
-    """Return, per step, what its cells printed and showed in the notebook.
+) -> tuple[tuple[StepRecord, ...], tuple[Finding, ...]]:
+    """Return, per step, what its cells printed and showed in the notebook, and
+    an NBP110 finding for each cell whose output looks like a credential (no
+    test copies it).
 
     Empty unless the notebook ran cleanly in order (see the module docstring).
     """
     cells = [a.cell for a in analyses if a.cell.source.strip()]
     if pipeline.required or not _ran_cleanly(cells):
-        return ()
+        return (), ()
     by_number = {c.number: c for c in cells}
     records = []
+    findings: list[Finding] = []
     for step in pipeline.functions:
-        numbers = sorted({s.cell for s in step.statements})
-        expected = tuple(
-            (n, text)
-            for n in numbers
-            if n in by_number and (text := _printed_and_shown(by_number[n]))
-        )
+        expected = []
+        for number in sorted({s.cell for s in step.statements} & by_number.keys()):
+            text = _printed_and_shown(by_number[number])
+            kind = find_credential(text) if text else None
+            if kind is not None:
+                note = (
+                    f"its output looks like it holds {kind}: no test was made from "
+                    "it; clear the output, and revoke the credential"
+                )
+                findings.append(finding("NBP110", note, cell=number))
+            elif text:
+                expected.append((number, text))
         if expected:
-            records.append(StepRecord(step.name, step.title, expected))
-    return tuple(records)
+            records.append(StepRecord(step.name, step.title, tuple(expected)))
+    return tuple(records), tuple(findings)
 
 
 def _ran_cleanly(cells: Sequence[Cell]) -> bool:

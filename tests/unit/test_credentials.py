@@ -153,3 +153,28 @@ def test_no_secret_reaches_the_package(
     stubs = [t for t in result.plan.tests if "no test copies it" in t.reason]
     assert len(stubs) == 4
     assert json.dumps([t.reason for t in stubs]).count("cell ") == 4
+
+
+@pytest.mark.parametrize(("text", "kind"), FAKE_SECRETS)
+def test_no_secret_reaches_the_pipeline_tests(
+    text: str, kind: str | None, make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    """A notebook that ran cleanly prints and shows a secret from its loose code
+    (read from elsewhere, as from the environment): run()'s tests copy neither,
+    and still pin what else it printed."""
+    cells = [
+        cell("import os", count=1),
+        cell("value = os.environ.get('TOKEN', '')\nprint(value)", count=2,
+             stdout=text + "\n"),
+        cell("os.environ.get('TOKEN', '')", count=3, result=repr(text)),
+        cell("print('rows:', 3)", count=4, stdout="rows: 3\n"),
+    ]  # fmt: skip
+    nb = make_nb(*cells)
+    result = convert(nb, options=Options(output=tmp_path / "pkg"))
+    telling = max(re.findall(r"[A-Za-z0-9!/+_-]{6,}", text), key=len)
+    for path in (tmp_path / "pkg").rglob("*"):
+        if path.is_file():
+            assert telling not in path.read_text(), path
+    assert {f.cell for f in result.findings if f.code == "NBP110"} == {2, 3}
+    tests = (tmp_path / "pkg" / "tests" / "test_pipeline.py").read_text()
+    assert '"rows: 3\\n" in printed' in tests
