@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from nb2pkg.analyse.names import imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits
 from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, TestCase
+from nb2pkg.testgen.recorded import value_check
 
 
 def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ...]:
@@ -50,6 +51,7 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
         files.add(f"{root}/{pipeline.path}", "pipeline.py.j2", {}, pipeline)
         if tests:
             parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
+            checks = _step_checks(pipeline)
             files.add(
                 f"tests/test_{pipeline.module.replace('.', '_')}.py",
                 "test_pipeline.py.j2",
@@ -57,7 +59,8 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
                     "pipeline": pipeline,
                     "parent": parent,
                     "leaf": leaf,
-                    "checks": _step_checks(pipeline),
+                    "checks": checks,
+                    "values": any(c["values"] for c in checks),
                     "tables": _uses_pandas(plan),
                 },
             )
@@ -169,15 +172,25 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
         first, last = record.cells[0][0], record.cells[-1][0]
         span = f"cell {first}" if first == last else f"cells {first}-{last}"
         title = f"{record.title} ({span})" if record.title else span.capitalize()
-        lines = [(cell, _literals(text)) for cell, text in record.cells]
+        cells = [_cell_check(cell, text) for cell, text in record.cells]
         checks.append(
             {
                 "name": f"test_{record.step}",
                 "doc": f"{title}: what the notebook printed and showed.",
-                "cells": lines,
+                "cells": cells,
+                "values": any("value" in c for c in cells),
             }
         )
     return checks
+
+
+def _cell_check(cell: int, text: str) -> dict[str, object]:
+    """Return what one cell's check compares: a value, or its text's lines."""
+    value = value_check(text)
+    if value is None:
+        return {"cell": cell, "lines": _literals(text)}
+    literal, approx = value
+    return {"cell": cell, "value": f"pytest.approx({literal})" if approx else literal}
 
 
 def _literals(text: str) -> list[str]:

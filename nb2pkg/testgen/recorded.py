@@ -10,12 +10,14 @@ needing no argument. A cell whose code or output changes from run to run
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import Cell, CellAnalysis, PipelinePlan, StepRecord, shown_text
+from nb2pkg.testgen.expected import approx_kind
 
 # Code whose output can change from run to run, and text that does.
 _UNSTABLE_CODE = re.compile(
@@ -86,3 +88,25 @@ def _printed_and_shown(cell: Cell) -> str:
     if not text.strip() or len(text) > _MAX_TEXT or _UNSTABLE_TEXT.search(text):
         return ""
     return text
+
+
+def value_check(text: str) -> tuple[str, bool] | None:
+    """Return (a Python literal, whether to compare it approximately) when a
+    cell printed or showed one value on one line (a number, list, dict, tuple);
+    None for other text, which is compared as text.
+
+    A value is compared as a value: ``0.1 + 0.2`` printed ``0.30000000000000004``
+    matches ``pytest.approx(0.3)``, and ``2`` does not match ``12``.
+    """
+    line = text.removesuffix("\n")
+    if not line.strip() or "\n" in line:
+        return None
+    try:
+        value = ast.literal_eval(line)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, str | bytes | bool) or value is None:
+        return None
+    literal = repr(value)  # the value's own spelling: no comment, no trailing text
+    approx = approx_kind(literal)
+    return None if approx is None else (literal, approx)

@@ -1,5 +1,6 @@
 """Tests of text_stats.pipeline: run() prints and shows what the notebook did."""
 
+import ast
 import contextlib
 import io
 import os
@@ -38,21 +39,33 @@ def printed() -> str:
     return out.getvalue()
 
 
-def test_word_statistics(printed: str) -> None:
+@pytest.fixture(scope="module")
+def values(printed: str) -> list[object]:
+    """The values run() printed or showed, a line each: numbers, lists, dicts."""
+    found: list[object] = []
+    for line in printed.splitlines():
+        try:
+            found.append(ast.literal_eval(line))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    return found
+
+
+def test_word_statistics(printed: str, values: list[object]) -> None:
     """Word statistics (cells 6-19): what the notebook printed and showed."""
     # Cell 6
-    assert "['Hello,', 'world!']\n" in printed
+    assert ["Hello,", "world!"] in values
     # Cell 9
-    assert "['hello', 'world']\n" in printed
+    assert ["hello", "world"] in values
     # Cell 11
-    assert "[('cat', 2), ('hat', 1)]\n" in printed
+    assert [("cat", 2), ("hat", 1)] in values
     # Cell 14
-    assert "[0, 1, 1, 2, 3, 5, 8, 13, 21, 34]\n" in printed
+    assert [0, 1, 1, 2, 3, 5, 8, 13, 21, 34] in values
     # Cell 15
-    assert "832040\n" in printed
+    assert 832040 in values
     # Cell 16
     assert "10 distinct words\n" in printed
     # Cell 18
-    assert "0.75\n" in printed
+    assert pytest.approx(0.75) in values
     # Cell 19
-    assert "[('quick', 2), ('brown', 1), ('fox', 1)]\n" in printed
+    assert [("quick", 2), ("brown", 1), ("fox", 1)] in values
