@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -321,3 +322,20 @@ def test_the_readme_usage_matches_help(command: str) -> None:
     assert synopsis()[command] == shown
     help_text = runner.invoke(app, [command, "--help"]).output
     assert all(flag in help_text for flag in shown)
+
+
+def test_check_over_many_notebooks_shows_progress_on_a_terminal(
+    tmp_path: Path,
+) -> None:
+    for name in ("a", "b", "c"):
+        notebook(tmp_path / "nbs" / f"{name}.ipynb", f"{name} = 1")
+    ran = run_in_terminal("check", str(tmp_path / "nbs"), cwd=tmp_path)
+    assert ran.code == 0, ran.stderr
+    assert "checking 3/3 notebooks" in ran.stderr
+    piped = subprocess.run(
+        [sys.executable, "-m", "nb2pkg", "check", str(tmp_path / "nbs")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "notebooks" in piped.stderr and "checking" not in piped.stderr
