@@ -77,10 +77,20 @@ def cell(
     return code
 
 
-def run_package_tests(package: Path) -> subprocess.CompletedProcess[str]:
+def run_package_tests(package: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a generated package's own tests, with its code on the path (no install)."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-rs",
+            "-p",
+            "no:cacheprovider",
+            "tests",
+            *args,
+        ],
         cwd=package,
         # No bytecode cache: a test that edits a module and runs the tests again
         # within the same second, at the same size, would import the stale .pyc.

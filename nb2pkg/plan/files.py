@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from nb2pkg.analyse.names import imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits
 from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, TestCase
-from nb2pkg.testgen.recorded import value_check
+from nb2pkg.testgen.recorded import run_needs, value_check
 
 
 def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ...]:
@@ -33,7 +33,12 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
     many = "s" if len(plan.notebooks) > 1 else ""
     description = plan.summary or f"Code from the notebook{many} {sources}."
     first_line = description.split("\n")[0]
-    files.add("pyproject.toml", "pyproject.toml.j2", {"description": first_line})
+    slow = tests and any(run_needs(p).slow and p.recorded for p in plan.pipelines)
+    files.add(
+        "pyproject.toml",
+        "pyproject.toml.j2",
+        {"description": first_line, "slow_marker": slow},
+    )
     files.add("README.md", "README.md.j2")
     files.add(".gitignore", "gitignore.j2")
     files.add(f"{root}/__init__.py", "__init__.py.j2")
@@ -52,6 +57,7 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
         if tests:
             parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
             checks = _step_checks(pipeline)
+            needs = run_needs(pipeline)
             files.add(
                 f"tests/test_{pipeline.module.replace('.', '_')}.py",
                 "test_pipeline.py.j2",
@@ -62,6 +68,7 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
                     "checks": checks,
                     "values": any(c["values"] for c in checks),
                     "tables": _uses_pandas(plan),
+                    "needs": needs,
                 },
             )
     # Always: ``python -m`` works even when the notebook left nothing to run.

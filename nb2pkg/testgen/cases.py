@@ -33,6 +33,7 @@ from nb2pkg.testgen.expected import (
     result_case,
 )
 from nb2pkg.testgen.rebuild import import_origins, loose_bindings, rebuild
+from nb2pkg.testgen.stubs import stub
 
 _BUILTINS = frozenset(dir(builtins))
 # Code whose result can change from run to run: its stored output is no evidence.
@@ -99,7 +100,7 @@ def make_tests(
         for name in module.exports:
             s = package.by_name[name]
             if s.kind is Kind.DEF and not counts[name]:
-                tests.append(_stub(module.name, s))
+                tests.append(stub(module.name, s, analyses))
     return tuple(tests)
 
 
@@ -334,22 +335,6 @@ def _code_test(analysis: CellAnalysis, package: _Package) -> tuple[str, TestCase
             names=(),
         )
     return func, base
-
-
-def _stub(module: str, s: Statement) -> TestCase:
-    node = s.node
-    signature = ""
-    if isinstance(node, cst.FunctionDef):
-        signature = cst.Module([]).code_for_node(node.params)
-    call = f"{s.name}({' '.join(signature.split())})"
-    return TestCase(
-        module=module,
-        name=f"test_{s.name.lower()}_todo",
-        cell=s.cell,
-        kind=TestKind.STUB,
-        reason="no recorded output to compare",
-        expression=call,
-    )
 
 
 def _package_names(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, finding
@@ -110,3 +111,42 @@ def value_check(text: str) -> tuple[str, bool] | None:
     literal = repr(value)  # the value's own spelling: no comment, no trailing text
     approx = approx_kind(literal)
     return None if approx is None else (literal, approx)
+
+
+# What run() needs that a test machine may not have, read from the pipeline's code.
+_NETWORK = re.compile(
+    r"\b(requests|urllib|urlopen|httpx|aiohttp|http\.client|socket|boto3|"
+    r"download|wget)\b|['\"]https?://"
+)
+_GPU = re.compile(r"\bcuda\b|\.to\(\s*['\"]cuda|device\s*=\s*['\"]cuda")
+_TRAINING = re.compile(
+    r"\.fit\(|\.fit_generator\(|\.train\(|\bepochs?\b|\bfor\s+epoch\b|"
+    r"\.backward\(\)|optimizer\.step\(|GridSearchCV|RandomizedSearchCV"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RunNeeds:
+    """Why the pipeline's tests might not run here: each a reason to skip, said.
+
+    ``network``: run() reads from the network; a connection that fails skips.
+    ``gpu``: run() uses CUDA; without a GPU the tests skip. ``slow``: run()
+    trains a model (a long-running step): the tests carry the ``slow`` marker,
+    which ``pytest -m "not slow"`` skips.
+    """
+
+    network: bool = False
+    gpu: bool = False
+    slow: bool = False
+
+
+def run_needs(pipeline: PipelinePlan) -> RunNeeds:
+    """Return what the pipeline's run() needs, from its code and imports."""
+    code = "".join(
+        s.code for s in (*pipeline.imports, *pipeline.lazy_imports, *pipeline.steps)
+    )
+    return RunNeeds(
+        network=_NETWORK.search(code) is not None,
+        gpu=_GPU.search(code) is not None,
+        slow=_TRAINING.search(code) is not None,
+    )

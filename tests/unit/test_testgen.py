@@ -422,3 +422,31 @@ def test_a_result_shown_through_a_name_is_a_test(tmp_path: Path) -> None:
     (tests,) = [f.text for f in result.files if f.path.name == "test_core.py"]
     assert "assert f(3) == 6" in tests
     assert run_package_tests(tmp_path / "pkg").returncode == 0
+
+
+def test_a_stub_shows_the_call_the_notebook_made_and_what_it_returned() -> None:
+    counts_def = "def counts(words):\n    return {w: words.count(w) for w in words}"
+    cells = (
+        (counts_def, None),
+        ("import random\nwords = random.sample(['a', 'b'], 2)", None),
+        ("result = counts(words)\nresult", "{'a': 1, 'b': 1}"),
+        ("def unused(x):\n    return x", None),
+    )
+    stubs = {t.name: t for t in all_tests(*cells) if t.kind is TestKind.STUB}
+    assert stubs["test_counts_todo"].body == (
+        "# The notebook called it in cell 3:\n"
+        "#     result = counts(words)\n"
+        "# and, through `result`, showed a dict: {'a': 1, 'b': 1}\n"
+        "# Repeat the call with inputs you build here, and assert on it."
+    )
+    assert stubs["test_unused_todo"].body == ""  # never called: nothing to show
+
+
+def test_a_stub_never_copies_a_credential_the_notebook_showed() -> None:
+    token = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    cells = (
+        ("def token(env):\n    return env['T']", None),
+        ("import os\ntoken(os.environ)", repr(token)),
+    )
+    (stub,) = [t for t in all_tests(*cells) if t.kind is TestKind.STUB]
+    assert "token(os.environ)" in stub.body and token not in stub.body

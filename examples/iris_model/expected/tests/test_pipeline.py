@@ -11,6 +11,9 @@ import pytest
 
 from iris_model import pipeline
 
+# run() trains a model, a long-running step: pytest -m "not slow" skips these.
+pytestmark = pytest.mark.slow
+
 
 def test_pipeline_imports_without_running() -> None:
     """Importing the pipeline works and runs nothing: it prints nothing."""
