@@ -63,6 +63,7 @@ def convert(
     dry_run: flags.DryRunOption = False,
     tests: flags.TestsOption = True,
     pin: flags.PinOption = False,
+    cell_comments: flags.CellCommentsOption = True,
     template_dir: flags.TemplateDirOption = None,
     execute: flags.VerifyOption = False,
     strict: flags.StrictOption = False,

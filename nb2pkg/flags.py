@@ -89,6 +89,13 @@ DryRunOption = Annotated[
 TestsOption = Annotated[
     bool, typer.Option("--tests/--no-tests", help="Generate tests from outputs.")
 ]
+CellCommentsOption = Annotated[
+    bool,
+    typer.Option(
+        "--cell-comments/--no-cell-comments",
+        help="Put '# Cell N' before each cell's code in the pipeline's steps.",
+    ),
+]
 PinOption = Annotated[
     bool, typer.Option("--pin", help="Pin dependencies to the installed versions.")
 ]

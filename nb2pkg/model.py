@@ -231,6 +231,7 @@ class Step:
     global_names: tuple[str, ...]
     imports: tuple[Statement, ...]  # plotting imports made inside it
     statements: tuple[Statement, ...]
+    doc: str = ""  # its docstring: the markdown under its heading, or the heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +260,7 @@ class PipelinePlan:
     notebook: str = ""  # the notebook's file name
     show: str = ""  # the helper that shows results (``plan.show``), if a step does
     recorded: tuple[StepRecord, ...] = ()  # evidence for the pipeline's tests
+    cell_comments: bool = True  # a ``# Cell N`` comment before each cell's code
 
     @property
     def path(self) -> str:

@@ -36,6 +36,8 @@ class Generation:
         layout: ``src`` (``src/<package>/``) or ``flat`` (``<package>/``).
         modules: (notebook file name, module) pairs: the module a notebook's
             unmarked definitions go to, instead of its own name (or ``core``).
+        cell_comments: a ``# Cell N`` comment before each cell's code in the
+            pipeline's steps, naming where it came from.
     """
 
     name: str | None = None
@@ -46,6 +48,7 @@ class Generation:
     mode: Mode | None = None
     layout: PackageLayout = "src"
     modules: tuple[tuple[str, str], ...] = ()
+    cell_comments: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,7 @@ class Options:
     cache_dir: Path | None = None
     config_dir: Path | None = None
     exclude: str = ""
+    cell_comments: bool = True
 
     @property
     def reading(self) -> Reading:

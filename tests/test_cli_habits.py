@@ -339,3 +339,21 @@ def test_check_over_many_notebooks_shows_progress_on_a_terminal(
         check=False,
     )
     assert "notebooks" in piped.stderr and "checking" not in piped.stderr
+
+
+def test_cell_comments_from_the_flag_and_the_config(tmp_path: Path) -> None:
+    nb = notebook(tmp_path / "nb.ipynb", "x = 1", "print(x)")
+    out = tmp_path / "pkg"
+
+    def pipeline(*args: str) -> str:
+        made = runner.invoke(
+            app, ["convert", str(nb), "-o", str(out), "--force", *args]
+        )
+        assert made.exit_code == 0, made.output
+        return (out / "src" / "nb" / "pipeline.py").read_text()
+
+    assert "# Cell 1" in pipeline()
+    assert "# Cell" not in pipeline("--no-cell-comments")
+    (tmp_path / "pyproject.toml").write_text("[tool.nb2pkg]\ncell-comments = false\n")
+    assert "# Cell" not in pipeline()
+    assert "# Cell 2" in pipeline("--cell-comments")  # the command line wins

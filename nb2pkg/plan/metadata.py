@@ -36,6 +36,34 @@ def headings(notebook: Notebook) -> dict[int, str]:
 
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+# A docstring longer than this is cut after its last whole sentence that fits.
+_DOC_CHARS = 240
+
+
+def step_doc(notebook: Notebook, first_cell: int, title: str) -> str:
+    """Return a step's docstring: the first paragraph of prose in the markdown
+    just above its first cell (under its heading), else its heading."""
+    above: list[str] = []
+    for cell in reversed(notebook.cells[: first_cell - 1]):
+        if cell.kind != "markdown":
+            break
+        above.insert(0, cell.source)
+    for paragraph in re.split(r"\n\s*\n", "\n\n".join(above)):
+        text = paragraph.strip()
+        if not text or _HEADING.match(text.splitlines()[0]):
+            continue
+        if text.startswith(("<", "!", "|", "```", "$$", ">")):
+            continue
+        return _sentences(_plain(" ".join(text.split())))
+    return f"{title}." if title and not title.endswith((".", "?", "!")) else title
+
+
+def _sentences(text: str) -> str:
+    """Return ``text`` cut after the last whole sentence within _DOC_CHARS."""
+    if len(text) <= _DOC_CHARS:
+        return text
+    cut = max(text.rfind(end, 0, _DOC_CHARS) for end in (". ", "? ", "! "))
+    return text[: cut + 1] if cut > 0 else text[:_DOC_CHARS].rsplit(" ", 1)[0] + "..."
 
 
 def title_and_summary(notebook: Notebook) -> tuple[str, str]:

@@ -25,6 +25,7 @@ from nb2pkg.model import (
     PipelinePlan,
     Plan,
     Statement,
+    Step,
     TestCase,
 )
 from nb2pkg.options import Generation
@@ -35,6 +36,7 @@ from nb2pkg.plan.metadata import (
     headings,
     package_name,
     requires_python,
+    step_doc,
     title_and_summary,
 )
 from nb2pkg.plan.notes import (
@@ -94,14 +96,13 @@ def make_plan(
     modules = _module_plans(placement, layout, module, findings)
     show = show_name(statements)
     placement = _shown_and_displayed(placement, shown, show, statements)
-    pipeline = _pipeline_for(notebook, placement, modules, layout, show)
+    pipeline = _pipeline_for(notebook, placement, modules, layout, show, generation)
     pipeline = pipeline and _named_and_recorded(
         pipeline, pipeline_module, analyses, generation, findings
     )
     findings.extend(_import_notes(imports_all, modules, pipeline))
-    findings.extend(
-        undefined_name_notes(placement, pipeline, helpers=frozenset({show}))
-    )
+    helpers = frozenset({show})
+    findings.extend(undefined_name_notes(placement, pipeline, helpers=helpers))
     dependencies = _dependencies(
         notebook, analyses, modules, pipeline, package, generation
     )
@@ -168,10 +169,12 @@ def _pipeline_for(
     modules: Sequence[ModulePlan],
     layout: Layout,
     show: str,
+    generation: Generation,
 ) -> PipelinePlan | None:
     """Return the plan of the loose code's module, or None when there is none.
 
-    ``show`` is the name of the helper that shows results, if a step calls it.
+    ``show`` is the name of the helper that shows results, if a step calls it;
+    ``generation.cell_comments`` puts ``# Cell N`` before each cell's code.
     """
     owner = {n: m.name for m in modules for s in m.body for n in s.defines}
     parameters = frozenset(n for s in layout.parameters for n in s.defines)
@@ -180,7 +183,21 @@ def _pipeline_for(
     pipeline = _pipeline_plan(placement, owner, titles, parameters, show)
     if pipeline is None:
         return None
-    return replace(pipeline, notebook=notebook.path.name)
+    functions = tuple(replace(f, doc=_doc(notebook, f)) for f in pipeline.functions)
+    return replace(
+        pipeline,
+        notebook=notebook.path.name,
+        functions=functions,
+        cell_comments=generation.cell_comments,
+    )
+
+
+def _doc(notebook: Notebook, step: Step) -> str:
+    """Return a step's docstring: its markdown, its heading, or its cells."""
+    cells = sorted({s.cell for s in step.statements})
+    span = f"cell {cells[0]}" if len(cells) == 1 else f"cells {cells[0]}-{cells[-1]}"
+    found = step_doc(notebook, cells[0], step.title)
+    return found or f"Run {span} of the notebook."
 
 
 def _import_notes(

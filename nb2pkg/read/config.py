@@ -34,6 +34,7 @@ _KEYS: dict[str, tuple[str, type]] = {
     "template-dir": ("template_dir", str),
     "tests": ("tests", bool),
     "pin": ("pin", bool),
+    "cell-comments": ("cell_comments", bool),
     "modules": ("modules", dict),
     "output": ("output", str),
     "exclude": ("exclude", str),

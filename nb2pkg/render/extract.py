@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -41,7 +42,7 @@ def pipeline_code(pipeline: PipelinePlan, *, memo: Memo | None = None) -> str:
     asyncs = [top_level_awaits(step.statements) for step in pipeline.functions]
     store = memo or Memo()
     functions = [
-        _step_code(step, awaits, store)
+        _step_code(step, awaits, store, comments=pipeline.cell_comments)
         for step, awaits in zip(pipeline.functions, asyncs, strict=True)
     ]
     run = "".join(functions) + cst.Module(body=[_run_function(pipeline, asyncs)]).code
@@ -228,9 +229,22 @@ def docstring_text(text: str) -> str:
     return one_line.rstrip(". ") + "."
 
 
-def _docstring_line(text: str) -> StatementNode:
+def _docstring_line(text: str, *, indent: str = "    ") -> StatementNode:
+    """Return a docstring statement of ``text``: one line when it fits, else a
+    summary sentence, a blank line and the rest, wrapped at 72 characters."""
     body = docstring_text(text)
+    if len(body) > _DOC_WIDTH:
+        summary, _, rest = body.partition(". ")
+        if rest and len(summary) < _DOC_WIDTH:
+            parts = [summary + ".", "", *textwrap.wrap(rest, _DOC_WIDTH)]
+        else:
+            parts = textwrap.wrap(body, _DOC_WIDTH)
+        body = f"\n{indent}".join(parts) + f"\n{indent}"
     return cst.SimpleStatementLine([cst.Expr(cst.SimpleString(f'"""{body}"""'))])
+
+
+# Docstring lines are wrapped at this width (PEP 8's 72 for comments and docs).
+_DOC_WIDTH = 72
 
 
 def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
@@ -239,7 +253,7 @@ def _names(names: Sequence[str]) -> cst.Name | cst.Tuple:
     return cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[])
 
 
-def _step_code(step: Step, awaits: bool, memo: Memo) -> str:
+def _step_code(step: Step, awaits: bool, memo: Memo, *, comments: bool) -> str:
     """Return a step function's code, from ``memo`` if it was written before.
 
     The code depends only on what is in the key: after one cell is edited, only
@@ -249,6 +263,8 @@ def _step_code(step: Step, awaits: bool, memo: Memo) -> str:
     made_of = [
         step.name,
         step.title,
+        step.doc,
+        comments,
         step.params,
         step.returns,
         step.global_names,
@@ -260,16 +276,13 @@ def _step_code(step: Step, awaits: bool, memo: Memo) -> str:
     kept = memo.get(name)
     if isinstance(kept, str):
         return kept
-    code = cst.Module(body=[_step_function(step, awaits)]).code
+    code = cst.Module(body=[_step_function(step, awaits, comments)]).code
     memo.put(name, code)
     return code
 
 
-def _step_function(step: Step, awaits: bool) -> cst.FunctionDef:
-    cells = sorted({s.cell for s in step.statements})
-    span = f"cell {cells[0]}" if len(cells) == 1 else f"cells {cells[0]}-{cells[-1]}"
-    doc = f"{step.title} ({span})." if step.title else f"Run {span} of the notebook."
-    body: list[StatementNode] = [_docstring_line(doc)]
+def _step_function(step: Step, awaits: bool, comments: bool) -> cst.FunctionDef:
+    body: list[StatementNode] = [_docstring_line(step.doc)]
     if step.global_names:
         names = [cst.NameItem(cst.Name(n)) for n in step.global_names]
         body.append(cst.SimpleStatementLine([cst.Global(names=names)]))
@@ -280,8 +293,9 @@ def _step_function(step: Step, awaits: bool) -> cst.FunctionDef:
         if statement.cell != cell:
             gap: list[cst.EmptyLine] = [cst.EmptyLine()] if cell is not None else []
             cell = statement.cell
-            marker = cst.EmptyLine(comment=cst.Comment(f"# Cell {cell}"))
-            node = node.with_changes(leading_lines=[*gap, marker, *node.leading_lines])
+            marker = [cst.EmptyLine(comment=cst.Comment(f"# Cell {cell}"))]
+            lines = [*gap, *(marker if comments else []), *node.leading_lines]
+            node = node.with_changes(leading_lines=lines)
         body.append(node)
     if step.returns:
         body.append(cst.SimpleStatementLine([cst.Return(_names(step.returns))]))

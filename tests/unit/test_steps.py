@@ -142,7 +142,7 @@ def test_step_docstrings_drop_control_characters_and_quotes() -> None:
     assert plan.pipeline is not None
     code = pipeline_code(plan.pipeline)
     compile(code, "pipeline.py", "exec")
-    assert '"""Load \'raw\' data (cell 2)."""' in code
+    assert '"""Load \'raw\' data."""' in code
 
 
 def test_a_name_no_cell_defines_becomes_a_required_input_of_run() -> None:
@@ -206,3 +206,55 @@ def test_step_code_comes_from_the_cache_by_what_made_it() -> None:
     # An edited cell changes its step's key: only that step is written again.
     edited = code("print(x + 1)")
     assert edited.count("# kept") == 1 and "print(x + 1)" in edited
+
+
+def docs_of(*cells: str, comments: bool = True) -> tuple[list[str], str]:
+    """Return the step docstrings of a notebook's pipeline, and its code."""
+    from nb2pkg.options import Generation
+    from nb2pkg.plan.notebook import make_plan
+    from nb2pkg.render.extract import pipeline_code
+
+    built = tuple(
+        Cell(i, "markdown" if c.startswith("#") else "code", c)
+        for i, c in enumerate(cells)
+    )
+    notebook = Notebook(path=Path("nb.ipynb"), cells=built)
+    plan = make_plan(
+        notebook,
+        analyse_notebook(notebook),
+        generation=Generation(cell_comments=comments),
+    )
+    (pipeline,) = plan.pipelines
+    return [f.doc for f in pipeline.functions], pipeline_code(pipeline)
+
+
+def test_a_step_s_docstring_is_the_markdown_under_its_heading() -> None:
+    long = " ".join(["Word"] * 60) + ". Then more."
+    docs, code = docs_of(
+        "## Load\n\nRead the *raw* [readings](http://x.org), as stored.",
+        "x = 1",
+        "## Clean\n\n<img src='a.png'>\n\nDrop the bad ones.\nKeep the rest.",
+        "y = x + 1",
+        "## Plot",
+        "print(y)",
+        f"## Long\n\n{long}",
+        "z = y",
+    )
+    assert (
+        docs
+        == [
+            "Read the raw readings, as stored.",  # links and emphasis as plain text
+            "Drop the bad ones. Keep the rest.",  # an image is no prose; lines joined
+            "Plot.",  # no prose: the heading
+            long[:240].rsplit(" ", 1)[0]
+            + "...",  # cut at a word, within 240 characters
+        ]
+    )
+    assert '"""Read the raw readings, as stored."""' in code
+    assert "(cell" not in code  # cell references only in the comments
+    assert "# Cell 2" in code
+
+
+def test_cell_comments_can_be_switched_off() -> None:
+    _, code = docs_of("## Load", "x = 1", comments=False)
+    assert "# Cell" not in code and "x = 1" in code

@@ -21,7 +21,7 @@ def _show(value: object) -> None:
 
 
 def iris_species_classifier():
-    """Iris species classifier (cells 6-7)."""
+    """Iris species classifier."""
     # Cell 6
     _show(accuracy([0, 1, 1], [0, 1, 0]))
 
@@ -30,7 +30,7 @@ def iris_species_classifier():
 
 
 def train():
-    """Train (cells 9-13)."""
+    """Train."""
     # Cell 9
     iris = load_iris()
     X_train, X_test, y_train, y_test = train_test_split(

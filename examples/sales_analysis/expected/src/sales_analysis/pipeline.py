@@ -18,7 +18,7 @@ def _show(value: object) -> None:
 
 
 def the_data():
-    """The data (cell 6)."""
+    """The data."""
     # Cell 6
     sales = load_sales()
     _show(sales.head())
@@ -26,7 +26,7 @@ def the_data():
 
 
 def revenue(sales):
-    """Revenue (cell 9)."""
+    """Revenue."""
     # Cell 9
     sales = add_revenue(sales)
     totals = monthly_totals(sales)
@@ -35,7 +35,7 @@ def revenue(sales):
 
 
 def growth(sales):
-    """Growth (cells 12-15)."""
+    """Growth."""
     # Cell 12
     _show(growth_rate(100, 120))
 

@@ -24,7 +24,7 @@ def _show(value: object) -> None:
 
 
 def word_statistics():
-    """Word statistics (cells 5-19)."""
+    """Word statistics."""
     global tokenize
 
     # Cell 5

@@ -21,7 +21,7 @@ def _show(value: object) -> None:
 
 
 def load_the_readings():
-    """Load the readings (cells 4-5)."""
+    """Load the readings."""
     # Cell 4
     raw = [
         ("north", "2024-07-01", 21.5),
@@ -43,7 +43,10 @@ def load_the_readings():
 
 
 def clean(raw):
-    """Clean (cells 7-9)."""
+    """A missing reading is None, and the sensors write -99.0 when they fail:
+    drop both before any average. The count of dropped readings is worth a
+    look.
+    """
     # Cell 7
     valid = [(s, d, t) for s, d, t in raw if t is not None and t != MISSING]
     dropped = len(raw) - len(valid)
@@ -60,7 +63,7 @@ def clean(raw):
 
 
 def summarise(by_station, stations, valid):
-    """Summarise (cells 11-13)."""
+    """Summarise."""
     # Cell 11
     summary = {}
     for station in stations:
@@ -80,7 +83,7 @@ def summarise(by_station, stations, valid):
 
 
 def heat_days_step(by_station, stations, summary, valid):
-    """Heat days (cells 15-17)."""
+    """A heat day is a reading at or above the threshold of 25 degrees."""
     # Cell 15
     heat_days = [(s, d) for s, d, t in valid if t >= THRESHOLD]
     count = 0
@@ -101,7 +104,7 @@ def heat_days_step(by_station, stations, summary, valid):
 
 
 def report_step(count, stations, warmest):
-    """Report (cell 19)."""
+    """Report."""
     # Cell 19
     report = "\n".join(
         [f"Stations: {len(stations)}", f"Warmest: {warmest}", f"Heat days: {count}"]

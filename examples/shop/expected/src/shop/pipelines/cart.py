@@ -19,7 +19,7 @@ def _show(value: object) -> None:
 
 
 def cart():
-    """Cart (cells 5-6)."""
+    """Cart."""
     # Cell 5
     _show(cart_total([Item("tea", 2.5, 2), Item("cake", 4.0)]))
 
@@ -28,7 +28,7 @@ def cart():
 
 
 def a_sample_cart():
-    """A sample cart (cell 8)."""
+    """A sample cart."""
     # Cell 8
     basket = [Item("tea", 2.5, 2), Item("cake", 4.0)]
     print(format_price(cart_total(basket)))

@@ -18,7 +18,7 @@ def _show(value: object) -> None:
 
 
 def prices():
-    """Prices (cells 4-6)."""
+    """Prices."""
     # Cell 4
     _show(net_price(10))
 

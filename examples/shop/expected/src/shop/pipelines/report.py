@@ -8,13 +8,13 @@ from ..report import receipt
 
 
 def report():
-    """Report (cell 4)."""
+    """Report."""
     # Cell 4
     print(receipt([Item("tea", 2.5, 2)]))
 
 
 def today_s_orders():
-    """Today's orders (cell 6)."""
+    """Today's orders."""
     # Cell 6
     orders = [[Item("tea", 2.5)], [Item("cake", 4.0, 3), Item("jam", 3.2)]]
     for order in orders:
