@@ -36,6 +36,30 @@ def headings(notebook: Notebook) -> dict[int, str]:
 
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+def parent_headings(notebook: Notebook) -> dict[int, str]:
+    """Return code cell number -> the heading of the section above the one the
+    cell is in (``Series`` for a cell under ``## Series`` / ``### Alignment``)."""
+    stack: list[tuple[int, str]] = []  # (level, text) of the open sections
+    found: dict[int, str] = {}
+    title = ""  # the notebook's first heading names the whole: no section's parent
+    for cell in notebook.cells:
+        if cell.kind != "markdown":
+            if len(stack) >= 2 and stack[-2][1] != title:
+                found[cell.number] = stack[-2][1]
+            continue
+        for line in cell.source.split("\n"):
+            match = _HEADING.match(line)
+            if match:
+                level = len(line.strip()) - len(line.strip().lstrip("#"))
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, _plain(match.group(1))))
+                title = title or stack[-1][1]
+    return found
+
+
 # A docstring longer than this is cut after its last whole sentence that fits.
 _DOC_CHARS = 240
 

@@ -35,6 +35,7 @@ from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
     headings,
     package_name,
+    parent_headings,
     requires_python,
     step_doc,
     title_and_summary,
@@ -180,7 +181,8 @@ def _pipeline_for(
     parameters = frozenset(n for s in layout.parameters for n in s.defines)
     found = headings(notebook)
     titles = {**found, **_step_starts(found, layout)}
-    pipeline = _pipeline_plan(placement, owner, titles, parameters, show)
+    parents = parent_headings(notebook)
+    pipeline = _pipeline_plan(placement, owner, (titles, parents), parameters, show)
     if pipeline is None:
         return None
     functions = tuple(replace(f, doc=_doc(notebook, f)) for f in pipeline.functions)
@@ -316,10 +318,12 @@ def _module_plans(
 def _pipeline_plan(
     placement: Placement,
     owner: dict[str, str],
-    headings: dict[int, str],
+    sections: tuple[dict[int, str], dict[int, str]],
     parameters: frozenset[str],
     show: str,
 ) -> PipelinePlan | None:
+    """Return the pipeline of the loose code; ``sections`` are the headings
+    and the parent headings (``metadata.parent_headings``) that name its steps."""
     steps = placement.pipeline
     if not steps:
         return None
@@ -346,7 +350,8 @@ def _pipeline_plan(
     star = has_star_import(placement.imports)
     functions, required = make_steps(
         steps,
-        headings=headings,
+        headings=sections[0],
+        parents=sections[1],
         module_names=package_names | {n for s in eager for n in s.defines} | {show},
         global_names=frozenset(rebinds),
         lazy_imports=lazy,

@@ -29,13 +29,13 @@ def make_steps(
     lazy_imports: Sequence[Statement],
     parameters: frozenset[str] = frozenset(),
     unknown: frozenset[str] = frozenset(),
+    parents: Mapping[int, str] | None = None,
 ) -> tuple[tuple[Step, ...], tuple[str, ...]]:
     """Return the step functions for the pipeline's ``statements``, and run()'s inputs.
 
-    A name a step reads before any earlier step binds it (the notebook got it from
-    a cell run out of order, or from its environment) becomes a required keyword
-    argument of run(), passed on to the steps that read it: the code stays
-    honest about what it needs, and has no undefined name.
+    A name a step reads before any earlier step binds it (from a cell run out of
+    order, or from the environment) becomes a required keyword argument of run(),
+    passed on to the steps that read it: honest code, no undefined name.
 
     Args:
         statements: the loose code, in notebook order.
@@ -46,6 +46,7 @@ def make_steps(
         parameters: run()'s keyword arguments, passed to the steps that read them.
         unknown: names that may come from elsewhere (a star import, IPython):
             never made inputs unless a step binds them later.
+        parents: code cell number -> its section's parent heading (for names).
     """
     groups, titles = _merge_for_closures(*_split_at_headings(statements, headings))
     reads = [_reads(g) for g in groups]
@@ -62,16 +63,17 @@ def make_steps(
     steps: list[Step] = []
     for i, group in enumerate(groups):
         before = set().union(*defines[:i]) | inputs
-        later = set().union(*needs[i + 1 :])
-        name = _unique_name(titles[i], i + 1, taken)
+        returns = tuple(sorted((defines[i] & set().union(*needs[i + 1 :])) - passed))
+        parent = (parents or {}).get(group[0].cell, "")
+        name = _unique_name(titles[i], i + 1, taken, (parent, _verb(group, returns)))
         taken.add(name)
-        uses = {n for s in group for n in s.uses}
+        uses = {n for s in group for n in s.uses}  # what its lazy imports serve
         steps.append(
             Step(
                 name=name,
                 title=titles[i],
                 params=tuple(sorted((needs[i] & before) - passed)),
-                returns=tuple(sorted((defines[i] & later) - passed)),
+                returns=returns,
                 global_names=tuple(sorted(global_names & defines[i])),
                 imports=tuple(s for s in lazy_imports if s.defines & uses),
                 statements=tuple(group),
@@ -284,11 +286,65 @@ def _bound_first(node: cst.CSTNode) -> set[str]:
     return set()
 
 
-def _unique_name(title: str, number: int, taken: set[str]) -> str:
-    base = normalise_name(title)[:40].rstrip("_") if title else ""
-    if not base or not base.isidentifier() or base.startswith("nb_"):
-        base = f"step_{number}"
-    name = base
-    while name in taken or keyword.iskeyword(name) or keyword.issoftkeyword(name):
-        name = f"{name}_step" if not name.endswith("_step") else f"{name}_{number}"
-    return name
+def _unique_name(
+    title: str, number: int, taken: set[str], other: tuple[str, str]
+) -> str:
+    """Return a step's name: its heading's words, short and whole; when taken,
+    its section's parent heading and its own, or a verb and its own (``other``);
+    only then a number."""
+
+    def free(name: str) -> bool:
+        return bool(name) and not (
+            name in taken or keyword.iskeyword(name) or keyword.issoftkeyword(name)
+        )
+
+    base = short_name(title) or f"step_{number}"
+    parent, verb = other
+    for name in (
+        base,
+        short_name(f"{parent} {title}") if parent else "",
+        f"{verb}_{base}",
+    ):
+        if free(name):
+            return name
+    count = 2
+    while not free(f"{base}_{count}"):
+        count += 1
+    return f"{base}_{count}"
+
+
+_SHOWING = frozenset({"print", "display", "show", "plot", "imshow", "savefig"})
+
+
+def _verb(group: Sequence[Statement], returns: Sequence[str]) -> str:
+    """Return what a step does, as a verb: show, compute or run."""
+    called = {n for s in group for n in _names_in(s.node)}
+    if called & _SHOWING or any(n.startswith("_show") for n in called):
+        return "show"
+    return "compute" if returns else "run"
+
+
+# Words a long name can do without.
+_FILLER = frozenset(
+    {"a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "with", "via",
+     "by", "from", "at", "is", "are", "its", "it", "this", "that", "how", "what",
+     "why", "using"}
+)  # fmt: skip
+# A step's name is cut, at a whole word, to this many characters.
+_NAME_CHARS = 32
+
+
+def short_name(title: str) -> str:
+    """Return a function name made of a heading's words: fillers dropped from a
+    long one, then cut at a whole word; empty if no name can be made."""
+    words = [w for w in normalise_name(title).split("_") if w]
+    if not words or not "_".join(words).isidentifier() or words[0] == "nb":
+        return ""
+    if len("_".join(words)) > _NAME_CHARS:
+        words = [words[0], *(w for w in words[1:] if w not in _FILLER)]
+    kept = [words[0]]
+    for word in words[1:]:
+        if len("_".join([*kept, word])) > _NAME_CHARS:
+            break
+        kept.append(word)
+    return "_".join(kept)

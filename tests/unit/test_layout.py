@@ -173,7 +173,7 @@ def test_pipeline_marks_split_steps_and_name_them(make_nb: MakeNotebook) -> None
     assert steps == [
         ("work", (), ("a",)),
         ("make_b", ("a",), ("b",)),
-        ("work_step", ("b",), ()),
+        ("show_work", ("b",), ()),  # "work" is taken: it prints, so it shows
     ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.model import Cell, Notebook, PipelinePlan, Plan, Step
 from nb2pkg.options import Generation
@@ -100,9 +102,9 @@ def test_module_names_are_not_passed() -> None:
     assert shape(steps) == [("step_1", (), ())]
 
 
-def test_names_that_clash_get_a_suffix_and_keywords_are_avoided() -> None:
+def test_names_that_clash_take_a_verb_and_keywords_are_avoided() -> None:
     steps = steps_of("## Report", "report = 1", "## Import", "print(report)")
-    assert [s.name for s in steps] == ["report_step", "import_step"]
+    assert [s.name for s in steps] == ["compute_report", "show_import"]
 
 
 def test_top_level_await_makes_the_step_async() -> None:
@@ -258,3 +260,54 @@ def test_a_step_s_docstring_is_the_markdown_under_its_heading() -> None:
 def test_cell_comments_can_be_switched_off() -> None:
     _, code = docs_of("## Load", "x = 1", comments=False)
     assert "# Cell" not in code and "x = 1" in code
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Load the data", "load_the_data"),  # short: every word kept
+        (
+            "Model validation the right way: Holdout sets",
+            "model_validation_right_way",  # fillers out, cut at a whole word
+        ),
+        ("Über Größe", "uber_grosse"),
+        ("1. Setup", ""),  # no name starts with a number: step_N then
+        ("", ""),
+    ],
+)
+def test_step_names_are_short_whole_words(title: str, name: str) -> None:
+    from nb2pkg.plan.steps import short_name
+
+    assert short_name(title) == name
+
+
+def marked_plan(*sources: str) -> Plan:
+    """Return the plan of a notebook whose cells starting with # are markdown."""
+    cells = tuple(
+        Cell(i, "markdown" if c.startswith("#") else "code", c)
+        for i, c in enumerate(sources)
+    )
+    notebook = Notebook(path=Path("nb.ipynb"), cells=cells)
+    return make_plan(notebook, analyse_notebook(notebook), generation=Generation())
+
+
+def test_a_taken_name_takes_the_parent_heading_or_a_verb_never_a_suffix() -> None:
+    names = [
+        f.name
+        for f in marked_plan(
+            "# Pandas tour",
+            "## Series",
+            "### Alignment",
+            "s = [1, 2]",
+            "## Frames",
+            "### Alignment",
+            "t = s + [3]",
+            "## Report",
+            "report = len(t)\nprint(report)",
+        )
+        .pipelines[0]
+        .functions
+    ]
+    # The second Alignment is named after its section; the notebook's title is
+    # no section; "report" is a variable: the step that prints it shows it.
+    assert names == ["alignment", "frames_alignment", "show_report"]

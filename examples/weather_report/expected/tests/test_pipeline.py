@@ -77,7 +77,7 @@ def test_summarise(printed: str, values: list[object]) -> None:
     assert "overall mean: 23.79\n" in printed
 
 
-def test_heat_days_step(printed: str) -> None:
+def test_show_heat_days(printed: str) -> None:
     """Heat days (cells 15-17): what the notebook printed and showed."""
     # Cell 15
     assert "2 heat days\n" in printed
@@ -89,7 +89,7 @@ def test_heat_days_step(printed: str) -> None:
     ) in printed
 
 
-def test_report_step(printed: str) -> None:
+def test_show_report(printed: str) -> None:
     """Report (cell 19): what the notebook printed and showed."""
     # Cell 19
     assert "Stations: 3\nWarmest: south\nHeat days: 2\n" in printed

@@ -82,7 +82,7 @@ def summarise(by_station, stations, valid):
     return summary, warmest
 
 
-def heat_days_step(by_station, stations, summary, valid):
+def show_heat_days(by_station, stations, summary, valid):
     """A heat day is a reading at or above the threshold of 25 degrees."""
     # Cell 15
     heat_days = [(s, d) for s, d, t in valid if t >= THRESHOLD]
@@ -103,7 +103,7 @@ def heat_days_step(by_station, stations, summary, valid):
     return count
 
 
-def report_step(count, stations, warmest):
+def show_report(count, stations, warmest):
     """Report."""
     # Cell 19
     report = "\n".join(
@@ -117,5 +117,5 @@ def run() -> None:
     raw, stations = load_the_readings()
     by_station, valid = clean(raw)
     summary, warmest = summarise(by_station, stations, valid)
-    count = heat_days_step(by_station, stations, summary, valid)
-    report_step(count, stations, warmest)
+    count = show_heat_days(by_station, stations, summary, valid)
+    show_report(count, stations, warmest)
