@@ -241,6 +241,9 @@ class StepRecord:
     step: str  # the step function's name
     title: str
     cells: tuple[tuple[int, str], ...]  # (cell number, printed and shown text)
+    # (cell number, its shown result compared as a value: ``shown[i]``, the
+    # i-th value run() showed); that cell's text above is then what it printed.
+    shown: tuple[tuple[int, TestCase], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

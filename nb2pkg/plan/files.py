@@ -15,7 +15,14 @@ from pathlib import PurePosixPath
 
 from nb2pkg.analyse.names import imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits
-from nb2pkg.model import ModulePlan, PipelinePlan, Plan, PlannedFile, TestCase
+from nb2pkg.model import (
+    ModulePlan,
+    PipelinePlan,
+    Plan,
+    PlannedFile,
+    TestCase,
+    TestKind,
+)
 from nb2pkg.testgen.recorded import run_needs, value_check
 
 
@@ -55,21 +62,10 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
     for pipeline in plan.pipelines:
         files.add(f"{root}/{pipeline.path}", "pipeline.py.j2", {}, pipeline)
         if tests:
-            parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
-            checks = _step_checks(pipeline)
-            needs = run_needs(pipeline)
             files.add(
                 f"tests/test_{pipeline.module.replace('.', '_')}.py",
                 "test_pipeline.py.j2",
-                {
-                    "pipeline": pipeline,
-                    "parent": parent,
-                    "leaf": leaf,
-                    "checks": checks,
-                    "values": any(c["values"] for c in checks),
-                    "tables": _uses_pandas(plan),
-                    "needs": needs,
-                },
+                _pipeline_test_context(plan, pipeline),
             )
     # Always: ``python -m`` works even when the notebook left nothing to run.
     files.add(f"{root}/__main__.py", "__main__.py.j2", _main_context(plan))
@@ -155,6 +151,28 @@ def _main_context(plan: Plan) -> dict[str, object]:
     }
 
 
+def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, object]:
+    """Return what a pipeline's test file needs: its step checks and setup."""
+    parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
+    checks = _step_checks(pipeline)
+    return {
+        "pipeline": pipeline,
+        "parent": parent,
+        "leaf": leaf,
+        "checks": checks,
+        "values": any(c["values"] for c in checks),
+        "shown": any(c["shown"] for c in checks),
+        "allclose": any(
+            case.kind is TestKind.ALLCLOSE
+            for r in pipeline.recorded
+            for _, case in r.shown
+        ),
+        "show": pipeline.show,
+        "tables": _uses_pandas(plan),
+        "needs": run_needs(pipeline),
+    }
+
+
 def _uses_pandas(plan: Plan) -> bool:
     """Return True if the package's code imports pandas.
 
@@ -176,19 +194,33 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
     when it fits on a line, else one a line of the text)."""
     checks: list[dict[str, object]] = []
     for record in pipeline.recorded:
-        first, last = record.cells[0][0], record.cells[-1][0]
+        cells = [_cell_check(cell, text) for cell, text in record.cells]
+        cells += [_shown_check(cell, case) for cell, case in record.shown]
+        cells.sort(key=lambda c: int(str(c["cell"])))
+        first, last = cells[0]["cell"], cells[-1]["cell"]
         span = f"cell {first}" if first == last else f"cells {first}-{last}"
         title = f"{record.title} ({span})" if record.title else span.capitalize()
-        cells = [_cell_check(cell, text) for cell, text in record.cells]
         checks.append(
             {
                 "name": f"test_{record.step}",
                 "doc": f"{title}: what the notebook printed and showed.",
                 "cells": cells,
                 "values": any("value" in c for c in cells),
+                "shown": any("shown" in c for c in cells),
             }
         )
     return checks
+
+
+def _shown_check(cell: int, case: TestCase) -> dict[str, object]:
+    """Return the assertion on a value run() showed, as the notebook showed it."""
+    if case.kind is TestKind.ALLCLOSE:
+        line = f"assert_allclose({case.expression}, {case.expected})"
+    elif case.kind is TestKind.APPROX:
+        line = f"assert {case.expression} == pytest.approx({case.expected})"
+    else:
+        line = f"assert {case.expression} == {case.expected}"
+    return {"cell": cell, "shown": line}
 
 
 def _cell_check(cell: int, text: str) -> dict[str, object]:

@@ -64,7 +64,7 @@ def result_case(
     array = _ARRAY.match(text)
     if array and numpy:
         values = " ".join(array.group("values").split())
-        if approx_kind(values) is not None:
+        if _numbers(values):
             setup = (*base.setup, "from numpy.testing import assert_allclose")
             return replace(
                 base,
@@ -142,6 +142,22 @@ def approx_kind(text: str) -> bool | None:
     if isinstance(value, dict) and all(_is_number(v) for v in value.values()):
         return True
     return None  # floats nested in containers: pytest.approx cannot compare them
+
+
+def _numbers(text: str) -> bool:
+    """Return True if ``text`` is a literal number or (nested) list of numbers:
+    what ``assert_allclose`` compares, at any depth."""
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+
+    def numeric(v: object) -> bool:
+        if isinstance(v, list | tuple):
+            return all(numeric(x) for x in v)
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    return numeric(value)
 
 
 def _is_number(value: object) -> bool:

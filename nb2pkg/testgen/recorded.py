@@ -2,9 +2,9 @@
 
 ``python -m PKG`` prints what the notebook printed and shows what it showed
 (``plan.show``), so the notebook's recorded outputs are what ``run()`` must
-print, cell by cell. Only a notebook that ran cleanly, top to bottom, gives
-such evidence: every code cell run once in order, no error, and ``run()``
-needing no argument. A cell whose code or output changes from run to run
+print, cell by cell. Only a cell the notebook ran in order gives such
+evidence (``_in_order``), in a notebook with no error and a ``run()`` needing
+no argument. A cell whose code or output changes from run to run
 (randomness, time, memory addresses, elided reprs) pins nothing.
 """
 
@@ -12,17 +12,29 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import libcst as cst
+
+from nb2pkg.analyse.names import imported_modules
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, finding
-from nb2pkg.model import Cell, CellAnalysis, PipelinePlan, StepRecord, shown_text
-from nb2pkg.testgen.expected import approx_kind
+from nb2pkg.model import (
+    Cell,
+    CellAnalysis,
+    PipelinePlan,
+    StepRecord,
+    TestCase,
+    TestKind,
+    shown_text,
+)
+from nb2pkg.testgen.expected import approx_kind, result_case
 
 # Code whose output can change from run to run, and text that does.
 _UNSTABLE_CODE = re.compile(
-    r"\b(random|rand|randn|randint|shuffle|uuid\d?|time|now|today|perf_counter|"
+    r"\b(random|rand|randn|randint|shuffle|uuid\d?|time|now|today|perf_counter|empty|"
     r"getpid|id|hash|input|urlopen|requests|tqdm)\b"
 )
 _UNSTABLE_TEXT = re.compile(r"0x[0-9a-fA-F]{6,}|\.\.\.|…|\x1b\[")
@@ -42,15 +54,21 @@ def recorded_steps(
     Empty unless the notebook ran cleanly in order (see the module docstring).
     """
     cells = [a.cell for a in analyses if a.cell.source.strip()]
-    if pipeline.required or not _ran_cleanly(cells):
+    if pipeline.required:
         return (), ()
-    by_number = {c.number: c for c in cells}
+    trusted = _in_order(cells)
+    by_number = {c.number: c for c in cells if c.number in trusted}
+    index = _shown_index(pipeline)
+    numpy = "numpy" in {
+        m.split(".")[0] for s in pipeline.imports for m in imported_modules(s)
+    }
     records = []
     findings: list[Finding] = []
     for step in pipeline.functions:
-        expected = []
+        expected, values = [], []
         for number in sorted({s.cell for s in step.statements} & by_number.keys()):
-            text = _printed_and_shown(by_number[number])
+            cell = by_number[number]
+            text = _printed_and_shown(cell)
             kind = find_credential(text) if text else None
             if kind is not None:
                 note = (
@@ -58,21 +76,93 @@ def recorded_steps(
                     "it; clear the output, and revoke the credential"
                 )
                 findings.append(finding("NBP110", note, cell=number))
-            elif text:
+                continue
+            value = _shown_value(cell, index.get(number), numpy) if text else None
+            if value is not None:
+                values.append((number, value))
+                text = _printed(cell)
+            if text:
                 expected.append((number, text))
-        if expected:
-            records.append(StepRecord(step.name, step.title, tuple(expected)))
+        if expected or values:
+            records.append(
+                StepRecord(step.name, step.title, tuple(expected), tuple(values))
+            )
     return tuple(records), tuple(findings)
 
 
-def _ran_cleanly(cells: Sequence[Cell]) -> bool:
-    """Return True if every code cell ran once, in order, without an error."""
-    counts = [c.execution_count for c in cells if c.execution_count is not None]
-    if not counts or len(counts) != len(cells):
-        return False
-    if counts != sorted(counts) or len(set(counts)) != len(counts):
-        return False
-    return not any(o.output_type == "error" for c in cells for o in c.outputs)
+# Shown results compared as values (``result_case``): numbers, literals, arrays.
+_VALUE_KINDS = frozenset({TestKind.EQUAL, TestKind.APPROX, TestKind.ALLCLOSE})
+
+
+def _shown_index(pipeline: PipelinePlan) -> dict[int, int]:
+    """Return cell number -> the index of its shown value among all run() shows,
+    in the order run() shows them (one top-level show call per shown cell)."""
+    index: dict[int, int] = {}
+    for step in pipeline.functions:
+        for s in step.statements:
+            node = s.node
+            if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1):
+                continue
+            small = node.body[0]
+            if (
+                pipeline.show
+                and isinstance(small, cst.Expr)
+                and isinstance(small.value, cst.Call)
+                and isinstance(small.value.func, cst.Name)
+                and small.value.func.value == pipeline.show
+            ):
+                index[s.cell] = len(index)
+    return index
+
+
+def _shown_value(cell: Cell, index: int | None, numpy: bool) -> TestCase | None:
+    """Return the check of the cell's shown result as a value, if it has one."""
+    result = next((o for o in cell.outputs if o.output_type == "execute_result"), None)
+    if index is None or result is None or not shown_text(result.text):
+        return None
+    base = TestCase(module="", name="", cell=cell.number, kind=TestKind.EQUAL)
+    case = result_case(
+        result, f"shown[{index}]", base, classes=frozenset(), numpy=numpy, pandas=False
+    )
+    return case if case is not None and case.kind in _VALUE_KINDS else None
+
+
+def _printed(cell: Cell) -> str:
+    """Return what the cell printed (its stdout), without its shown result."""
+    return "".join(
+        o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout"
+    )
+
+
+def _in_order(cells: Sequence[Cell]) -> set[int]:
+    """Return the numbers of the cells whose outputs run() must reproduce.
+
+    A cell's output is evidence when the notebook ran it in order: every cell
+    above it ran before it and every cell below it after it (execution counts),
+    and no cell above it was left unrun. A cell that failed makes no evidence at
+    all: run() stops there.
+    """
+    if any(o.output_type == "error" for c in cells for o in c.outputs):
+        return set()
+    counts: list[int] = []
+    for cell in cells:
+        if cell.execution_count is None:
+            break  # this cell never ran: run() runs it, the notebook did not
+        counts.append(cell.execution_count)
+    later = [0] * len(counts)  # the lowest count below each cell
+    lowest = sys.maxsize
+    for i in reversed(range(len(counts))):
+        later[i] = lowest
+        lowest = min(lowest, counts[i])
+    rest = [c.execution_count for c in cells[len(counts) :]]
+    lowest_unrun = min((n for n in rest if n is not None), default=sys.maxsize)
+    trusted: set[int] = set()
+    highest = 0
+    for i, count in enumerate(counts):
+        if highest < count < min(later[i], lowest_unrun):
+            trusted.add(cells[i].number)
+        highest = max(highest, count)
+    return trusted
 
 
 def _printed_and_shown(cell: Cell) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nb2pkg import Options, convert
+from nb2pkg.model import Cell, Output
 from nb2pkg.testgen.recorded import value_check
 from tests.conftest import MakeNotebook, cell, run_package_tests
 
@@ -88,3 +89,62 @@ def test_plain_steps_need_nothing_more(make_nb: MakeNotebook, tmp_path: Path) ->
     text = pipeline_tests(make_nb, tmp_path, "x = 1 + 1")
     for extra in ("OSError", "pytest.mark.slow", "importorskip", "markers ="):
         assert extra not in text
+
+
+def code(number: int, count: int | None, *, error: bool = False) -> Cell:
+    outputs = (Output("error", name="ValueError"),) if error else ()
+    return Cell(
+        number - 1, "code", f"x{number} = 1", outputs=outputs, execution_count=count
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "trusted"),
+    [
+        ([1, 2, 3, 4], {1, 2, 3, 4}),  # in order: all
+        ([1, 2, 6, 7], {1, 2, 3, 4}),  # gaps: still in order
+        ([1, 3, 2, 4], {1, 4}),  # 2 and 3 ran out of order: not they
+        ([1, 2, 2, 3], {1, 4}),  # the same count twice: neither of the two
+        ([1, 2, None, 4], {1, 2}),  # 3 never ran: nothing below it is evidence
+        ([5, 1, 2, 3], set()),  # the first ran last: the others ran without it
+    ],
+)
+def test_a_cell_is_evidence_when_it_ran_in_order(
+    counts: list[int | None], trusted: set[int]
+) -> None:
+    from nb2pkg.testgen.recorded import _in_order
+
+    cells = [code(n, c) for n, c in enumerate(counts, start=1)]
+    assert _in_order(cells) == trusted
+
+
+def test_a_failed_cell_leaves_no_evidence() -> None:
+    from nb2pkg.testgen.recorded import _in_order
+
+    assert _in_order([code(1, 1), code(2, 2, error=True), code(3, 3)]) == set()
+
+
+def test_shown_values_are_compared_as_values(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    """What run() shows is kept as it shows it: an array (2-D too) by
+    assert_allclose, a number approximately, a list by ==; the tests pass."""
+    cells = [
+        cell("import numpy as np", count=1),
+        cell("a = np.array([[1.0, 2.0], [3.0, 4.5]])\na", count=2,
+             result="array([[ 1. ,  2. ],\n       [ 3. ,  4.5]])"),
+        cell("a.sum() / 3", count=3, result="3.5"),
+        cell("print('rows', len(a))\n[int(v) for v in a[0]]", count=4,
+             stdout="rows 2\n", result="[1, 2]"),
+        cell("np.empty(3)", count=5, result="array([ 0.,  0.,  0.])"),
+    ]  # fmt: skip
+    out = tmp_path / "pkg"
+    convert(make_nb(*cells), options=Options(output=out))
+    text = (out / "tests" / "test_pipeline.py").read_text()
+    assert "assert_allclose(shown[0], [[1.0, 2.0], [3.0, 4.5]])" in text
+    assert "assert shown[1] == pytest.approx(3.5)" in text
+    assert 'assert "rows 2\\n" in printed' in text
+    assert "assert shown[2] == [1, 2]" in text
+    assert "shown[3]" not in text  # np.empty: whatever memory held
+    result = run_package_tests(out)
+    assert result.returncode == 0, result.stdout

@@ -1,6 +1,5 @@
 """Tests of iris_model.pipeline: run() prints and shows what the notebook did."""
 
-import ast
 import contextlib
 import io
 import os
@@ -29,9 +28,17 @@ def test_pipeline_imports_without_running() -> None:
 
 
 @pytest.fixture(scope="module")
-def printed() -> str:
-    """What run() prints (python -m iris_model), run once for these tests."""
+def ran() -> tuple[str, list[object]]:
+    """What run() prints and shows (python -m iris_model), run once."""
     out = io.StringIO()
+    shown: list[object] = []
+    show = pipeline._show
+
+    def keep(value: object) -> None:
+        shown.append(value)
+        show(value)
+
+    pipeline._show = keep
     try:
         with contextlib.redirect_stdout(out):
             pipeline.run()
@@ -39,34 +46,36 @@ def printed() -> str:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ModuleNotFoundError as exc:
         pytest.skip(f"run() needs {exc.name}, which is not installed")
-    return out.getvalue()
+    finally:
+        pipeline._show = show
+    return out.getvalue(), shown
 
 
 @pytest.fixture(scope="module")
-def values(printed: str) -> list[object]:
-    """The values run() printed or showed, a line each: numbers, lists, dicts."""
-    found: list[object] = []
-    for line in printed.splitlines():
-        try:
-            found.append(ast.literal_eval(line))
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-    return found
+def printed(ran: tuple[str, list[object]]) -> str:
+    """What run() printed."""
+    return ran[0]
 
 
-def test_iris_species_classifier(printed: str, values: list[object]) -> None:
+@pytest.fixture(scope="module")
+def shown(ran: tuple[str, list[object]]) -> list[object]:
+    """The values run() showed, in order, as the notebook's cells showed them."""
+    return ran[1]
+
+
+def test_iris_species_classifier(printed: str, shown: list[object]) -> None:
     """Iris species classifier (cells 6-7): what the notebook printed and showed."""
     # Cell 6
-    assert pytest.approx(0.6666666666666666) in values
+    assert shown[0] == pytest.approx(0.6666666666666666)
     # Cell 7
-    assert pytest.approx(1.0) in values
+    assert shown[1] == pytest.approx(1.0)
 
 
-def test_train(printed: str, values: list[object]) -> None:
+def test_train(printed: str, shown: list[object]) -> None:
     """Train (cells 9-13): what the notebook printed and showed."""
     # Cell 9
-    assert (112, 4) in values
+    assert shown[2] == (112, 4)
     # Cell 12
     assert "test accuracy: 0.921\n" in printed
     # Cell 13
-    assert "'setosa'\n" in printed
+    assert shown[4] == "setosa"

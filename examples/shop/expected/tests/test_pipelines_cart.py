@@ -1,6 +1,5 @@
 """Tests of shop.pipelines.cart: run() prints and shows what the notebook did."""
 
-import ast
 import contextlib
 import io
 import os
@@ -26,9 +25,17 @@ def test_cart_imports_without_running() -> None:
 
 
 @pytest.fixture(scope="module")
-def printed() -> str:
-    """What run() prints (python -m shop), run once for these tests."""
+def ran() -> tuple[str, list[object]]:
+    """What run() prints and shows (python -m shop), run once."""
     out = io.StringIO()
+    shown: list[object] = []
+    show = cart._show
+
+    def keep(value: object) -> None:
+        shown.append(value)
+        show(value)
+
+    cart._show = keep
     try:
         with contextlib.redirect_stdout(out):
             cart.run()
@@ -36,27 +43,29 @@ def printed() -> str:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ModuleNotFoundError as exc:
         pytest.skip(f"run() needs {exc.name}, which is not installed")
-    return out.getvalue()
+    finally:
+        cart._show = show
+    return out.getvalue(), shown
 
 
 @pytest.fixture(scope="module")
-def values(printed: str) -> list[object]:
-    """The values run() printed or showed, a line each: numbers, lists, dicts."""
-    found: list[object] = []
-    for line in printed.splitlines():
-        try:
-            found.append(ast.literal_eval(line))
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            continue
-    return found
+def printed(ran: tuple[str, list[object]]) -> str:
+    """What run() printed."""
+    return ran[0]
 
 
-def test_cart(printed: str, values: list[object]) -> None:
+@pytest.fixture(scope="module")
+def shown(ran: tuple[str, list[object]]) -> list[object]:
+    """The values run() showed, in order, as the notebook's cells showed them."""
+    return ran[1]
+
+
+def test_cart(printed: str, shown: list[object]) -> None:
     """Cart (cells 5-6): what the notebook printed and showed."""
     # Cell 5
-    assert pytest.approx(10.8) in values
+    assert shown[0] == pytest.approx(10.8)
     # Cell 6
-    assert 0 in values
+    assert shown[1] == 0
 
 
 def test_a_sample_cart(printed: str) -> None:
