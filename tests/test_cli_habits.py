@@ -8,6 +8,7 @@ any width, and a package checkable from a pre-commit hook.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -357,3 +358,18 @@ def test_cell_comments_from_the_flag_and_the_config(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.nb2pkg]\ncell-comments = false\n")
     assert "# Cell" not in pipeline()
     assert "# Cell 2" in pipeline("--cell-comments")  # the command line wins
+
+
+def test_the_summary_piped_cuts_no_name(tmp_path: Path) -> None:
+    long = "a_notebook_with_a_name_far_longer_than_a_narrow_terminal_is_wide"
+    nb = notebook(tmp_path / f"{long}.ipynb", "def f():\n    return 1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "nb2pkg", "convert", str(nb), "--dry-run"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "COLUMNS": "60"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"{long}/core.py" in proc.stderr and "…" not in proc.stderr

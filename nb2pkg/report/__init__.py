@@ -46,7 +46,7 @@ def console(*, data: bool = False) -> Console:
     """Return the console on stderr (``data``: on stdout, for what a command
     outputs), without colour when NO_COLOR is set or --no-color given.
 
-    Data that goes to a pipe or a file is never cut to a terminal's width; on a
+    What goes to a pipe or a file is never cut to a terminal's width; on a
     terminal, text wraps between words.
     """
     from rich.console import Console
@@ -54,10 +54,10 @@ def console(*, data: bool = False) -> Console:
     stream = sys.stdout if data else sys.stderr
     terminal = stream.isatty()
     options: dict[str, object] = {"highlight": False, "soft_wrap": not terminal}
+    if not terminal:
+        options["width"] = 10_000  # a pipe or a file: nothing cut to a width
     if data:
         options["file"] = sys.stdout
-        if not terminal:
-            options["width"] = 10_000
     else:
         options["stderr"] = True
     choice = _COLOUR[0]
