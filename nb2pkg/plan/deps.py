@@ -132,11 +132,12 @@ def find_dependencies(
                     severity=Severity.INFO,
                 )
             )
+    # run() draws what the notebook drew: its plotting libraries are needed by
+    # ``python -m``, so they are dependencies, not an extra.
+    core.update({k: v for k, v in plot.items() if k not in core})
     if pin:
         core = {k: _pinned(v, findings) for k, v in core.items()}
-        plot = {k: _pinned(v, findings) for k, v in plot.items()}
-    extras = ((PLOT_EXTRA, _sorted(plot)),) if plot else ()
-    return Dependencies(_sorted(core), extras, tuple(findings))
+    return Dependencies(_sorted(core), (), tuple(findings))
 
 
 def _sorted(requirements: dict[str, str]) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from nb2pkg.model import (
     TestCase,
     TestKind,
 )
+from nb2pkg.plan.imports import draws
 from nb2pkg.testgen.recorded import run_needs, value_check
 
 
@@ -120,9 +121,10 @@ def _main_context(plan: Plan) -> dict[str, object]:
     calls: list[str] = []
     missing: list[str] = []
     run_is_async = False
+    figures = _figures(plan)
     for pipeline in plan.pipelines:
         parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
-        if single:
+        if single and figures is None:
             imports.append(f"from {plan.package}.{pipeline.module} import run")
             call = "run()"
         else:
@@ -148,6 +150,19 @@ def _main_context(plan: Plan) -> dict[str, object]:
         "run_is_async": run_is_async,
         "missing": "; ".join(missing),
         "tables": _uses_pandas(plan),
+        "figures": figures,
+    }
+
+
+def _figures(plan: Plan) -> dict[str, object] | None:
+    """Return, when the notebook drew, what ``python -m PKG --figures DIR`` saves:
+    the pipeline module and its steps, each one's figures named after it."""
+    if len(plan.pipelines) != 1 or not draws(plan.pipelines[0]):
+        return None
+    pipeline = plan.pipelines[0]
+    return {
+        "module": pipeline.module.rpartition(".")[2],
+        "steps": [f.name for f in pipeline.functions],
     }
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
 import libcst as cst
 
 from nb2pkg.analyse.names import bound_name, imported_modules
-from nb2pkg.model import Statement
+from nb2pkg.model import PipelinePlan, Statement
 from nb2pkg.plan.deps import PLOT_ROOTS
 
 
@@ -62,3 +63,23 @@ def is_plot_import(s: Statement) -> bool:
         and bool(modules)
         and all(m.split(".")[0] in PLOT_ROOTS for m in modules)
     )
+
+
+# pandas draws with matplotlib: ``df.plot(...)``, ``df.plot.bar(...)``, ``s.hist()``.
+_PANDAS_PLOT = re.compile(r"\.(plot(\.\w+)?|hist|boxplot)\(")
+_DRAWING_ROOTS = frozenset({"matplotlib", "seaborn", "plotnine", "pylab"})
+
+
+def pandas_drawing(pipeline: PipelinePlan) -> Statement | None:
+    """Return the first statement of run() that draws with pandas, if any."""
+    return next((s for s in pipeline.steps if _PANDAS_PLOT.search(s.code)), None)
+
+
+def draws(pipeline: PipelinePlan) -> bool:
+    """Return True if the pipeline's run() draws figures with matplotlib."""
+    imported = {
+        m.split(".")[0]
+        for s in (*pipeline.imports, *pipeline.lazy_imports)
+        for m in imported_modules(s)
+    }
+    return bool(imported & _DRAWING_ROOTS) or pandas_drawing(pipeline) is not None

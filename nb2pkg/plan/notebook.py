@@ -19,6 +19,7 @@ from nb2pkg.analyse.names import (
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
     CellAnalysis,
+    Install,
     Kind,
     ModulePlan,
     Notebook,
@@ -30,7 +31,7 @@ from nb2pkg.model import (
 )
 from nb2pkg.options import Generation
 from nb2pkg.plan.deps import Dependencies, find_dependencies
-from nb2pkg.plan.imports import imports_for, is_plot_import
+from nb2pkg.plan.imports import imports_for, pandas_drawing
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
     headings,
@@ -223,9 +224,12 @@ def _dependencies(
     package: str,
     generation: Generation,
 ) -> Dependencies:
-    """Return the package's dependencies: what its modules import, and installs."""
-    # What any module imports when it is imported is a core dependency; only what
-    # run() itself imports may be the plot extra.
+    """Return the package's dependencies: what its modules import, and installs;
+    matplotlib too when run() draws with pandas (``df.plot(...)``)."""
+    installs = [i for a in analyses for i in a.installs]
+    drawing = pandas_drawing(pipeline) if pipeline else None
+    if drawing:
+        installs.append(Install("matplotlib", drawing.cell, drawing.line, "plot"))
     return find_dependencies(
         [
             *(s for m in modules for s in (*m.imports, *m.body)),
@@ -234,7 +238,7 @@ def _dependencies(
         package=package,
         notebook_dir=notebook.path.parent,
         pipeline_code=[*pipeline.lazy_imports, *pipeline.steps] if pipeline else (),
-        installs=[i for a in analyses for i in a.installs],
+        installs=installs,
         pin=generation.pin,
     )
 
@@ -344,9 +348,10 @@ def _pipeline_plan(
     }
     rebinds = ((local & (package_names | import_names)) | declared_global) - parameters
     imports = imports_for(uses | rebinds, placement.imports, unresolved)
-    # Plotting libraries are an extra: import them only when run() runs.
-    lazy = tuple(s for s in imports if is_plot_import(s) and not s.defines & rebinds)
-    eager = tuple(s for s in imports if s not in lazy)
+    # Plotting libraries are dependencies like any other: imported once, at the
+    # top of the pipeline's module (run() draws what the notebook drew).
+    lazy: tuple[Statement, ...] = ()
+    eager = imports
     star = has_star_import(placement.imports)
     functions, required = make_steps(
         steps,

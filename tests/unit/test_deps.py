@@ -98,7 +98,8 @@ def test_pin_uses_installed_versions(tmp_path: Path) -> None:
     assert "NBP405" in [f.code for f in deps.findings]
 
 
-def test_plotting_imports_of_the_pipeline_are_an_extra(tmp_path: Path) -> None:
+def test_plotting_imports_of_the_pipeline_are_dependencies(tmp_path: Path) -> None:
+    """run() draws what the notebook drew: python -m needs its plotting libraries."""
     deps = find_dependencies(
         imports("import numpy"),
         package="pkg",
@@ -106,8 +107,8 @@ def test_plotting_imports_of_the_pipeline_are_an_extra(tmp_path: Path) -> None:
         pipeline_code=imports("import seaborn as sns"),
         installs=[Install("matplotlib", 1, 1, "plot")],
     )
-    assert deps.core == ("numpy",)
-    assert deps.extras == (("plot", ("matplotlib", "seaborn")),)
+    assert deps.core == ("matplotlib", "numpy", "seaborn")
+    assert deps.extras == ()
 
 
 def test_notebook_service_modules_are_reported_not_declared(tmp_path: Path) -> None:

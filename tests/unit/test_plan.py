@@ -211,19 +211,26 @@ def test_requires_python_and_title() -> None:
     assert plan.requires_python == ">=3.9"
 
 
-def test_plotting_imports_used_only_by_run_are_lazy_and_an_extra() -> None:
+def test_plotting_imports_are_imported_once_and_are_dependencies() -> None:
     plan = plan_of(
         "import numpy as np\nimport matplotlib.pyplot as plt",
         "def f():\n    return np.ones(2)",
         "plt.plot(f())",
     )
     assert plan.pipeline is not None
-    assert [s.code.strip() for s in plan.pipeline.lazy_imports] == [
+    assert plan.pipeline.lazy_imports == ()
+    assert [s.code.strip() for s in plan.pipeline.imports] == [
         "import matplotlib.pyplot as plt"
     ]
-    assert plan.pipeline.imports == ()
-    assert plan.dependencies == ("numpy",)
-    assert plan.extras == (("plot", ("matplotlib",)),)
+    assert plan.dependencies == ("matplotlib", "numpy")
+    assert plan.extras == ()
+
+
+def test_pandas_plotting_makes_matplotlib_a_dependency() -> None:
+    plan = plan_of(
+        "import pandas as pd", "df = pd.DataFrame({'a': [1]})", "df.plot.bar()"
+    )
+    assert plan.dependencies == ("matplotlib", "pandas")
 
 
 def test_pip_lines_become_dependencies_with_their_versions() -> None:
