@@ -28,10 +28,12 @@ def test_pipeline_imports_without_running() -> None:
 
 
 @pytest.fixture(scope="module")
-def ran() -> tuple[str, list[object]]:
-    """What run() prints and shows (python -m iris_model), run once."""
+def ran() -> tuple[str, list[object], Exception | None]:
+    """Run run() once (python -m iris_model): what it printed, the values it
+    showed, and the error it stopped at, if it did not run to the end."""
     out = io.StringIO()
     shown: list[object] = []
+    failure: Exception | None = None
     show = pipeline._show
 
     def keep(value: object) -> None:
@@ -46,21 +48,29 @@ def ran() -> tuple[str, list[object]]:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ModuleNotFoundError as exc:
         pytest.skip(f"run() needs {exc.name}, which is not installed")
+    except Exception as exc:  # the steps before it still pin what they did
+        failure = exc
     finally:
         pipeline._show = show
-    return out.getvalue(), shown
+    return out.getvalue(), shown, failure
 
 
 @pytest.fixture(scope="module")
-def printed(ran: tuple[str, list[object]]) -> str:
+def printed(ran: tuple[str, list[object], Exception | None]) -> str:
     """What run() printed."""
     return ran[0]
 
 
 @pytest.fixture(scope="module")
-def shown(ran: tuple[str, list[object]]) -> list[object]:
+def shown(ran: tuple[str, list[object], Exception | None]) -> list[object]:
     """The values run() showed, in order, as the notebook's cells showed them."""
     return ran[1]
+
+
+def test_run_goes_to_the_end(ran: tuple[str, list[object], Exception | None]) -> None:
+    """run() runs every step without an error, as the notebook's cells ran."""
+    if ran[2] is not None:
+        raise ran[2]
 
 
 def test_iris_species_classifier(printed: str, shown: list[object]) -> None:

@@ -25,9 +25,12 @@ def test_report_imports_without_running() -> None:
 
 
 @pytest.fixture(scope="module")
-def printed() -> str:
-    """What run() prints (python -m shop), run once for these tests."""
+def ran() -> tuple[str, list[object], Exception | None]:
+    """Run run() once (python -m shop): what it printed, the values it
+    showed, and the error it stopped at, if it did not run to the end."""
     out = io.StringIO()
+    shown: list[object] = []
+    failure: Exception | None = None
     try:
         with contextlib.redirect_stdout(out):
             report.run()
@@ -35,7 +38,21 @@ def printed() -> str:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ModuleNotFoundError as exc:
         pytest.skip(f"run() needs {exc.name}, which is not installed")
-    return out.getvalue()
+    except Exception as exc:  # the steps before it still pin what they did
+        failure = exc
+    return out.getvalue(), shown, failure
+
+
+@pytest.fixture(scope="module")
+def printed(ran: tuple[str, list[object], Exception | None]) -> str:
+    """What run() printed."""
+    return ran[0]
+
+
+def test_run_goes_to_the_end(ran: tuple[str, list[object], Exception | None]) -> None:
+    """run() runs every step without an error, as the notebook's cells ran."""
+    if ran[2] is not None:
+        raise ran[2]
 
 
 def test_report(printed: str) -> None:
