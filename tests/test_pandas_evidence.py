@@ -50,12 +50,13 @@ def test_shown_dataframes_and_series_become_honest_tests(
     assert 'assert str(result.name) == "rank"' in tests
     proc = run_package_tests(out)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    # 4 of the module, the pipeline's import test and its step's recorded output.
-    assert "6 passed" in proc.stdout, proc.stdout
+    # 4 of the module, the pipeline's import test, its step's recorded output and
+    # that run() goes to the end.
+    assert "7 passed" in proc.stdout, proc.stdout
 
     core = out / "src/tables/core.py"
     core.write_text(core.read_text().replace("s / s.sum()", "s / s.max()"))
     proc = run_package_tests(out)
     assert proc.returncode == 1
     # Both tests of summarize, and the step of run() that showed its results.
-    assert "3 failed, 3 passed" in proc.stdout, proc.stdout
+    assert "3 failed, 4 passed" in proc.stdout, proc.stdout

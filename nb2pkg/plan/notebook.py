@@ -31,7 +31,7 @@ from nb2pkg.model import (
 )
 from nb2pkg.options import Generation
 from nb2pkg.plan.deps import Dependencies, find_dependencies
-from nb2pkg.plan.imports import imports_for, pandas_drawing
+from nb2pkg.plan.imports import draws, imports_for, pandas_drawing
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
     headings,
@@ -225,10 +225,10 @@ def _dependencies(
     generation: Generation,
 ) -> Dependencies:
     """Return the package's dependencies: what its modules import, and installs;
-    matplotlib too when run() draws with pandas (``df.plot(...)``)."""
+    matplotlib too when run() draws (``python -m`` draws off-screen with it)."""
     installs = [i for a in analyses for i in a.installs]
-    drawing = pandas_drawing(pipeline) if pipeline else None
-    if drawing:
+    if pipeline and pipeline.steps and draws(pipeline):  # python -m draws with it
+        drawing = pandas_drawing(pipeline) or pipeline.steps[0]
         installs.append(Install("matplotlib", drawing.cell, drawing.line, "plot"))
     return find_dependencies(
         [

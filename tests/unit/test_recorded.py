@@ -148,3 +148,19 @@ def test_shown_values_are_compared_as_values(
     assert "shown[3]" not in text  # np.empty: whatever memory held
     result = run_package_tests(out)
     assert result.returncode == 0, result.stdout
+
+
+def test_a_library_run_needs_and_lacks_skips_the_tests(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    """pandas says ``ImportError: matplotlib is required for plotting``: a skip
+    that names it, not a failure."""
+    pipeline_tests(
+        make_nb,
+        tmp_path,
+        "def draw():\n    raise ImportError('matplotlib is required for plotting')",
+        "draw()",
+    )
+    result = run_package_tests(tmp_path / "pkg")
+    assert result.returncode == 0, result.stdout
+    assert "run() needs matplotlib is required for plotting" in result.stdout
