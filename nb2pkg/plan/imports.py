@@ -55,6 +55,15 @@ def _trimmed(s: Statement, names: set[str]) -> Statement:
     )
 
 
+_SESSION_ROOTS = frozenset({"IPython", "ipywidgets"})
+
+
+def session_only(s: Statement) -> bool:
+    """Return True for an import of IPython's or its widgets' display helpers."""
+    modules = imported_modules(s)
+    return is_plot_import(s) and all(m.split(".")[0] in _SESSION_ROOTS for m in modules)
+
+
 def is_plot_import(s: Statement) -> bool:
     modules = imported_modules(s)
     return (

@@ -31,7 +31,7 @@ from nb2pkg.model import (
 )
 from nb2pkg.options import Generation
 from nb2pkg.plan.deps import Dependencies, find_dependencies
-from nb2pkg.plan.imports import draws, imports_for, pandas_drawing
+from nb2pkg.plan.imports import draws, imports_for, pandas_drawing, session_only
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
     headings,
@@ -349,9 +349,11 @@ def _pipeline_plan(
     rebinds = ((local & (package_names | import_names)) | declared_global) - parameters
     imports = imports_for(uses | rebinds, placement.imports, unresolved)
     # Plotting libraries are dependencies like any other: imported once, at the
-    # top of the pipeline's module (run() draws what the notebook drew).
-    lazy: tuple[Statement, ...] = ()
-    eager = imports
+    # top of the pipeline's module (run() draws what the notebook drew). IPython's
+    # and its widgets' display helpers change from version to version: imported
+    # where run() uses them, an old one never stops the package from importing.
+    lazy = tuple(s for s in imports if session_only(s) and not s.defines & rebinds)
+    eager = tuple(s for s in imports if s not in lazy)
     star = has_star_import(placement.imports)
     functions, required = make_steps(
         steps,

@@ -290,3 +290,19 @@ def test_a_notebook_without_outputs_is_told_where_tests_come_from() -> None:
     assert "NBP115" in codes(stripped)
     run = plan_of("def add(a, b):\n    return a + b", "add(2, 3)", outputs={1: "5"})
     assert "NBP115" not in codes(run)
+
+
+def test_ipython_display_helpers_stay_inside_run() -> None:
+    """IPython's API changes from version to version (``IPython.html`` is gone):
+    an old import of it must not stop the package from importing."""
+    plan = plan_of(
+        "from IPython.html.widgets import interact\nimport matplotlib.pyplot as plt",
+        "interact(print, x=1)\nplt.plot([1])",
+    )
+    assert plan.pipeline is not None
+    assert [s.code.strip() for s in plan.pipeline.lazy_imports] == [
+        "from IPython.html.widgets import interact"
+    ]
+    assert [s.code.strip() for s in plan.pipeline.imports] == [
+        "import matplotlib.pyplot as plt"
+    ]
