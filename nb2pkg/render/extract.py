@@ -29,7 +29,7 @@ def module_code(module: ModulePlan) -> str:
     imports = import_block(
         module.imports, depth=depth, own=_own_imports(module.from_package, depth)
     )
-    parts = [_code(module.future), imports, _code(module.body)]
+    parts = [_after_future(module.future, imports), _code(module.body)]
     return "\n\n".join(p for p in parts if p.strip())
 
 
@@ -62,7 +62,7 @@ def pipeline_code(pipeline: PipelinePlan, *, memo: Memo | None = None) -> str:
             f"{name} = {alias}" for name, alias in sorted(aliases.items())
         )
     helper = SHOW_HELPER.format(name=pipeline.show) if pipeline.show else ""
-    parts = [_code(pipeline.future), imports, rebound, helper, run]
+    parts = [_after_future(pipeline.future, imports), rebound, helper, run]
     return "\n\n".join(p for p in parts if p.strip())
 
 
@@ -173,7 +173,22 @@ def import_block(
 
 
 # ``from module import a, b`` with plain names, and nothing else on the line.
-_PLAIN_FROM = re.compile(r"from ([\w.]+) import ([\w, ]+)")
+_PLAIN_FROM = re.compile(r"from ([\w.]+) import \(?\s*([\w,\s]+?),?\s*\)?\s*")
+
+
+def _after_future(future: Sequence[Statement], imports: str) -> str:
+    """Return the ``from __future__`` imports, made one line with their names
+    sorted, then one blank line and the imports (as isort writes them)."""
+    names: set[str] = set()
+    for s in future:
+        plain = _PLAIN_FROM.fullmatch(s.code.strip())
+        if plain is None:  # a comment in it: kept as written
+            return "\n\n".join(p for p in (_code(future), imports) if p.strip())
+        names.update(n.strip() for n in plain.group(2).split(",") if n.strip())
+    if not names:
+        return imports
+    line = f"from __future__ import {', '.join(sorted(names))}\n"
+    return f"{line}\n{imports}" if imports.strip() else line
 
 
 def _merged(lines: Sequence[tuple[str, str]]) -> list[str]:
@@ -184,7 +199,7 @@ def _merged(lines: Sequence[tuple[str, str]]) -> list[str]:
         plain = _PLAIN_FROM.fullmatch(code)
         if plain and " as " not in code:
             names.setdefault(plain.group(1), set()).update(
-                n.strip() for n in plain.group(2).split(",")
+                n.strip() for n in plain.group(2).split(",") if n.strip()
             )
     out: list[str] = []
     for _, code in lines:

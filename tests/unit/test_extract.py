@@ -78,3 +78,24 @@ def test_imports_from_one_module_in_several_cells_become_one_line() -> None:
         "from sklearn.base import BaseEstimator, TransformerMixin, clone",
         "from sklearn.base import clone as copy  # kept apart",
     ]
+
+
+def test_a_parenthesised_import_merges_with_another_of_its_module() -> None:
+    imports = (
+        *statements("from transformers import (\n    set_seed,\n    AdamW,\n)", cell=1),
+        *statements("from transformers import AutoTokenizer", cell=2),
+    )
+    assert import_block(imports).split("\n") == [
+        "from transformers import AdamW, AutoTokenizer, set_seed",
+    ]
+
+
+def test_future_imports_are_one_sorted_line_then_one_blank_line() -> None:
+    future = statements(
+        "from __future__ import print_function, division\n"
+        "from __future__ import annotations"
+    )
+    module = ModulePlan("core", "", future, statements("import os"), (), ())
+    assert module_code(module) == (
+        "from __future__ import annotations, division, print_function\n\nimport os"
+    )
