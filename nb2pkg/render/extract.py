@@ -154,6 +154,13 @@ def import_block(
         node = _from_root(statement.node.with_changes(leading_lines=()), depth)
         code = cst.Module(body=[node]).code.strip()
         modules = imported_modules(statement)
+        if _MANY.fullmatch(code):  # ``import a, b``: a line each, as isort writes it
+            for module in (m.strip() for m in code[len("import ") :].split(",")):
+                stdlib = module.split(".")[0] in sys.stdlib_module_names
+                groups[0 if stdlib else 1].append(
+                    (f"0{module.lower()}", f"import {module}")
+                )
+            continue
         if isinstance(node, cst.Try):
             group = 3
         elif not modules:
@@ -172,6 +179,8 @@ def import_block(
     return "\n\n".join(blocks)
 
 
+# ``import a, b`` with plain names, and nothing else on the line.
+_MANY = re.compile(r"import [\w.]+(\s*,\s*[\w.]+)+")
 # ``from module import a, b`` with plain names, and nothing else on the line.
 _PLAIN_FROM = re.compile(r"from ([\w.]+) import \(?\s*([\w,\s]+?),?\s*\)?\s*")
 

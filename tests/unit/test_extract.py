@@ -99,3 +99,8 @@ def test_future_imports_are_one_sorted_line_then_one_blank_line() -> None:
     assert module_code(module) == (
         "from __future__ import annotations, division, print_function\n\nimport os"
     )
+
+
+def test_several_modules_imported_on_one_line_get_a_line_each() -> None:
+    imports = statements("import typing, ast, numpy")
+    assert import_block(imports) == "import ast\nimport typing\n\nimport numpy"
