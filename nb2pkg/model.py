@@ -378,11 +378,3 @@ class RenderedFile:
 
     path: PurePosixPath
     text: str
-
-
-def shown_text(text: str) -> str:
-    """Return what ``python -m PKG`` prints for a result the notebook showed as
-    ``text``: the text and a line break; nothing for no text or an object repr
-    (``<Figure ...>``, ``[<Line2D ...>]``), as the pipeline's ``_show`` does."""
-    text = text.rstrip("\n")
-    return "" if not text or text.lstrip("[(").startswith("<") else text + "\n"

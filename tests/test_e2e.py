@@ -20,7 +20,7 @@ else:
     import tomli as tomllib
 
 from nb2pkg import Options, convert
-from nb2pkg.model import shown_text
+from nb2pkg.outputs import shown_text
 from tests.conftest import example_notebooks, example_source
 
 CASES = [

@@ -19,6 +19,17 @@ IPYTHON_NAMES = frozenset({"display", "get_ipython", "In", "Out", "_", "__", "__
 DEFINITIONS = (Kind.DEF, Kind.CLASS)
 
 
+def lone_expression(s: Statement) -> cst.Expr | None:
+    """Return the statement's expression if it is one bare expression (what a
+    cell shows when it is the cell's last), else None."""
+    node = s.node
+    if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
+        small = node.body[0]
+        if isinstance(small, cst.Expr):
+            return small
+    return None
+
+
 def has_star_import(statements: Sequence[Statement]) -> bool:
     """Return True if any statement is ``from x import *``: it may define any name."""
     return any(s.kind is Kind.IMPORT and not s.defines for s in statements)

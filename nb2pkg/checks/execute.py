@@ -14,7 +14,8 @@ from collections.abc import Iterable
 
 from nb2pkg.checks.verify import CellOutput
 from nb2pkg.errors import Finding, InputError, Severity, finding
-from nb2pkg.model import Cell, Notebook, Output, shown_text
+from nb2pkg.model import Cell, Notebook, Output
+from nb2pkg.outputs import run_text
 from nb2pkg.read.notebook import output_of
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -110,13 +111,7 @@ def _printed_and_shown(
     for cell, outputs in zip(notebook.cells, fresh, strict=True):
         if cell.kind != "code":
             continue
-        parts: list[str] = []
-        for out in outputs:
-            if out.output_type == "stream" and out.name == "stdout":
-                parts.append(out.text)
-            elif out.output_type == "execute_result":
-                parts.append(shown_text(out.text))
-        yield CellOutput(notebook.path.name, cell.number, "".join(parts))
+        yield CellOutput(notebook.path.name, cell.number, run_text(outputs))
 
 
 def _compare(

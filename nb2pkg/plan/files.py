@@ -24,6 +24,7 @@ from nb2pkg.model import (
     TestKind,
 )
 from nb2pkg.plan.imports import draws
+from nb2pkg.plan.metadata import cell_span
 from nb2pkg.testgen.recorded import run_needs, value_check
 
 
@@ -212,8 +213,7 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
         cells = [_cell_check(cell, text) for cell, text in record.cells]
         cells += [_shown_check(cell, case) for cell, case in record.shown]
         cells.sort(key=lambda c: int(str(c["cell"])))
-        first, last = cells[0]["cell"], cells[-1]["cell"]
-        span = f"cell {first}" if first == last else f"cells {first}-{last}"
+        span = cell_span([int(str(c["cell"])) for c in cells])
         title = f"{record.title} ({span})" if record.title else span.capitalize()
         checks.append(
             {

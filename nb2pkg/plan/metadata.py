@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from nb2pkg.analyse.names import imported_modules
 from nb2pkg.errors import InputError
@@ -62,6 +62,12 @@ def parent_headings(notebook: Notebook) -> dict[int, str]:
 
 # A docstring longer than this is cut after its last whole sentence that fits.
 _DOC_CHARS = 240
+
+
+def cell_span(numbers: Sequence[int]) -> str:
+    """Return ``cell 4`` or ``cells 4-9`` for cell numbers in order."""
+    first, last = numbers[0], numbers[-1]
+    return f"cell {first}" if first == last else f"cells {first}-{last}"
 
 
 def step_doc(notebook: Notebook, first_cell: int, title: str) -> str:

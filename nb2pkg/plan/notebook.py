@@ -34,6 +34,7 @@ from nb2pkg.plan.deps import Dependencies, find_dependencies
 from nb2pkg.plan.imports import draws, imports_for, pandas_drawing, session_only
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
+    cell_span,
     headings,
     package_name,
     parent_headings,
@@ -198,9 +199,8 @@ def _pipeline_for(
 def _doc(notebook: Notebook, step: Step) -> str:
     """Return a step's docstring: its markdown, its heading, or its cells."""
     cells = sorted({s.cell for s in step.statements})
-    span = f"cell {cells[0]}" if len(cells) == 1 else f"cells {cells[0]}-{cells[-1]}"
     found = step_doc(notebook, cells[0], step.title)
-    return found or f"Run {span} of the notebook."
+    return found or f"Run {cell_span(cells)} of the notebook."
 
 
 def _import_notes(

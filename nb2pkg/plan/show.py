@@ -16,7 +16,9 @@ from dataclasses import replace
 
 import libcst as cst
 
-from nb2pkg.model import CellAnalysis, Kind, Statement, shown_text
+from nb2pkg.analyse.names import lone_expression
+from nb2pkg.model import CellAnalysis, Kind, Statement
+from nb2pkg.outputs import shown_text
 
 # The helper's code; ``{name}`` is the name the plan gives it.
 SHOW_HELPER = '''def {name}(value: object) -> None:
@@ -41,7 +43,7 @@ def shown_statements(analyses: Sequence[CellAnalysis]) -> frozenset[int]:
     """
     shown = set()
     for analysis in analyses:
-        expr = _expression(analysis.statements[-1]) if analysis.statements else None
+        expr = lone_expression(analysis.statements[-1]) if analysis.statements else None
         if expr is None or _quiet(analysis, expr):
             continue
         cell = analysis.cell
@@ -87,7 +89,7 @@ def show_results(
     """Return the loose code with each shown expression passed to the helper."""
     out = []
     for s in steps:
-        expr = _expression(s) if id(s) in shown else None
+        expr = lone_expression(s) if id(s) in shown else None
         if expr is None:
             out.append(s)
             continue
@@ -106,15 +108,6 @@ def show_results(
             )
         )
     return tuple(out)
-
-
-def _expression(s: Statement) -> cst.Expr | None:
-    node = s.node
-    if isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1:
-        small = node.body[0]
-        if isinstance(small, cst.Expr):
-            return small
-    return None
 
 
 # IPython keeps the last three results as _, __ and ___, and each as _N and
@@ -170,7 +163,7 @@ def results_shown(
 
 def _bound_result(s: Statement, name: str) -> tuple[Statement, Statement]:
     """Return ``name = expression`` and ``name``, for the shown statement ``s``."""
-    expr = _expression(s)
+    expr = lone_expression(s)
     assert expr is not None  # noqa: S101 - shown statements are expressions
     target = cst.AssignTarget(cst.Name(name))
     assign = s.node.with_changes(body=[cst.Assign([target], expr.value)])

@@ -25,6 +25,7 @@ from nb2pkg.model import (
     TestCase,
     TestKind,
 )
+from nb2pkg.outputs import printed_text
 from nb2pkg.testgen.evidence import fresh, shown_through_a_name
 from nb2pkg.testgen.expected import (
     MAX_OUTPUT,
@@ -258,9 +259,7 @@ def _output_tests(
         )
         if case is not None:
             out.append((func, case))
-    printed = "".join(
-        o.text for o in outputs if o.output_type == "stream" and o.name == "stdout"
-    )
+    printed = printed_text(outputs)
     if printed and len(printed) <= MAX_OUTPUT and not UNSTABLE_TEXT.search(printed):
         out.append(
             (

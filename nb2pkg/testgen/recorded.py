@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from nb2pkg.analyse.names import imported_modules
+from nb2pkg.analyse.names import imported_modules, lone_expression
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
@@ -28,8 +28,8 @@ from nb2pkg.model import (
     StepRecord,
     TestCase,
     TestKind,
-    shown_text,
 )
+from nb2pkg.outputs import printed_text, run_text, shown_text
 from nb2pkg.testgen.expected import approx_kind, result_case
 
 # Code whose output can change from run to run, and text that does.
@@ -80,7 +80,7 @@ def recorded_steps(
             value = _shown_value(cell, index.get(number), numpy) if text else None
             if value is not None:
                 values.append((number, value))
-                text = _printed(cell)
+                text = printed_text(cell.outputs)
             if text:
                 expected.append((number, text))
         if expected or values:
@@ -100,16 +100,13 @@ def _shown_index(pipeline: PipelinePlan) -> dict[int, int]:
     index: dict[int, int] = {}
     for step in pipeline.functions:
         for s in step.statements:
-            node = s.node
-            if not (isinstance(node, cst.SimpleStatementLine) and len(node.body) == 1):
-                continue
-            small = node.body[0]
+            expr = lone_expression(s)
+            call = expr.value if expr is not None else None
             if (
                 pipeline.show
-                and isinstance(small, cst.Expr)
-                and isinstance(small.value, cst.Call)
-                and isinstance(small.value.func, cst.Name)
-                and small.value.func.value == pipeline.show
+                and isinstance(call, cst.Call)
+                and isinstance(call.func, cst.Name)
+                and call.func.value == pipeline.show
             ):
                 index[s.cell] = len(index)
     return index
@@ -125,13 +122,6 @@ def _shown_value(cell: Cell, index: int | None, numpy: bool) -> TestCase | None:
         result, f"shown[{index}]", base, classes=frozenset(), numpy=numpy, pandas=False
     )
     return case if case is not None and case.kind in _VALUE_KINDS else None
-
-
-def _printed(cell: Cell) -> str:
-    """Return what the cell printed (its stdout), without its shown result."""
-    return "".join(
-        o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout"
-    )
 
 
 def _in_order(cells: Sequence[Cell]) -> set[int]:
@@ -169,13 +159,7 @@ def _printed_and_shown(cell: Cell) -> str:
     """Return what ``run()`` prints for the cell: its stdout, then its result."""
     if _UNSTABLE_CODE.search(cell.source) or _IPYTHON_LINE.search(cell.source):
         return ""
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream" and output.name == "stdout":
-            parts.append(output.text)
-        elif output.output_type == "execute_result":
-            parts.append(shown_text(output.text))
-    text = "".join(parts)
+    text = run_text(cell.outputs)
     if not text.strip() or len(text) > _MAX_TEXT or _UNSTABLE_TEXT.search(text):
         return ""
     return text

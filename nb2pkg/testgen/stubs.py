@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from nb2pkg.analyse.names import called_in_order
+from nb2pkg.analyse.names import called_in_order, lone_expression
 from nb2pkg.credentials import find_credential
 from nb2pkg.model import CellAnalysis, Kind, Statement, TestCase, TestKind
 
@@ -56,7 +56,7 @@ def _seen(name: str, analyses: Sequence[CellAnalysis]) -> str:
             last = analysis.statements[-1]
             if shown and statement is last:
                 lines.append(f"# and showed {shown}")
-            elif shown and _is_expression(last) and statement.defines & last.uses:
+            elif shown and lone_expression(last) and statement.defines & last.uses:
                 through = last.code.strip().split("\n")[0]
                 lines.append(f"# and, through `{through}`, showed {shown}")
             lines.append(
@@ -86,13 +86,3 @@ def _shown(analysis: CellAnalysis) -> str:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return f"this: {start}"
     return f"a {type(value).__name__}: {start}"
-
-
-def _is_expression(s: Statement) -> bool:
-    """Return True if the statement is one bare expression (a shown result)."""
-    node = s.node
-    return (
-        isinstance(node, cst.SimpleStatementLine)
-        and len(node.body) == 1
-        and isinstance(node.body[0], cst.Expr)
-    )

@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "nb2pkg"
-SUPPORT = {"_version", "errors", "options", "model", "cache", "parallel", "credentials"}
+SUPPORT = {
+    "_version", "errors", "options", "model", "outputs", "cache", "parallel",
+    "credentials",
+}  # fmt: skip
 FLOORS = {
     "read": 1,
     "analyse": 2,
