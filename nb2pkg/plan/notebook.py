@@ -30,6 +30,7 @@ from nb2pkg.model import (
     TestCase,
 )
 from nb2pkg.options import Generation
+from nb2pkg.plan.dead import drop_dead_names
 from nb2pkg.plan.deps import Dependencies, find_dependencies
 from nb2pkg.plan.imports import draws, imports_for, pandas_drawing, session_only
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
@@ -143,8 +144,12 @@ def _named_and_recorded(
     generation: Generation,
     findings: list[Finding],
 ) -> PipelinePlan:
-    """Return the pipeline in its module, with what its steps' cells recorded
-    (a credential in an output is withheld, with a finding)."""
+    """Return the pipeline in its module, its steps without the names nothing
+    reads, with what its steps' cells recorded (a credential in an output is
+    withheld, with a finding)."""
+    functions, unread = drop_dead_names(pipeline.functions)
+    pipeline = replace(pipeline, functions=functions)
+    findings.extend(unread)
     recorded, withheld = (
         recorded_steps(pipeline, analyses) if generation.tests else ((), ())
     )

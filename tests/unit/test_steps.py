@@ -258,7 +258,7 @@ def test_a_step_s_docstring_is_the_markdown_under_its_heading() -> None:
 
 
 def test_cell_comments_can_be_switched_off() -> None:
-    _, code = docs_of("## Load", "x = 1", comments=False)
+    _, code = docs_of("## Load", "x = 1\nprint(x)", comments=False)
     assert "# Cell" not in code and "x = 1" in code
 
 

@@ -1,0 +1,242 @@
+"""Drop the names a step binds and nothing reads: a reviewer's F841.
+
+In a notebook, ``history = model.fit(...)`` keeps the result for the author to
+look at; in a step function nothing reads it again. The call still runs (it
+trains the model): only the name goes, ``model.fit(...)``. A value with no
+effect of its own (a literal, a name, an attribute, arithmetic of those) goes
+with its name. ``with A as x`` and ``except E as x`` lose ``as x``.
+
+A name counts as read if it appears anywhere else in the step (in a nested
+function, a ``del``, a keyword): the rule only drops what is certainly unread.
+A step that reads ``locals()``, ``vars()``, ``eval`` or ``exec`` is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+import libcst as cst
+
+from nb2pkg.errors import Finding, finding
+from nb2pkg.model import Statement, Step
+
+# Nested scopes: a binding inside one is not the step's.
+_SCOPES = (
+    cst.FunctionDef,
+    cst.ClassDef,
+    cst.Lambda,
+    cst.ListComp,
+    cst.SetComp,
+    cst.DictComp,
+    cst.GeneratorExp,
+)
+# Calls that read a function's variables by name.
+_INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals"})
+
+
+def drop_dead_names(steps: Sequence[Step]) -> tuple[tuple[Step, ...], list[Finding]]:
+    """Return the steps without the bindings nothing reads, and a finding per step."""
+    out: list[Step] = []
+    findings: list[Finding] = []
+    for step in steps:
+        dead = _dead_names(step)
+        if not dead:
+            out.append(step)
+            continue
+        statements = tuple(_without(s, dead) for s in step.statements)
+        kept = tuple(s for s in statements if s is not None)
+        out.append(replace(step, statements=kept))
+        names = ", ".join(f"`{n}`" for n in sorted(dead))
+        note = (
+            f"step `{step.name}`: {names} never read after it is made; "
+            "the name is dropped, the code that made it kept"
+        )
+        findings.append(finding("NBP316", note, cell=step.statements[0].cell))
+    return tuple(out), findings
+
+
+def _dead_names(step: Step) -> frozenset[str]:
+    """Return the names the step binds and never reads (nor returns)."""
+    bound: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for s in step.statements:
+        sites = _Sites()
+        s.node.visit(sites)
+        bound.update(sites.bound)
+        seen.update(sites.names)
+    if _INTROSPECTION & seen.keys():
+        return frozenset()
+    kept = {*step.returns, *step.global_names, *step.params}
+    return frozenset(
+        n
+        for n, count in bound.items()
+        if seen[n] == count and n not in kept and not n.startswith("_")
+    )
+
+
+class _Sites(cst.CSTVisitor):
+    """Count every Name, and the binding sites the rule may drop.
+
+    Sites are looked for in the step's own scope only (not inside a nested
+    def, class, lambda or comprehension); names are counted everywhere.
+    """
+
+    def __init__(self) -> None:
+        self.bound: Counter[str] = Counter()
+        self.names: Counter[str] = Counter()
+        self.depth = 0  # nested scopes entered
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names[node.value] += 1
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.depth += isinstance(node, _SCOPES)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.depth -= isinstance(original_node, _SCOPES)
+        super().on_leave(original_node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not self.depth:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.bound[target.target.value] += 1
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        target = node.target
+        if not self.depth and node.value is not None and isinstance(target, cst.Name):
+            self.bound[target.value] += 1
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        name = node.asname.name if node.asname else None
+        if not self.depth and isinstance(name, cst.Name):
+            self.bound[name.value] += 1
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        name = node.name.name if node.name else None
+        if not self.depth and isinstance(name, cst.Name):
+            self.bound[name.value] += 1
+
+
+def _without(s: Statement, dead: frozenset[str]) -> Statement | None:
+    """Return the statement without its dead bindings; None if nothing is left."""
+    if not s.defines & dead and not isinstance(s.node, cst.BaseCompoundStatement):
+        return s
+    node = s.node.visit(_Drop(dead))
+    if isinstance(node, cst.RemovalSentinel) or not isinstance(
+        node, cst.SimpleStatementLine | cst.BaseCompoundStatement
+    ):
+        return None
+    if node.deep_equals(s.node):
+        return s
+    return replace(s, node=node, defines=s.defines - dead, written=None)
+
+
+class _Drop(cst.CSTTransformer):
+    """Remove dead names from the step's own scope, keeping calls that made them."""
+
+    def __init__(self, dead: frozenset[str]) -> None:
+        self.dead = dead
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def _is_dead(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Name) and node.value in self.dead
+
+    def leave_Assign(
+        self, original_node: cst.Assign, updated_node: cst.Assign
+    ) -> cst.BaseSmallStatement | cst.RemovalSentinel:
+        targets = [t for t in updated_node.targets if not self._is_dead(t.target)]
+        if targets:
+            return updated_node.with_changes(targets=targets)
+        return _kept_value(updated_node.value)
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.BaseSmallStatement | cst.RemovalSentinel:
+        if updated_node.value is None or not self._is_dead(updated_node.target):
+            return updated_node
+        return _kept_value(updated_node.value)
+
+    def leave_WithItem(
+        self, original_node: cst.WithItem, updated_node: cst.WithItem
+    ) -> cst.WithItem:
+        asname = updated_node.asname
+        if asname is not None and self._is_dead(asname.name):
+            return updated_node.with_changes(asname=None)
+        return updated_node
+
+    def leave_ExceptHandler(
+        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
+        name = updated_node.name
+        if name is not None and self._is_dead(name.name):
+            return updated_node.with_changes(name=None)
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self,
+        original_node: cst.SimpleStatementLine,
+        updated_node: cst.SimpleStatementLine,
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        return updated_node if updated_node.body else cst.RemovalSentinel.REMOVE
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if updated_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])])
+
+
+def _kept_value(value: cst.BaseExpression) -> cst.Expr | cst.RemovalSentinel:
+    """Return the value as a statement of its own, or nothing if it has no effect."""
+    if _inert(value):
+        return cst.RemovalSentinel.REMOVE
+    if isinstance(value, cst.Tuple) and not value.lpar:
+        value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return cst.Expr(value)
+
+
+def _inert(node: cst.BaseExpression) -> bool:
+    """Return True for a value whose making does nothing but make it."""
+    match node:
+        case (
+            cst.Integer()
+            | cst.Float()
+            | cst.Imaginary()
+            | cst.SimpleString()
+            | cst.Name()
+            | cst.Ellipsis()
+        ):
+            return True
+        case cst.ConcatenatedString(left=left, right=right):
+            return _inert(left) and _inert(right)
+        case cst.Attribute(value=value):
+            return _inert(value)
+        case cst.UnaryOperation(expression=operand):
+            return _inert(operand)
+        case cst.BinaryOperation(left=left, right=right):
+            return _inert(left) and _inert(right)
+        case (
+            cst.List(elements=elements)
+            | cst.Tuple(elements=elements)
+            | cst.Set(elements=elements)
+        ):
+            return all(_inert(e.value) for e in elements)
+        case cst.Dict(elements=elements):
+            return all(
+                isinstance(e, cst.DictElement) and _inert(e.key) and _inert(e.value)
+                for e in elements
+            )
+    return False
