@@ -13,6 +13,7 @@ A step that reads ``locals()``, ``vars()``, ``eval`` or ``exec`` is left as it i
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -32,6 +33,8 @@ _SCOPES = (
     cst.DictComp,
     cst.GeneratorExp,
 )
+# A name pandas' query() and eval() read from the caller: ``"x > @limit"``.
+_AT_NAME = re.compile(r"@([A-Za-z_]\w*)")
 # Calls that read a function's variables by name.
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals"})
 
@@ -41,55 +44,56 @@ def drop_dead_names(steps: Sequence[Step]) -> tuple[tuple[Step, ...], list[Findi
     out: list[Step] = []
     findings: list[Finding] = []
     for step in steps:
-        dead = _dead_names(step)
+        first = step.statements[0].cell if step.statements else None
+        dead: set[str] = set()
+        # Dropping ``scale = 10**rate`` leaves ``rate`` unread in turn.
+        while (unread := _dead_names(step) - dead) and len(dead) < 10_000:
+            dead |= unread
+            statements = (_without(s, unread) for s in step.statements)
+            step = replace(step, statements=tuple(s for s in statements if s))
+        out.append(step)
         if not dead:
-            out.append(step)
             continue
-        statements = tuple(_without(s, dead) for s in step.statements)
-        kept = tuple(s for s in statements if s is not None)
-        out.append(replace(step, statements=kept))
         names = ", ".join(f"`{n}`" for n in sorted(dead))
         note = (
             f"step `{step.name}`: {names} never read after it is made; "
             "the name is dropped, the code that made it kept"
         )
-        findings.append(finding("NBP316", note, cell=step.statements[0].cell))
+        findings.append(finding("NBP316", note, cell=first))
     return tuple(out), findings
 
 
 def _dead_names(step: Step) -> frozenset[str]:
     """Return the names the step binds and never reads (nor returns)."""
-    bound: Counter[str] = Counter()
-    seen: Counter[str] = Counter()
+    sites = _Sites()
     for s in step.statements:
-        sites = _Sites()
         s.node.visit(sites)
-        bound.update(sites.bound)
-        seen.update(sites.names)
-    if _INTROSPECTION & seen.keys():
+    if _INTROSPECTION & sites.reads.keys():
         return frozenset()
     kept = {*step.returns, *step.global_names, *step.params}
     return frozenset(
         n
-        for n, count in bound.items()
-        if seen[n] == count and n not in kept and not n.startswith("_")
+        for n in sites.bound
+        if not sites.reads[n] and n not in kept and not n.startswith("_")
     )
 
 
 class _Sites(cst.CSTVisitor):
-    """Count every Name, and the binding sites the rule may drop.
+    """Count the reads of each name, and the binding sites the rule may drop.
 
     Sites are looked for in the step's own scope only (not inside a nested
-    def, class, lambda or comprehension); names are counted everywhere.
+    def, class, lambda or comprehension). Every other Name counts as a read
+    (a nested scope's binding too: the rule errs towards keeping), except an
+    attribute's or a keyword argument's name and a name unpacked into
+    (``a, b = ...``, ``for a in ...``), which binds without reading. pandas'
+    ``query``/``eval`` strings read ``@name``.
     """
 
     def __init__(self) -> None:
         self.bound: Counter[str] = Counter()
-        self.names: Counter[str] = Counter()
+        self.reads: Counter[str] = Counter()
         self.depth = 0  # nested scopes entered
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names[node.value] += 1
+        self.not_reads: set[int] = set()  # ids of Names that bind or label
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         self.depth += isinstance(node, _SCOPES)
@@ -99,26 +103,48 @@ class _Sites(cst.CSTVisitor):
         self.depth -= isinstance(original_node, _SCOPES)
         super().on_leave(original_node)
 
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self.not_reads:
+            self.reads[node.value] += 1
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.not_reads.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.not_reads.add(id(node.keyword))
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.reads.update(_AT_NAME.findall(node.value))
+
+    def _site(self, target: cst.BaseExpression | None, *, droppable: bool) -> None:
+        if self.depth:
+            return
+        if isinstance(target, cst.Name):
+            self.not_reads.add(id(target))
+            if droppable:
+                self.bound[target.value] += 1
+        elif isinstance(target, cst.Tuple | cst.List):
+            for element in target.elements:
+                self._site(element.value, droppable=False)
+        elif isinstance(target, cst.StarredElement):
+            self._site(target.value, droppable=False)
+
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not self.depth:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self.bound[target.target.value] += 1
+        for target in node.targets:
+            self._site(target.target, droppable=True)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        target = node.target
-        if not self.depth and node.value is not None and isinstance(target, cst.Name):
-            self.bound[target.value] += 1
+        self._site(node.target, droppable=node.value is not None)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._site(node.target, droppable=False)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        name = node.asname.name if node.asname else None
-        if not self.depth and isinstance(name, cst.Name):
-            self.bound[name.value] += 1
+        self._site(node.asname.name if node.asname else None, droppable=True)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        name = node.name.name if node.name else None
-        if not self.depth and isinstance(name, cst.Name):
-            self.bound[name.value] += 1
+        self._site(node.name.name if node.name else None, droppable=True)
 
 
 def _without(s: Statement, dead: frozenset[str]) -> Statement | None:

@@ -34,7 +34,7 @@ def test_an_unread_result_keeps_its_call_and_loses_its_name() -> None:
         "## Fit", "history = sorted([3, 1])\nfig = len('ab')\nprint('done')"
     )
     assert "sorted([3, 1])" in code and "history" not in code
-    assert "len(\"ab\")" in code.replace("'", '"') and "fig" not in code
+    assert 'len("ab")' in code.replace("'", '"') and "fig" not in code
     assert notes == [
         "step `fit`: `fig`, `history` never read after it is made; "
         "the name is dropped, the code that made it kept"
@@ -64,12 +64,33 @@ def test_a_name_read_anywhere_in_the_step_stays() -> None:
         "t = len('a')\ndef g():\n    return t\nprint(g())",  # a closure
         "t = len('a')\ndel t",
         "t = len('a')\nprint(locals())",  # read by name
-        "for t in range(2):\n    pass\nt = len('a')",  # also a loop target
+        "t = len('a')\nprint(str.count('x > @t', 'x'))",  # as pandas' query() reads @t
     ]
     for cell in cases:
         code, notes = converted("## S", cell)
         assert "t = len(" in code, cell
-        assert notes == [], cell
+        assert not any("`t`" in n for n in notes), cell
+
+
+def test_what_binds_without_reading_is_no_read() -> None:
+    cases = [
+        "for t in range(2):\n    pass\nt = len('a')",  # a loop target
+        "t, u = 1, 2\nprint(u)\nt = len('a')",  # unpacked into
+        "t = len('a')\nprint('ab'.count('a'), dict(t=1))",  # attribute, keyword
+    ]
+    for cell in cases:
+        code, notes = converted("## S", cell)
+        assert "t = len(" not in code and "len(" in code, cell
+        assert any("`t`" in n for n in notes), cell
+
+
+def test_dropping_one_name_leaves_another_unread() -> None:
+    code, notes = converted("## S", "rate = sorted([1])\nscale = 10**rate\nprint(1)")
+    assert "scale" not in code and "rate =" not in code and "sorted([1])" in code
+    assert notes == [
+        "step `s`: `rate`, `scale` never read after it is made; "
+        "the name is dropped, the code that made it kept"
+    ]
 
 
 def test_with_and_except_lose_an_unread_as_name() -> None:

@@ -311,3 +311,22 @@ def test_a_taken_name_takes_the_parent_heading_or_a_verb_never_a_suffix() -> Non
     # The second Alignment is named after its section; the notebook's title is
     # no section; "report" is a variable: the step that prints it shows it.
     assert names == ["alignment", "frames_alignment", "show_report"]
+
+
+def test_an_import_inside_a_block_names_its_names_as_isort_does() -> None:
+    _, code = docs_of(
+        "## S",
+        "import sys\nif sys.argv:\n    from os.path import join, basename as b, Sep, ALL"
+        "\n    print(join, b, Sep, ALL)",
+    )
+    assert "from os.path import ALL, Sep, join\n" in code
+    assert "from os.path import basename as b\n" in code
+
+
+def test_a_definition_s_imports_stay_as_written() -> None:
+    _, code = docs_of(
+        "## S",
+        "x = [1]\ndef f():  # reads x: stays in the step\n"
+        "    from os.path import join, basename\n    return x\nprint(f())",
+    )
+    assert "from os.path import join, basename" in code
