@@ -316,8 +316,9 @@ def test_a_taken_name_takes_the_parent_heading_or_a_verb_never_a_suffix() -> Non
 def test_an_import_inside_a_block_names_its_names_as_isort_does() -> None:
     _, code = docs_of(
         "## S",
-        "import sys\nif sys.argv:\n    from os.path import join, basename as b, Sep, ALL"
-        "\n    print(join, b, Sep, ALL)",
+        "import sys\nif sys.argv:\n"
+        "    from os.path import join, basename as b, Sep, ALL\n"
+        "    print(join, b, Sep, ALL)",
     )
     assert "from os.path import ALL, Sep, join\n" in code
     assert "from os.path import basename as b\n" in code
@@ -326,7 +327,7 @@ def test_an_import_inside_a_block_names_its_names_as_isort_does() -> None:
 def test_a_definition_s_imports_stay_as_written() -> None:
     _, code = docs_of(
         "## S",
-        "x = [1]\ndef f():  # reads x: stays in the step\n"
+        "for x in range(2):\n    pass\ndef f():  # reads x: stays in the step\n"
         "    from os.path import join, basename\n    return x\nprint(f())",
     )
     assert "from os.path import join, basename" in code
