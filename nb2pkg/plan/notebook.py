@@ -56,6 +56,7 @@ from nb2pkg.plan.place import (
     dependency_order,
     display_as_print,
     place_statements,
+    without_replaced,
 )
 from nb2pkg.plan.show import (
     results_shown,
@@ -289,7 +290,7 @@ def _module_plans(
     import_names = {n for s in placement.imports for n in s.defines}
     plans: list[ModulePlan] = []
     for name in sorted(by_module, key=lambda m: first[m]):
-        body = by_module[name]
+        body = without_replaced(by_module[name], findings)
         uses = {n for s in body for n in s.uses}
         defined = {n for s in body for n in s.defines}
         others: dict[str, list[str]] = {}

@@ -62,7 +62,12 @@ def place_statements(
     bindings = Counter(n for s in kept for n in s.defines)
     # A value loose code changes in place (``LABELS.append("b")``) is no constant.
     bindings.update(n for s in kept for n in changed_in_place(s))
-    imports = [s for s in kept if s.kind is Kind.IMPORT]
+    # An import of a name the notebook also defines (``from demo import f``
+    # after ``def f``) rebinds it where it stands: run() imports it there.
+    defined = {s.name for s in kept if s.kind in DEFINITIONS}
+    rebinding = {id(s) for s in kept if s.kind is Kind.IMPORT and s.defines & defined}
+    run = run | rebinding
+    imports = [s for s in kept if s.kind is Kind.IMPORT and id(s) not in rebinding]
     candidates = [
         s
         for s in kept
@@ -98,7 +103,7 @@ def _pipeline(
     versions of its definitions; ``run`` are those kept in run() whatever else."""
     pipeline: list[Statement] = []
     for s in kept:
-        if s.kind in (Kind.IMPORT, Kind.FUTURE):
+        if s.kind is Kind.FUTURE or (s.kind is Kind.IMPORT and id(s) not in run):
             continue
         if id(s) in module_ids and id(s) not in run:
             continue
@@ -153,6 +158,38 @@ def _is_global_statement(s: Statement) -> bool:
     return isinstance(node, cst.SimpleStatementLine) and isinstance(
         node.body[0], cst.Global
     )
+
+
+def without_replaced(
+    body: Sequence[Statement], findings: list[Finding]
+) -> list[Statement]:
+    """Return a module's statements without each definition a later one
+    replaces with nothing in between that could run the first (the author
+    exported both): the module would define the name twice (ruff's F811)."""
+    replaced: set[int] = set()
+    since: dict[str, Statement] = {}  # name -> its exported definition, unread since
+    for s in body:
+        for name in s.eager_uses if s.kind in DEFINITIONS else s.uses:
+            since.pop(name, None)
+        if s.kind not in DEFINITIONS:
+            for name in s.defines:
+                since.pop(name, None)
+            continue
+        earlier = since.pop(s.name, None)
+        if earlier is not None:
+            replaced.add(id(earlier))
+            note = f"`{s.name}` is defined again in cell {s.cell}; that one is kept"
+            findings.append(
+                finding(
+                    "NBP303",
+                    note,
+                    cell=earlier.cell,
+                    line=earlier.line,
+                    severity=Severity.INFO,
+                )
+            )
+        since[s.name] = s
+    return [s for s in body if id(s) not in replaced]
 
 
 def _drop_display(

@@ -21,6 +21,7 @@ from nb2pkg.analyse.visitors import awaits as top_level_awaits
 from nb2pkg.cache import Memo, key
 from nb2pkg.model import ModulePlan, PipelinePlan, Statement, StatementNode, Step
 from nb2pkg.plan.show import SHOW_HELPER
+from nb2pkg.render.isort import sorted_import_names
 
 
 def module_code(module: ModulePlan) -> str:
@@ -315,7 +316,7 @@ def _step_function(step: Step, awaits: bool, comments: bool) -> cst.FunctionDef:
     for statement in step.statements:
         node = statement.node
         if "import" in statement.code:  # an import inside a block: names sorted
-            node = _sorted_import_names(node)
+            node = sorted_import_names(node)
         if statement.cell != cell:
             gap: list[cst.EmptyLine] = [cst.EmptyLine()] if cell is not None else []
             cell = statement.cell
@@ -331,58 +332,6 @@ def _step_function(step: Step, awaits: bool, comments: bool) -> cst.FunctionDef:
         body=cst.IndentedBlock(body=body),
         asynchronous=cst.Asynchronous() if awaits else None,
     )
-
-
-def _sorted_import_names(node: StatementNode) -> StatementNode:
-    """Return the loose code with each ``from m import b, a`` naming a, b as
-    isort writes them (ruff's ``I001``); nested definitions are left as written."""
-    changed = node.visit(_SortImportNames())
-    return changed if isinstance(changed, type(node)) else node
-
-
-class _SortImportNames(cst.CSTTransformer):
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def leave_SimpleStatementLine(
-        self,
-        original_node: cst.SimpleStatementLine,
-        updated_node: cst.SimpleStatementLine,
-    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
-        (first, *rest) = updated_node.body
-        if rest or not isinstance(first, cst.ImportFrom):
-            return updated_node
-        names = first.names
-        if isinstance(names, cst.ImportStar) or len(names) < 2:  # noqa: PLR2004
-            return updated_node
-
-        def order(alias: cst.ImportAlias) -> tuple[int, str, str]:
-            return isort_key(cst.Module([]).code_for_node(alias.name))
-
-        # Plain names on one line, each ``a as b`` on a line of its own.
-        plain = sorted((a for a in names if a.asname is None), key=order)
-        aliased = sorted((a for a in names if a.asname is not None), key=order)
-        groups = ([plain] if plain else []) + [[a] for a in aliased]
-        if groups == [list(names)]:
-            return updated_node
-        lines = []
-        for i, group in enumerate(groups):
-            last = len(group) - 1
-            aliases = [
-                a.with_changes(
-                    comma=cst.MaybeSentinel.DEFAULT
-                    if j == last
-                    else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-                )
-                for j, a in enumerate(group)
-            ]
-            statement = first.with_changes(names=aliases, lpar=None, rpar=None)
-            line = updated_node.with_changes(body=[statement])
-            lines.append(line if i == 0 else line.with_changes(leading_lines=()))
-        return cst.FlattenSentinel(lines)
 
 
 def _run_function(pipeline: PipelinePlan, asyncs: Sequence[bool]) -> cst.FunctionDef:

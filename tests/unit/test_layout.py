@@ -208,3 +208,56 @@ def test_layouts(make_nb: MakeNotebook, layout: str) -> None:
     root = "src/experiment" if layout == "src" else "experiment"
     assert f"{root}/core.py" in files
     assert f'packages = ["{root}"]' in files["pyproject.toml"]
+
+
+def test_an_exported_definition_defined_again_is_kept_once(
+    make_nb: MakeNotebook,
+) -> None:
+    path = make_nb(
+        "#| default_exp core",
+        "#| export\ndef f():\n    return 1",
+        "#| export\ndef g():\n    return f()",  # reads f when called: the last
+        "#| export\ndef f():\n    return 2",
+    )
+    plan, _ = plan_and_files(path)
+    (module,) = plan.modules
+    assert [s.code.strip() for s in module.body if s.name == "f"] == [
+        "def f():\n    return 2"
+    ]
+    assert "NBP303" in codes(plan)
+
+
+def test_a_definition_run_before_it_is_defined_again_stays() -> None:
+    from nb2pkg.analyse.cells import analyse_notebook
+    from nb2pkg.errors import Finding
+    from nb2pkg.model import Cell, Notebook
+    from nb2pkg.plan.place import without_replaced
+
+    sources = ["def f():\n    return 1", "ONE = f()", "def f():\n    return 2"]
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=tuple(Cell(i, "code", c) for i, c in enumerate(sources)),
+    )
+    body = [s for a in analyse_notebook(notebook) for s in a.statements]
+    findings: list[Finding] = []
+    assert without_replaced(body, findings) == body  # ONE ran the first f
+    assert findings == []
+    assert without_replaced([body[0], body[2]], findings) == [body[2]]
+
+
+def test_an_import_that_rebinds_a_defined_name_stays_where_it_was(
+    make_nb: MakeNotebook,
+) -> None:
+    path = make_nb(
+        "def total(n):\n    return n",
+        "print(total(1))",
+        "from statistics import mean as total",
+        "print(total([1, 3]))",
+    )
+    plan, files = plan_and_files(path)
+    assert plan.pipeline is not None
+    code = next(v for k, v in files.items() if k.endswith("pipeline.py"))
+    assert code.index("print(total(1))") < code.index(
+        "from statistics import mean as total"
+    ) < code.index("print(total([1, 3]))")
+    assert "global total" in code  # the module's name, rebound as in the kernel
