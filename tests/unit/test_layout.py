@@ -257,7 +257,9 @@ def test_an_import_that_rebinds_a_defined_name_stays_where_it_was(
     plan, files = plan_and_files(path)
     assert plan.pipeline is not None
     code = next(v for k, v in files.items() if k.endswith("pipeline.py"))
-    assert code.index("print(total(1))") < code.index(
-        "from statistics import mean as total"
-    ) < code.index("print(total([1, 3]))")
+    assert (
+        code.index("print(total(1))")
+        < code.index("from statistics import mean as total")
+        < code.index("print(total([1, 3]))")
+    )
     assert "global total" in code  # the module's name, rebound as in the kernel
