@@ -51,7 +51,7 @@ def drop_dead_names(steps: Sequence[Step]) -> tuple[tuple[Step, ...], list[Findi
             dead |= unread
             statements = (_without(s, unread) for s in step.statements)
             step = replace(step, statements=tuple(s for s in statements if s))
-        out.append(step)
+        out.append(_noted(step))
         if not dead:
             continue
         names = ", ".join(f"`{n}`" for n in sorted(dead))
@@ -78,6 +78,33 @@ def _dead_names(step: Step) -> frozenset[str]:
     )
 
 
+def _noted(step: Step) -> Step:
+    """Return the step with a ``noqa`` on each assignment only pandas reads
+    (``limit = 30`` for ``df.query("x > @limit")``): linters see no read."""
+    sites = _Sites()
+    for s in step.statements:
+        s.node.visit(sites)
+    quoted = {n for n in sites.bound if sites.reads[n] == sites.quoted[n] > 0}
+    if not quoted:
+        return step
+    statements = []
+    for s in step.statements:
+        node = s.node
+        names = sorted(s.defines & quoted)
+        if (
+            names
+            and isinstance(node, cst.SimpleStatementLine)
+            and node.trailing_whitespace.comment is None
+        ):
+            text = f"# noqa: F841 - pandas reads it as @{names[0]}"
+            trailing = node.trailing_whitespace.with_changes(
+                whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(text)
+            )
+            s = replace(s, node=node.with_changes(trailing_whitespace=trailing))
+        statements.append(s)
+    return replace(step, statements=tuple(statements))
+
+
 class _Sites(cst.CSTVisitor):
     """Count the reads of each name, and the binding sites the rule may drop.
 
@@ -92,6 +119,7 @@ class _Sites(cst.CSTVisitor):
     def __init__(self) -> None:
         self.bound: Counter[str] = Counter()
         self.reads: Counter[str] = Counter()
+        self.quoted: Counter[str] = Counter()  # reads as ``@name`` in a string
         self.depth = 0  # nested scopes entered
         self.not_reads: set[int] = set()  # ids of Names that bind or label
 
@@ -115,7 +143,9 @@ class _Sites(cst.CSTVisitor):
             self.not_reads.add(id(node.keyword))
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self.reads.update(_AT_NAME.findall(node.value))
+        quoted = _AT_NAME.findall(node.value)
+        self.reads.update(quoted)
+        self.quoted.update(quoted)
 
     def _site(self, target: cst.BaseExpression | None, *, droppable: bool) -> None:
         if self.depth:

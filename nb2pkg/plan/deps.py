@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -87,6 +87,7 @@ def find_dependencies(
     pipeline_code: Iterable[Statement] = (),
     installs: Iterable[Install] = (),
     pin: bool = False,
+    recorded: Mapping[str, str] | None = None,
 ) -> Dependencies:
     """Return the requirements of the generated code, reconciled with the installs.
 
@@ -94,7 +95,8 @@ def find_dependencies(
     modules import is a dependency; what only run() imports for plotting goes to
     the plot extra. A requirement the notebook installed with a version
     (``%pip install pandas==2.1``) wins over the bare name inferred from
-    ``import pandas``.
+    ``import pandas``. ``recorded``: canonical name -> the version the notebook
+    ran with (it showed ``pd.__version__``), a lower bound for a bare name.
     """
     findings: list[Finding] = []
     modules = [(m, s) for s in package_code for m in imported_modules(s, names=True)]
@@ -137,6 +139,7 @@ def find_dependencies(
     core.update({k: v for k, v in plot.items() if k not in core})
     if pin:
         core = {k: _pinned(v, findings) for k, v in core.items()}
+    core = {k: _at_least(v, (recorded or {}).get(k)) for k, v in core.items()}
     return Dependencies(_sorted(core), (), tuple(findings))
 
 
@@ -209,6 +212,15 @@ def _explicit(
             for req in read_requirement_lines(text)
         )
     return out
+
+
+def _at_least(requirement: str, version: str | None) -> str:
+    """Return a bare requirement with the version the notebook ran with as its
+    lower bound; one with a version or a URL as it is."""
+    parsed = Requirement(requirement)
+    if version is None or parsed.specifier or parsed.url or parsed.marker:
+        return requirement
+    return f"{requirement}>={version}"
 
 
 def _pinned(requirement: str, findings: list[Finding]) -> str:

@@ -48,7 +48,7 @@ def plan_files(plan: Plan, *, layout: str, tests: bool) -> tuple[PlannedFile, ..
         "pyproject.toml.j2",
         {"description": first_line, "slow_marker": slow},
     )
-    files.add("README.md", "README.md.j2")
+    files.add("README.md", "README.md.j2", {"figures": _figures(plan) is not None})
     files.add(".gitignore", "gitignore.j2")
     files.add(f"{root}/__init__.py", "__init__.py.j2")
     files.add(f"{root}/py.typed", "py.typed.j2")  # PEP 561: the package is typed

@@ -115,11 +115,28 @@ def title_and_summary(notebook: Notebook) -> tuple[str, str]:
                 and not summary
                 and not text.startswith(("<", "!", "|"))
             ):
-                summary = _plain(" ".join(text.split()))
+                summary = whole_sentences(_plain(" ".join(text.split())))
         if title and summary:
             break
     stem = notebook.path.stem
-    return title or stem, summary[:300]
+    return title or stem, summary
+
+
+# Where a sentence ends: ``.``, ``?`` or ``!``, then a space and a capital.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z0-9\"'(])")
+
+
+def whole_sentences(text: str, limit: int = 300) -> str:
+    """Return the whole sentences ``text`` starts with, within ``limit``
+    characters: a description is a sentence, never "we saw the recipe...:"."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if not sentence.endswith((".", "?", "!")) or sentence.endswith("..."):
+            break
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def _plain(text: str) -> str:

@@ -31,7 +31,7 @@ from nb2pkg.model import (
 )
 from nb2pkg.options import Generation
 from nb2pkg.plan.dead import drop_dead_names
-from nb2pkg.plan.deps import Dependencies, find_dependencies
+from nb2pkg.plan.deps import Dependencies, distribution_for, find_dependencies
 from nb2pkg.plan.imports import draws, imports_for, pandas_drawing, session_only
 from nb2pkg.plan.layout import CORE_MODULE, Layout, lay_out
 from nb2pkg.plan.metadata import (
@@ -64,6 +64,7 @@ from nb2pkg.plan.show import (
     show_results,
 )
 from nb2pkg.plan.steps import make_steps
+from nb2pkg.plan.versions import recorded_versions
 from nb2pkg.testgen.cases import make_tests
 from nb2pkg.testgen.recorded import recorded_steps
 from nb2pkg.testgen.withhold import withhold_credentials
@@ -246,6 +247,7 @@ def _dependencies(
         pipeline_code=[*pipeline.lazy_imports, *pipeline.steps] if pipeline else (),
         installs=installs,
         pin=generation.pin,
+        recorded=recorded_versions(analyses, distribution_for),
     )
 
 

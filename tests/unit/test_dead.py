@@ -72,6 +72,14 @@ def test_a_name_read_anywhere_in_the_step_stays() -> None:
         assert not any("`t`" in n for n in notes), cell
 
 
+def test_a_name_only_pandas_reads_is_kept_and_marked_for_linters() -> None:
+    code, notes = converted(
+        "import pandas as pd", "## S", "limit = 3\npd.DataFrame().query('x > @limit')"
+    )
+    assert "limit = 3  # noqa: F841 - pandas reads it as @limit" in code
+    assert notes == []
+
+
 def test_what_binds_without_reading_is_no_read() -> None:
     cases = [
         "for t in range(2):\n    pass\nt = len('a')",  # a loop target
