@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TypeGuard
 
 import libcst as cst
 
@@ -45,13 +46,19 @@ def drop_dead_names(steps: Sequence[Step]) -> tuple[tuple[Step, ...], list[Findi
     findings: list[Finding] = []
     for step in steps:
         first = step.statements[0].cell if step.statements else None
+        quoted = frozenset(
+            n
+            for s in step.statements
+            if "@" in s.code
+            for n in _AT_NAME.findall(s.code)
+        )
         dead: set[str] = set()
         # Dropping ``scale = 10**rate`` leaves ``rate`` unread in turn.
-        while (unread := _dead_names(step) - dead) and len(dead) < 10_000:
+        while unread := _dead_names(step) - dead - quoted:
             dead |= unread
             statements = (_without(s, unread) for s in step.statements)
             step = replace(step, statements=tuple(s for s in statements if s))
-        out.append(_noted(step))
+        out.append(_noted(step, _dead_names(step) & quoted) if quoted else step)
         if not dead:
             continue
         names = ", ".join(f"`{n}`" for n in sorted(dead))
@@ -64,10 +71,23 @@ def drop_dead_names(steps: Sequence[Step]) -> tuple[tuple[Step, ...], list[Findi
 
 
 def _dead_names(step: Step) -> frozenset[str]:
-    """Return the names the step binds and never reads (nor returns)."""
+    """Return the names the step binds and never reads (nor returns).
+
+    A line of simple statements is read from its analysis (its ``uses`` are
+    what it reads); only a compound statement is walked, node by node.
+    """
     sites = _Sites()
     for s in step.statements:
-        s.node.visit(sites)
+        if _simple(s.node):
+            sites.reads.update(s.uses)
+            for small in s.node.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        sites.site(target.target, droppable=True)
+                elif isinstance(small, cst.AnnAssign):
+                    sites.site(small.target, droppable=small.value is not None)
+        else:
+            s.node.visit(sites)
     if _INTROSPECTION & sites.reads.keys():
         return frozenset()
     kept = {*step.returns, *step.global_names, *step.params}
@@ -78,13 +98,20 @@ def _dead_names(step: Step) -> frozenset[str]:
     )
 
 
-def _noted(step: Step) -> Step:
+# What a line of simple statements may hold to be read from its analysis alone
+# (``del x``, ``global x`` read a name in a way ``uses`` does not say).
+_PLAIN = (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.Pass)
+
+
+def _simple(node: cst.CSTNode) -> TypeGuard[cst.SimpleStatementLine]:
+    return isinstance(node, cst.SimpleStatementLine) and all(
+        isinstance(small, _PLAIN) for small in node.body
+    )
+
+
+def _noted(step: Step, quoted: frozenset[str]) -> Step:
     """Return the step with a ``noqa`` on each assignment only pandas reads
     (``limit = 30`` for ``df.query("x > @limit")``): linters see no read."""
-    sites = _Sites()
-    for s in step.statements:
-        s.node.visit(sites)
-    quoted = {n for n in sites.bound if sites.reads[n] == sites.quoted[n] > 0}
     if not quoted:
         return step
     statements = []
@@ -119,7 +146,6 @@ class _Sites(cst.CSTVisitor):
     def __init__(self) -> None:
         self.bound: Counter[str] = Counter()
         self.reads: Counter[str] = Counter()
-        self.quoted: Counter[str] = Counter()  # reads as ``@name`` in a string
         self.depth = 0  # nested scopes entered
         self.not_reads: set[int] = set()  # ids of Names that bind or label
 
@@ -142,12 +168,7 @@ class _Sites(cst.CSTVisitor):
         if node.keyword is not None:
             self.not_reads.add(id(node.keyword))
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        quoted = _AT_NAME.findall(node.value)
-        self.reads.update(quoted)
-        self.quoted.update(quoted)
-
-    def _site(self, target: cst.BaseExpression | None, *, droppable: bool) -> None:
+    def site(self, target: cst.BaseExpression | None, *, droppable: bool) -> None:
         if self.depth:
             return
         if isinstance(target, cst.Name):
@@ -156,30 +177,39 @@ class _Sites(cst.CSTVisitor):
                 self.bound[target.value] += 1
         elif isinstance(target, cst.Tuple | cst.List):
             for element in target.elements:
-                self._site(element.value, droppable=False)
+                self.site(element.value, droppable=False)
         elif isinstance(target, cst.StarredElement):
-            self._site(target.value, droppable=False)
+            self.site(target.value, droppable=False)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            self._site(target.target, droppable=True)
+            self.site(target.target, droppable=True)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._site(node.target, droppable=node.value is not None)
+        self.site(node.target, droppable=node.value is not None)
 
     def visit_For(self, node: cst.For) -> None:
-        self._site(node.target, droppable=False)
+        self.site(node.target, droppable=False)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
-        self._site(node.asname.name if node.asname else None, droppable=True)
+        self.site(node.asname.name if node.asname else None, droppable=True)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._site(node.name.name if node.name else None, droppable=True)
+        self.site(node.name.name if node.name else None, droppable=True)
 
 
 def _without(s: Statement, dead: frozenset[str]) -> Statement | None:
     """Return the statement without its dead bindings; None if nothing is left."""
-    if not s.defines & dead and not isinstance(s.node, cst.BaseCompoundStatement):
+    if _simple(s.node):
+        if not s.defines & dead:
+            return s
+        kept = [k for small in s.node.body if (k := _kept(small, dead)) is not None]
+        if not kept:
+            return None
+        last = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        line = s.node.with_changes(body=[*kept[:-1], last])
+        return replace(s, node=line, defines=s.defines - dead, written=None)
+    if not set(_WORD.findall(s.code)) & dead:
         return s
     node = s.node.visit(_Drop(dead))
     if isinstance(node, cst.RemovalSentinel) or not isinstance(
@@ -189,6 +219,36 @@ def _without(s: Statement, dead: frozenset[str]) -> Statement | None:
     if node.deep_equals(s.node):
         return s
     return replace(s, node=node, defines=s.defines - dead, written=None)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _kept(
+    small: cst.BaseSmallStatement, dead: frozenset[str]
+) -> cst.BaseSmallStatement | None:
+    """Return a simple statement without its dead names, or None if it goes."""
+    if isinstance(small, cst.Assign):
+        targets = [
+            t
+            for t in small.targets
+            if not (isinstance(t.target, cst.Name) and t.target.value in dead)
+        ]
+        if targets:
+            return small.with_changes(targets=targets)
+        value = _kept_value(small.value)
+    elif (
+        isinstance(small, cst.AnnAssign)
+        and small.value is not None
+        and isinstance(small.target, cst.Name)
+        and small.target.value in dead
+    ):
+        value = _kept_value(small.value)
+    else:
+        return small
+    if isinstance(value, cst.RemovalSentinel):
+        return None
+    return value.with_changes(semicolon=small.semicolon)
 
 
 class _Drop(cst.CSTTransformer):
