@@ -77,6 +77,7 @@ CODES: dict[str, Code] = {
     "NBP314": Code("__main__ block run as in the kernel", "analyse", INFO),
     "NBP315": Code("function redefined after a call: each version kept", "plan", INFO),
     "NBP316": Code("value never read: its name dropped", "plan", INFO),
+    "NBP317": Code("step with many inputs", "plan", INFO),
     "NBP401": Code("local module imported", "plan"),
     "NBP402": Code("distribution name guessed", "plan", INFO),
     "NBP403": Code("requirements file not found", "plan"),

@@ -45,6 +45,7 @@ from nb2pkg.plan.metadata import (
 )
 from nb2pkg.plan.notes import (
     import_time_work,
+    long_input_notes,
     missing_imports,
     module_problems,
     star_and_global_notes,
@@ -152,6 +153,7 @@ def _named_and_recorded(
     functions, unread = drop_dead_names(pipeline.functions)
     pipeline = replace(pipeline, functions=functions)
     findings.extend(unread)
+    findings.extend(long_input_notes(functions))
     recorded, withheld = (
         recorded_steps(pipeline, analyses) if generation.tests else ((), ())
     )

@@ -20,7 +20,7 @@ from nb2pkg.analyse.names import (
 )
 from nb2pkg.checks.importtime import import_time_calls
 from nb2pkg.errors import Finding, Severity, finding
-from nb2pkg.model import Kind, ModulePlan, PipelinePlan, Statement
+from nb2pkg.model import Kind, ModulePlan, PipelinePlan, Statement, Step
 from nb2pkg.plan.place import Placement, first_line
 
 
@@ -177,3 +177,50 @@ def missing_imports(
             )
         )
     return added
+
+
+# A step taking more inputs than this is hard to read and to test.
+MAX_STEP_INPUTS = 6
+
+
+def long_input_notes(steps: Sequence[Step]) -> list[Finding]:
+    """Report each step with more than ``MAX_STEP_INPUTS`` parameters, and the
+    cell above which a markdown heading would split it into smaller steps."""
+    out = []
+    for step in steps:
+        if len(step.params) <= MAX_STEP_INPUTS:
+            continue
+        note = (
+            f"step `{step.name}` takes {len(step.params)} inputs "
+            f"({', '.join(step.params)})"
+        )
+        split = _best_split(step)
+        if split is not None:
+            cell, first, second = split
+            note += (
+                f"; a markdown heading above cell {cell} would split it into "
+                f"steps of {first} and {second}"
+            )
+        out.append(finding("NBP317", note, cell=step.statements[0].cell))
+    return out
+
+
+def _best_split(step: Step) -> tuple[int, int, int] | None:
+    """Return (cell, inputs before, inputs after) for the cell boundary that
+    leaves the larger half with the fewest inputs, if that is fewer than now."""
+    params = set(step.params)
+    cells = sorted({s.cell for s in step.statements})
+    best: tuple[int, int, int] | None = None
+    for cell in cells[1:]:
+        before = [s for s in step.statements if s.cell < cell]
+        after = [s for s in step.statements if s.cell >= cell]
+        read_before = {n for s in before for n in s.uses} & params
+        made_before = {n for s in before for n in s.defines}
+        read_after = {n for s in after for n in s.uses}
+        first = len(read_before)
+        second = len((read_after & params) | (read_after & made_before))
+        if max(first, second) < len(params) and (
+            best is None or max(first, second) < max(best[1], best[2])
+        ):
+            best = (cell, first, second)
+    return best

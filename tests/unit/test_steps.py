@@ -331,3 +331,26 @@ def test_a_definition_s_imports_stay_as_written() -> None:
         "    from os.path import join, basename\n    return x\nprint(f())",
     )
     assert "from os.path import join, basename" in code
+
+
+def test_a_step_with_many_inputs_is_reported_with_where_to_split_it() -> None:
+    made = "\n".join(f"v{i} = len('{'x' * i}')" for i in range(8))
+    notebook = Notebook(
+        path=Path("nb.ipynb"),
+        cells=(
+            Cell(0, "markdown", "## Make"),
+            Cell(1, "code", made),
+            Cell(2, "markdown", "## Use"),
+            Cell(3, "code", "print(v0 + v1 + v2 + v3)"),
+            Cell(4, "code", "print(v4 + v5 + v6 + v7)"),
+        ),
+    )
+    plan = make_plan(notebook, analyse_notebook(notebook), generation=Generation())
+    notes = [f.message for f in plan.findings if f.code == "NBP317"]
+    assert notes == [
+        "step `use` takes 8 inputs (v0, v1, v2, v3, v4, v5, v6, v7); a markdown "
+        "heading above cell 5 would split it into steps of 4 and 4"
+    ]
+    assert "NBP317" not in [
+        f.code for f in plan_of("a = len('x')", "print(a)").findings
+    ]
