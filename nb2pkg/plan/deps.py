@@ -137,9 +137,7 @@ def find_dependencies(
     # run() draws what the notebook drew: its plotting libraries are needed by
     # ``python -m``, so they are dependencies, not an extra.
     core.update({k: v for k, v in plot.items() if k not in core})
-    if pin:
-        core = {k: _pinned(v, findings) for k, v in core.items()}
-    core = {k: _at_least(v, (recorded or {}).get(k)) for k, v in core.items()}
+    core = _bounded(core, pin=pin, recorded=recorded or {}, findings=findings)
     return Dependencies(_sorted(core), (), tuple(findings))
 
 
@@ -212,6 +210,20 @@ def _explicit(
             for req in read_requirement_lines(text)
         )
     return out
+
+
+def _bounded(
+    core: dict[str, str],
+    *,
+    pin: bool,
+    recorded: Mapping[str, str],
+    findings: list[Finding],
+) -> dict[str, str]:
+    """Return the requirements pinned (``--pin``), else at least the versions
+    the notebook ran with; one with a version stays as the author wrote it."""
+    if pin:
+        core = {k: _pinned(v, findings) for k, v in core.items()}
+    return {k: _at_least(v, recorded.get(k)) for k, v in core.items()}
 
 
 def _at_least(requirement: str, version: str | None) -> str:
