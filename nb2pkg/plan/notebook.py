@@ -152,8 +152,7 @@ def _named_and_recorded(
     withheld, with a finding)."""
     functions, unread = drop_dead_names(pipeline.functions)
     pipeline = replace(pipeline, functions=functions)
-    findings.extend(unread)
-    findings.extend(long_input_notes(functions))
+    findings.extend([*unread, *long_input_notes(functions)])
     recorded, withheld = (
         recorded_steps(pipeline, analyses) if generation.tests else ((), ())
     )
