@@ -312,7 +312,8 @@ class TestCase:
 
     ``expression`` is the call under test; ``expected`` the recorded value (a
     Python expression), the exception class for RAISES, or the printed text for
-    STDOUT; ``match`` the exception message's pattern; ``body`` the cell's code for
+    STDOUT; ``match`` the exception message's pattern for RAISES, the tolerance
+    (``rtol=..., atol=...``) for ALLCLOSE; ``body`` the cell's code for
     CODE and STUB tests; ``reason`` why a STUB checks nothing.
     """
 

@@ -60,3 +60,54 @@ def awaits(statements: Sequence[Statement]) -> bool:
         if "await" in code or "async" in code:
             statement.node.visit(finder)
     return finder.found
+
+
+# A container with more elements than this is checked for being plain data
+# (numbers, strings, names, nested containers of those) with a plain loop, not
+# a visitor call per element: a cell may hold a literal of a million numbers.
+BIG_LITERAL = 64
+_NUMBERS = (cst.Integer, cst.Float, cst.Imaginary)
+
+
+def literal_names(node: cst.CSTNode) -> set[str] | None:
+    """Return the names a big literal of plain data holds (``True``, ``None``,
+    ``nan``...), or None if ``node`` is no big literal of plain data."""
+    if not _big(node):
+        return None
+    names: set[str] = set()
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.Name):
+            names.add(item.value)
+            continue
+        inside = _inside(item)
+        if inside is None:
+            return None
+        stack.extend(inside)
+    return names
+
+
+def _inside(item: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """Return the parts of a piece of plain data, or None if it is not data."""
+    if isinstance(item, cst.List | cst.Tuple | cst.Set):
+        if not all(isinstance(e, cst.Element) for e in item.elements):
+            return None
+        return [e.value for e in item.elements]
+    if isinstance(item, cst.Dict):
+        pairs = item.elements
+        if not all(isinstance(p, cst.DictElement) for p in pairs):
+            return None
+        return [
+            n for p in pairs if isinstance(p, cst.DictElement) for n in (p.key, p.value)
+        ]
+    if isinstance(item, cst.UnaryOperation):
+        return [] if isinstance(item.expression, _NUMBERS) else None
+    return [] if isinstance(item, (*_NUMBERS, cst.SimpleString)) else None
+
+
+def _big(node: cst.CSTNode) -> bool:
+    return (
+        isinstance(node, cst.List | cst.Tuple | cst.Set | cst.Dict)
+        and len(node.elements) > BIG_LITERAL
+    )

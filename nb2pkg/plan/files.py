@@ -230,7 +230,8 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
 def _shown_check(cell: int, case: TestCase) -> dict[str, object]:
     """Return the assertion on a value run() showed, as the notebook showed it."""
     if case.kind is TestKind.ALLCLOSE:
-        line = f"assert_allclose({case.expression}, {case.expected})"
+        tolerance = f", {case.match}" if case.match else ""
+        line = f"assert_allclose({case.expression}, {case.expected}{tolerance})"
     elif case.kind is TestKind.APPROX:
         line = f"assert {case.expression} == pytest.approx({case.expected})"
     else:

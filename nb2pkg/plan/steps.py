@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from nb2pkg.analyse.names import BUILTIN_NAMES, DEFINITIONS
-from nb2pkg.analyse.visitors import TopLevelVisitor
+from nb2pkg.analyse.visitors import TopLevelVisitor, literal_names
 from nb2pkg.model import Statement, Step
 from nb2pkg.options import normalise_name
 
@@ -261,6 +261,13 @@ class _Names(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.names.add(node.value)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        data = literal_names(node)  # a big literal: its names without a walk
+        if data is not None:
+            self.names |= data
+            return False
+        return super().on_visit(node)
 
 
 def _names_in(node: cst.CSTNode | None) -> set[str]:

@@ -71,6 +71,7 @@ def result_case(
                 kind=TestKind.ALLCLOSE,
                 expression=expression,
                 expected=values,
+                match=printed_tolerance(values),
                 setup=setup,
             )
         return None
@@ -142,6 +143,37 @@ def approx_kind(text: str) -> bool | None:
     if isinstance(value, dict) and all(_is_number(v) for v in value.values()):
         return True
     return None  # floats nested in containers: pytest.approx cannot compare them
+
+
+# The decimals numpy prints at most (its default ``precision``).
+_NUMPY_DECIMALS = 8
+# A float as numpy prints it: 0.02272727, -1.11022302e-16, 1.5e+03.
+_FLOAT = re.compile(r"-?\d+\.(\d*)(e[-+]?\d+)?", re.IGNORECASE)
+
+
+def printed_tolerance(values: str) -> str:
+    """Return ``assert_allclose``'s tolerance for numbers printed as ``values``.
+
+    numpy prints as many decimals as the values need, up to 8: with 8, the
+    recorded numbers are rounded, off by up to one unit in the 8th decimal
+    (``atol``); in e-notation, in their last significant digit (``rtol``). A
+    value printed as ``1e-16`` next to ``1.0`` is rounding noise of the
+    computation, which differs from one machine to another: ``atol`` also
+    allows a millionth of a millionth of the largest.
+    """
+    floats = _FLOAT.findall(values)
+    if not floats:
+        return ""
+    decimals = max((len(d) for d, exponent in floats if not exponent), default=0)
+    significant = max((len(d) for d, exponent in floats if exponent), default=0)
+    numbers = [abs(float(m.group())) for m in _FLOAT.finditer(values)]
+    largest = max(numbers)
+    noisy = any(n < largest * 1e-8 for n in numbers)  # zero or noise beside it
+    rounded = 10.0**-decimals if decimals >= _NUMPY_DECIMALS else 0.0
+    atol = max(rounded, largest * 1e-12 if noisy else 0.0)
+    rtol = 10.0**-significant if significant > _NUMPY_DECIMALS - 1 else 1e-7
+    parts = [f"rtol={rtol:.0e}"] if rtol > 1e-7 else []  # noqa: PLR2004
+    return ", ".join([*parts, f"atol={atol:.0e}"] if atol else parts)
 
 
 def _numbers(text: str) -> bool:

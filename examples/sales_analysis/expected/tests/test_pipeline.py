@@ -2,6 +2,7 @@
 
 import ast
 import contextlib
+import copy
 import io
 import os
 import subprocess
@@ -39,7 +40,10 @@ def ran() -> tuple[str, list[object], Exception | None]:
     show = pipeline._show
 
     def keep(value: object) -> None:
-        shown.append(value)
+        try:  # as it was when shown: a later step may change it in place
+            shown.append(copy.deepcopy(value))
+        except Exception:  # not copyable (a file, a lock): kept as it is
+            shown.append(value)
         show(value)
 
     pipeline._show = keep

@@ -1,6 +1,7 @@
 """Tests of text_stats.pipeline: run() prints and shows what the notebook did."""
 
 import contextlib
+import copy
 import io
 import os
 import subprocess
@@ -34,7 +35,10 @@ def ran() -> tuple[str, list[object], Exception | None]:
     show = pipeline._show
 
     def keep(value: object) -> None:
-        shown.append(value)
+        try:  # as it was when shown: a later step may change it in place
+            shown.append(copy.deepcopy(value))
+        except Exception:  # not copyable (a file, a lock): kept as it is
+            shown.append(value)
         show(value)
 
     pipeline._show = keep
