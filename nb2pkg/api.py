@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from nb2pkg._version import __version__ as TOOL_VERSION
-from nb2pkg.analyse.batch import Progress, analyse_paths
+from nb2pkg.analyse.batch import Progress, analyse_paths, followed_runs
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.cache import Store, cache_dir
 from nb2pkg.checks.pitfalls import check_notebook, selected
@@ -22,7 +22,7 @@ from nb2pkg.errors import (
     finding,
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
-from nb2pkg.options import Checking, Options, Running
+from nb2pkg.options import Checking, Options, Running, normalise_name
 from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.plan.table import CellRow, cell_rows
 from nb2pkg.read.notebook import read_notebook
@@ -309,6 +309,18 @@ def _ignored(store: Store) -> tuple[Finding, ...]:
     return (finding("NBP003", f"{store.problem}; this conversion ran without it"),)
 
 
+def _followed(path: Path, followed: Sequence[Path]) -> tuple[Finding, ...]:
+    """Return a note per notebook converted because ``path`` runs it."""
+    return tuple(
+        finding(
+            "NBP612",
+            f"`%run {os.path.relpath(other, path.parent)}` followed: that notebook "
+            "is converted with this one, as the kernel ran it",
+        )
+        for other in followed
+    )
+
+
 def _no_progress(stage: str, done: int, total: int) -> None:
     """Ignore how a conversion goes."""
 
@@ -321,6 +333,10 @@ def _plan(
     """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given], exclude=options.exclude)
+    followed = followed_runs(paths[0]) if len(given) == len(paths) == 1 else []
+    if followed:  # converted alone, it brings the notebooks it %runs, by its name
+        options = replace(options, name=options.name or normalise_name(paths[0].stem))
+        paths = [*paths, *followed]
     facts = _store("facts", paths, options.running)
     known = facts.entries if options.cache else None
     notebooks, analyses, entries = analyse_paths(
@@ -343,7 +359,7 @@ def _plan(
         paths=tuple(paths),
         plan=plan,
         sources=tuple((nb.path.name, nb.sha256) for nb in notebooks),
-        pitfalls=pitfalls + _ignored(facts),
+        pitfalls=pitfalls + _ignored(facts) + _followed(paths[0], followed),
         fresh=tuple(cell for _, outputs in found for cell in outputs),
         linked=planned,
     )

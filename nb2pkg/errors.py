@@ -95,6 +95,7 @@ CODES: dict[str, Code] = {
     "NBP609": Code("parameters cell holds more than assignments", "plan"),
     "NBP610": Code("modules import each other", "plan"),
     "NBP611": Code("imported name not at another notebook's module level", "analyse"),
+    "NBP612": Code("notebook run with %run converted too", "read", INFO),
 }
 
 

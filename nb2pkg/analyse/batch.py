@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from nb2pkg.analyse.cells import analyse_notebook, analyse_notebook_cached, new_facts
+from nb2pkg.analyse.links import notebooks_run
+from nb2pkg.errors import Nb2PkgError
 from nb2pkg.model import CellAnalysis, Notebook
 from nb2pkg.parallel import default_jobs, pool_map
 from nb2pkg.read.notebook import read_notebook
@@ -18,6 +21,8 @@ Progress = Callable[[str, int, int], None]
 LARGE_CODE = 1_000_000
 
 
+# A notebook converted alone brings at most this many notebooks it ``%run``s.
+MAX_FOLLOWED = 50
 # Notebooks smaller than this together are read and analysed in this process.
 WORTH_BYTES = 400_000
 
@@ -79,3 +84,36 @@ def _load(path: Path, *, known: frozenset[str]) -> tuple[Notebook, dict[str, obj
     worker; see ``analyse.new_facts``)."""
     notebook = read_notebook(path)
     return notebook, new_facts(notebook.code_cells, known)
+
+
+def followed_runs(path: Path) -> list[Path]:
+    """Return the notebooks ``path`` runs with ``%run``, and those they run, in
+    the order found: converted alone, a notebook needs them as its kernel did.
+
+    Only notebooks inside the folder of ``path`` are followed (a notebook is
+    untrusted: ``%run ../../x.ipynb`` must not bring code from elsewhere), and
+    only those that can be read.
+    """
+    folder = path.parent.resolve()
+    seen = {path.resolve()}
+    queue, found = [path], list[Path]()
+    while queue and len(found) < MAX_FOLLOWED:
+        current = queue.pop(0)
+        try:
+            notebook = read_notebook(current)
+        except Nb2PkgError:
+            continue
+        for cell in notebook.code_cells:
+            for target in notebooks_run(cell.source):
+                candidate = Path(os.path.normpath(current.parent / target))
+                resolved = candidate.resolve()
+                if (
+                    resolved in seen
+                    or not resolved.is_relative_to(folder)
+                    or not resolved.is_file()
+                ):
+                    continue
+                seen.add(resolved)
+                found.append(candidate)
+                queue.append(candidate)
+    return found[:MAX_FOLLOWED]

@@ -271,6 +271,24 @@ def used_sources(source: Source, sources: Sequence[Source]) -> list[Source]:
     return list(used.values())
 
 
+def notebooks_run(source: str) -> list[str]:
+    """Return the notebooks a cell's source runs with ``%run`` or may import
+    (``from ipynb.fs.full.prices import f``, ``import prices``), as file names
+    relative to its folder."""
+    found = [target for _, target in _run_lines(source)]
+    for match in _IMPORT_LINE.finditer(source):
+        dotted = match.group("module")
+        for prefix in _HOOK_PREFIXES:
+            dotted = dotted.removeprefix(prefix)
+        if dotted.isidentifier():
+            found.append(f"{dotted}.ipynb")
+    return found
+
+
+# ``from a.b import c`` or ``import a.b`` at the start of a line.
+_IMPORT_LINE = re.compile(r"^\s*(?:from|import)\s+(?P<module>[\w.]+)", re.MULTILINE)
+
+
 def _run_lines(source: str) -> list[tuple[int, str]]:
     """Return (line, target) for each top-level ``%run NOTEBOOK`` of a cell."""
     found: list[tuple[int, str]] = []

@@ -218,6 +218,7 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
         checks.append(
             {
                 "name": f"test_{record.step}",
+                "step": record.step,
                 "doc": f"{title}: what the notebook printed and showed.",
                 "cells": cells,
                 "values": any("value" in c for c in cells),

@@ -2,10 +2,13 @@
 
 import contextlib
 import copy
+import functools
 import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -13,6 +16,12 @@ from iris_model import pipeline
 
 # run() trains a model, a long-running step: pytest -m "not slow" skips these.
 pytestmark = pytest.mark.slow
+
+# run()'s steps, in order: a step's test is skipped if run() stopped before it.
+STEPS = (
+    "iris_species_classifier",
+    "train",
+)
 
 
 def test_pipeline_imports_without_running() -> None:
@@ -28,13 +37,35 @@ def test_pipeline_imports_without_running() -> None:
     assert proc.stdout == ""
 
 
+class Ran(NamedTuple):
+    """What run() did: what it printed, the values it showed, the error it
+    stopped at (if it did not run to the end) and the steps it began."""
+
+    printed: str
+    shown: list[object]
+    failure: Exception | None
+    started: list[str]
+
+
 @pytest.fixture(scope="module")
-def ran() -> tuple[str, list[object], Exception | None]:
-    """Run run() once (python -m iris_model): what it printed, the values it
-    showed, and the error it stopped at, if it did not run to the end."""
+def ran() -> Ran:
+    """Run run() once, as python -m iris_model does."""
     out = io.StringIO()
     shown: list[object] = []
     failure: Exception | None = None
+    started: list[str] = []
+    steps = {name: getattr(pipeline, name) for name in STEPS}
+
+    def begin(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(step)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            started.append(name)
+            return step(*args, **kwargs)
+
+        return counted
+
+    for name, step in steps.items():
+        setattr(pipeline, name, begin(name, step))
     show = pipeline._show
 
     def keep(value: object) -> None:
@@ -56,37 +87,48 @@ def ran() -> tuple[str, list[object], Exception | None]:
         failure = exc
     finally:
         pipeline._show = show
-    return out.getvalue(), shown, failure
+        for name, step in steps.items():
+            setattr(pipeline, name, step)
+    return Ran(out.getvalue(), shown, failure, started)
 
 
 @pytest.fixture(scope="module")
-def printed(ran: tuple[str, list[object], Exception | None]) -> str:
+def printed(ran: Ran) -> str:
     """What run() printed."""
-    return ran[0]
+    return ran.printed
 
 
 @pytest.fixture(scope="module")
-def shown(ran: tuple[str, list[object], Exception | None]) -> list[object]:
+def shown(ran: Ran) -> list[object]:
     """The values run() showed, in order, as the notebook's cells showed them."""
-    return ran[1]
+    return ran.shown
 
 
-def test_run_goes_to_the_end(ran: tuple[str, list[object], Exception | None]) -> None:
+def test_run_goes_to_the_end(ran: Ran) -> None:
     """run() runs every step without an error, as the notebook's cells ran."""
-    if ran[2] is not None:
-        raise ran[2]
+    if ran.failure is not None:
+        raise ran.failure
 
 
-def test_iris_species_classifier(printed: str, shown: list[object]) -> None:
+def began(ran: Ran, step: str) -> None:
+    """Skip a step's test if run() stopped at an error before the step began:
+    test_run_goes_to_the_end fails with that error."""
+    if step not in ran.started:
+        pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
+
+
+def test_iris_species_classifier(ran: Ran, printed: str, shown: list[object]) -> None:
     """Iris species classifier (cells 6-7): what the notebook printed and showed."""
+    began(ran, "iris_species_classifier")
     # Cell 6
     assert shown[0] == pytest.approx(0.6666666666666666)
     # Cell 7
     assert shown[1] == pytest.approx(1.0)
 
 
-def test_train(printed: str, shown: list[object]) -> None:
+def test_train(ran: Ran, printed: str, shown: list[object]) -> None:
     """Train (cells 9-13): what the notebook printed and showed."""
+    began(ran, "train")
     # Cell 9
     assert shown[2] == (112, 4)
     # Cell 12

@@ -3,15 +3,25 @@
 import ast
 import contextlib
 import copy
+import functools
 import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pandas as pd
 import pytest
 
 from sales_analysis import pipeline
+
+# run()'s steps, in order: a step's test is skipped if run() stopped before it.
+STEPS = (
+    "the_data",
+    "revenue",
+    "growth",
+)
 
 # Tables as the notebook showed them: a Jupyter kernel shows up to 20 columns.
 TABLES = ("display.max_columns", 20)
@@ -30,13 +40,35 @@ def test_pipeline_imports_without_running() -> None:
     assert proc.stdout == ""
 
 
+class Ran(NamedTuple):
+    """What run() did: what it printed, the values it showed, the error it
+    stopped at (if it did not run to the end) and the steps it began."""
+
+    printed: str
+    shown: list[object]
+    failure: Exception | None
+    started: list[str]
+
+
 @pytest.fixture(scope="module")
-def ran() -> tuple[str, list[object], Exception | None]:
-    """Run run() once (python -m sales_analysis): what it printed, the values it
-    showed, and the error it stopped at, if it did not run to the end."""
+def ran() -> Ran:
+    """Run run() once, as python -m sales_analysis does."""
     out = io.StringIO()
     shown: list[object] = []
     failure: Exception | None = None
+    started: list[str] = []
+    steps = {name: getattr(pipeline, name) for name in STEPS}
+
+    def begin(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(step)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            started.append(name)
+            return step(*args, **kwargs)
+
+        return counted
+
+    for name, step in steps.items():
+        setattr(pipeline, name, begin(name, step))
     show = pipeline._show
 
     def keep(value: object) -> None:
@@ -58,25 +90,34 @@ def ran() -> tuple[str, list[object], Exception | None]:
         failure = exc
     finally:
         pipeline._show = show
-    return out.getvalue(), shown, failure
+        for name, step in steps.items():
+            setattr(pipeline, name, step)
+    return Ran(out.getvalue(), shown, failure, started)
 
 
 @pytest.fixture(scope="module")
-def printed(ran: tuple[str, list[object], Exception | None]) -> str:
+def printed(ran: Ran) -> str:
     """What run() printed."""
-    return ran[0]
+    return ran.printed
 
 
 @pytest.fixture(scope="module")
-def shown(ran: tuple[str, list[object], Exception | None]) -> list[object]:
+def shown(ran: Ran) -> list[object]:
     """The values run() showed, in order, as the notebook's cells showed them."""
-    return ran[1]
+    return ran.shown
 
 
-def test_run_goes_to_the_end(ran: tuple[str, list[object], Exception | None]) -> None:
+def test_run_goes_to_the_end(ran: Ran) -> None:
     """run() runs every step without an error, as the notebook's cells ran."""
-    if ran[2] is not None:
-        raise ran[2]
+    if ran.failure is not None:
+        raise ran.failure
+
+
+def began(ran: Ran, step: str) -> None:
+    """Skip a step's test if run() stopped at an error before the step began:
+    test_run_goes_to_the_end fails with that error."""
+    if step not in ran.started:
+        pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +132,9 @@ def values(printed: str) -> list[object]:
     return found
 
 
-def test_the_data(printed: str) -> None:
+def test_the_data(ran: Ran, printed: str) -> None:
     """The data (cell 6): what the notebook printed and showed."""
+    began(ran, "the_data")
     # Cell 6
     assert (
         "     month product  units\n"
@@ -104,16 +146,18 @@ def test_the_data(printed: str) -> None:
     ) in printed
 
 
-def test_revenue(printed: str, values: list[object]) -> None:
+def test_revenue(ran: Ran, printed: str, values: list[object]) -> None:
     """Revenue (cell 9): what the notebook printed and showed."""
+    began(ran, "revenue")
     # Cell 9
     assert (
         pytest.approx({"2024-01": 310.0, "2024-02": 336.0, "2024-03": 342.5}) in values
     )
 
 
-def test_growth(printed: str, shown: list[object]) -> None:
+def test_growth(ran: Ran, printed: str, shown: list[object]) -> None:
     """Growth (cells 12-14): what the notebook printed and showed."""
+    began(ran, "growth")
     # Cell 12
     assert shown[1] == pytest.approx(0.2)
     # Cell 14

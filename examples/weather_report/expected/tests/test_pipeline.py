@@ -3,14 +3,26 @@
 import ast
 import contextlib
 import copy
+import functools
 import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pytest
 
 from weather_report import pipeline
+
+# run()'s steps, in order: a step's test is skipped if run() stopped before it.
+STEPS = (
+    "load_the_readings",
+    "clean",
+    "summarise",
+    "show_heat_days",
+    "show_report",
+)
 
 
 def test_pipeline_imports_without_running() -> None:
@@ -26,13 +38,35 @@ def test_pipeline_imports_without_running() -> None:
     assert proc.stdout == ""
 
 
+class Ran(NamedTuple):
+    """What run() did: what it printed, the values it showed, the error it
+    stopped at (if it did not run to the end) and the steps it began."""
+
+    printed: str
+    shown: list[object]
+    failure: Exception | None
+    started: list[str]
+
+
 @pytest.fixture(scope="module")
-def ran() -> tuple[str, list[object], Exception | None]:
-    """Run run() once (python -m weather_report): what it printed, the values it
-    showed, and the error it stopped at, if it did not run to the end."""
+def ran() -> Ran:
+    """Run run() once, as python -m weather_report does."""
     out = io.StringIO()
     shown: list[object] = []
     failure: Exception | None = None
+    started: list[str] = []
+    steps = {name: getattr(pipeline, name) for name in STEPS}
+
+    def begin(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(step)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            started.append(name)
+            return step(*args, **kwargs)
+
+        return counted
+
+    for name, step in steps.items():
+        setattr(pipeline, name, begin(name, step))
     show = pipeline._show
 
     def keep(value: object) -> None:
@@ -54,25 +88,34 @@ def ran() -> tuple[str, list[object], Exception | None]:
         failure = exc
     finally:
         pipeline._show = show
-    return out.getvalue(), shown, failure
+        for name, step in steps.items():
+            setattr(pipeline, name, step)
+    return Ran(out.getvalue(), shown, failure, started)
 
 
 @pytest.fixture(scope="module")
-def printed(ran: tuple[str, list[object], Exception | None]) -> str:
+def printed(ran: Ran) -> str:
     """What run() printed."""
-    return ran[0]
+    return ran.printed
 
 
 @pytest.fixture(scope="module")
-def shown(ran: tuple[str, list[object], Exception | None]) -> list[object]:
+def shown(ran: Ran) -> list[object]:
     """The values run() showed, in order, as the notebook's cells showed them."""
-    return ran[1]
+    return ran.shown
 
 
-def test_run_goes_to_the_end(ran: tuple[str, list[object], Exception | None]) -> None:
+def test_run_goes_to_the_end(ran: Ran) -> None:
     """run() runs every step without an error, as the notebook's cells ran."""
-    if ran[2] is not None:
-        raise ran[2]
+    if ran.failure is not None:
+        raise ran.failure
+
+
+def began(ran: Ran, step: str) -> None:
+    """Skip a step's test if run() stopped at an error before the step began:
+    test_run_goes_to_the_end fails with that error."""
+    if step not in ran.started:
+        pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
 
 
 @pytest.fixture(scope="module")
@@ -87,24 +130,27 @@ def values(printed: str) -> list[object]:
     return found
 
 
-def test_load_the_readings(printed: str, shown: list[object]) -> None:
+def test_load_the_readings(ran: Ran, printed: str, shown: list[object]) -> None:
     """Load the readings (cells 4-5): what the notebook printed and showed."""
+    began(ran, "load_the_readings")
     # Cell 4
     assert "9 readings\n" in printed
     # Cell 5
     assert shown[0] == ["coast", "north", "south"]
 
 
-def test_clean(printed: str, shown: list[object]) -> None:
+def test_clean(ran: Ran, printed: str, shown: list[object]) -> None:
     """Clean (cells 7-9): what the notebook printed and showed."""
+    began(ran, "clean")
     # Cell 7
     assert "dropped 2 bad readings\n" in printed
     # Cell 9
     assert shown[1] == pytest.approx([21.5, 24.0])
 
 
-def test_summarise(printed: str, values: list[object]) -> None:
+def test_summarise(ran: Ran, printed: str, values: list[object]) -> None:
     """Summarise (cells 11-13): what the notebook printed and showed."""
+    began(ran, "summarise")
     # Cell 11
     assert pytest.approx({"coast": 20.5, "north": 22.75, "south": 29.75}) in values
     # Cell 12
@@ -113,8 +159,9 @@ def test_summarise(printed: str, values: list[object]) -> None:
     assert "overall mean: 23.79\n" in printed
 
 
-def test_show_heat_days(printed: str) -> None:
+def test_show_heat_days(ran: Ran, printed: str) -> None:
     """Heat days (cells 15-17): what the notebook printed and showed."""
+    began(ran, "show_heat_days")
     # Cell 15
     assert "2 heat days\n" in printed
     # Cell 17
@@ -125,7 +172,8 @@ def test_show_heat_days(printed: str) -> None:
     ) in printed
 
 
-def test_show_report(printed: str) -> None:
+def test_show_report(ran: Ran, printed: str) -> None:
     """Report (cell 19): what the notebook printed and showed."""
+    began(ran, "show_report")
     # Cell 19
     assert "Stations: 3\nWarmest: south\nHeat days: 2\n" in printed
