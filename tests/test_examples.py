@@ -83,3 +83,30 @@ def test_generated_code_is_pyflakes_clean(case: str, tmp_path: Path) -> None:
     for file in sorted((out / "src").rglob("*.py")):
         api.check(file.read_text(encoding="utf-8"), str(file), report)
     assert messages.getvalue() == ""
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
+@pytest.mark.parametrize("case", CASES, ids=CASES)
+def test_example_package_passes_ruff_defaults_with_isort_and_sorted_all(
+    case: str,
+) -> None:
+    """What a reviewer runs first: ruff's default rules, import sorting (I) and
+    sorted ``__all__`` (RUF022), with no configuration of the package's own."""
+    import subprocess
+
+    proc = subprocess.run(
+        [
+            "ruff",
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--extend-select",
+            "I,RUF022",
+            ".",
+        ],
+        cwd=EXAMPLES / case / "expected",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -42,7 +42,7 @@ class Ran(NamedTuple):
     stopped at (if it did not run to the end) and the steps it began."""
 
     printed: str
-    shown: list[object]
+    shown: list[Any]
     failure: Exception | None
     started: list[str]
 
@@ -51,7 +51,7 @@ class Ran(NamedTuple):
 def ran() -> Ran:
     """Run run() once, as python -m iris_model does."""
     out = io.StringIO()
-    shown: list[object] = []
+    shown: list[Any] = []
     failure: Exception | None = None
     started: list[str] = []
     steps = {name: getattr(pipeline, name) for name in STEPS}
@@ -71,8 +71,8 @@ def ran() -> Ran:
     def keep(value: object) -> None:
         try:  # as it was when shown: a later step may change it in place
             shown.append(copy.deepcopy(value))
-        except Exception:  # not copyable (a file, a lock): kept as it is
-            shown.append(value)
+        except (TypeError, ValueError, RuntimeError, RecursionError, copy.Error):
+            shown.append(value)  # not copyable (a file, a lock): kept as it is
         show(value)
 
     pipeline._show = keep
@@ -83,7 +83,7 @@ def ran() -> Ran:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ImportError as exc:  # a library run() needs is not installed
         pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # the steps before it still pin what they did
+    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
         failure = exc
     finally:
         pipeline._show = show
@@ -99,7 +99,7 @@ def printed(ran: Ran) -> str:
 
 
 @pytest.fixture(scope="module")
-def shown(ran: Ran) -> list[object]:
+def shown(ran: Ran) -> list[Any]:
     """The values run() showed, in order, as the notebook's cells showed them."""
     return ran.shown
 
@@ -117,7 +117,7 @@ def began(ran: Ran, step: str) -> None:
         pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
 
 
-def test_iris_species_classifier(ran: Ran, printed: str, shown: list[object]) -> None:
+def test_iris_species_classifier(ran: Ran, printed: str, shown: list[Any]) -> None:
     """Iris species classifier (cells 6-7): what the notebook printed and showed."""
     began(ran, "iris_species_classifier")
     # Cell 6
@@ -126,7 +126,7 @@ def test_iris_species_classifier(ran: Ran, printed: str, shown: list[object]) ->
     assert shown[1] == pytest.approx(1.0)
 
 
-def test_train(ran: Ran, printed: str, shown: list[object]) -> None:
+def test_train(ran: Ran, printed: str, shown: list[Any]) -> None:
     """Train (cells 9-13): what the notebook printed and showed."""
     began(ran, "train")
     # Cell 9

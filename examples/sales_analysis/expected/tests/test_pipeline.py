@@ -45,7 +45,7 @@ class Ran(NamedTuple):
     stopped at (if it did not run to the end) and the steps it began."""
 
     printed: str
-    shown: list[object]
+    shown: list[Any]
     failure: Exception | None
     started: list[str]
 
@@ -54,7 +54,7 @@ class Ran(NamedTuple):
 def ran() -> Ran:
     """Run run() once, as python -m sales_analysis does."""
     out = io.StringIO()
-    shown: list[object] = []
+    shown: list[Any] = []
     failure: Exception | None = None
     started: list[str] = []
     steps = {name: getattr(pipeline, name) for name in STEPS}
@@ -74,8 +74,8 @@ def ran() -> Ran:
     def keep(value: object) -> None:
         try:  # as it was when shown: a later step may change it in place
             shown.append(copy.deepcopy(value))
-        except Exception:  # not copyable (a file, a lock): kept as it is
-            shown.append(value)
+        except (TypeError, ValueError, RuntimeError, RecursionError, copy.Error):
+            shown.append(value)  # not copyable (a file, a lock): kept as it is
         show(value)
 
     pipeline._show = keep
@@ -86,7 +86,7 @@ def ran() -> Ran:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ImportError as exc:  # a library run() needs is not installed
         pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # the steps before it still pin what they did
+    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
         failure = exc
     finally:
         pipeline._show = show
@@ -102,7 +102,7 @@ def printed(ran: Ran) -> str:
 
 
 @pytest.fixture(scope="module")
-def shown(ran: Ran) -> list[object]:
+def shown(ran: Ran) -> list[Any]:
     """The values run() showed, in order, as the notebook's cells showed them."""
     return ran.shown
 
@@ -155,7 +155,7 @@ def test_revenue(ran: Ran, printed: str, values: list[object]) -> None:
     )
 
 
-def test_growth(ran: Ran, printed: str, shown: list[object]) -> None:
+def test_growth(ran: Ran, printed: str, shown: list[Any]) -> None:
     """Growth (cells 12-14): what the notebook printed and showed."""
     began(ran, "growth")
     # Cell 12

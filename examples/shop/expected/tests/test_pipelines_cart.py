@@ -39,7 +39,7 @@ class Ran(NamedTuple):
     stopped at (if it did not run to the end) and the steps it began."""
 
     printed: str
-    shown: list[object]
+    shown: list[Any]
     failure: Exception | None
     started: list[str]
 
@@ -48,7 +48,7 @@ class Ran(NamedTuple):
 def ran() -> Ran:
     """Run run() once, as python -m shop does."""
     out = io.StringIO()
-    shown: list[object] = []
+    shown: list[Any] = []
     failure: Exception | None = None
     started: list[str] = []
     steps = {name: getattr(cart, name) for name in STEPS}
@@ -68,8 +68,8 @@ def ran() -> Ran:
     def keep(value: object) -> None:
         try:  # as it was when shown: a later step may change it in place
             shown.append(copy.deepcopy(value))
-        except Exception:  # not copyable (a file, a lock): kept as it is
-            shown.append(value)
+        except (TypeError, ValueError, RuntimeError, RecursionError, copy.Error):
+            shown.append(value)  # not copyable (a file, a lock): kept as it is
         show(value)
 
     cart._show = keep
@@ -80,7 +80,7 @@ def ran() -> Ran:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ImportError as exc:  # a library run() needs is not installed
         pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # the steps before it still pin what they did
+    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
         failure = exc
     finally:
         cart._show = show
@@ -96,7 +96,7 @@ def printed(ran: Ran) -> str:
 
 
 @pytest.fixture(scope="module")
-def shown(ran: Ran) -> list[object]:
+def shown(ran: Ran) -> list[Any]:
     """The values run() showed, in order, as the notebook's cells showed them."""
     return ran.shown
 
@@ -114,7 +114,7 @@ def began(ran: Ran, step: str) -> None:
         pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
 
 
-def test_cart(ran: Ran, printed: str, shown: list[object]) -> None:
+def test_cart(ran: Ran, printed: str, shown: list[Any]) -> None:
     """Cart (cells 5-6): what the notebook printed and showed."""
     began(ran, "cart")
     # Cell 5

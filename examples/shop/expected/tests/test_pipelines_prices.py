@@ -36,7 +36,7 @@ class Ran(NamedTuple):
     stopped at (if it did not run to the end) and the steps it began."""
 
     printed: str
-    shown: list[object]
+    shown: list[Any]
     failure: Exception | None
     started: list[str]
 
@@ -45,7 +45,7 @@ class Ran(NamedTuple):
 def ran() -> Ran:
     """Run run() once, as python -m shop does."""
     out = io.StringIO()
-    shown: list[object] = []
+    shown: list[Any] = []
     failure: Exception | None = None
     started: list[str] = []
     steps = {name: getattr(prices, name) for name in STEPS}
@@ -65,8 +65,8 @@ def ran() -> Ran:
     def keep(value: object) -> None:
         try:  # as it was when shown: a later step may change it in place
             shown.append(copy.deepcopy(value))
-        except Exception:  # not copyable (a file, a lock): kept as it is
-            shown.append(value)
+        except (TypeError, ValueError, RuntimeError, RecursionError, copy.Error):
+            shown.append(value)  # not copyable (a file, a lock): kept as it is
         show(value)
 
     prices._show = keep
@@ -77,7 +77,7 @@ def ran() -> Ran:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ImportError as exc:  # a library run() needs is not installed
         pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # the steps before it still pin what they did
+    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
         failure = exc
     finally:
         prices._show = show
@@ -93,7 +93,7 @@ def printed(ran: Ran) -> str:
 
 
 @pytest.fixture(scope="module")
-def shown(ran: Ran) -> list[object]:
+def shown(ran: Ran) -> list[Any]:
     """The values run() showed, in order, as the notebook's cells showed them."""
     return ran.shown
 
@@ -111,7 +111,7 @@ def began(ran: Ran, step: str) -> None:
         pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
 
 
-def test_prices(ran: Ran, printed: str, shown: list[object]) -> None:
+def test_prices(ran: Ran, printed: str, shown: list[Any]) -> None:
     """Prices (cells 4-6): what the notebook printed and showed."""
     began(ran, "prices")
     # Cell 4

@@ -38,7 +38,7 @@ class Ran(NamedTuple):
     stopped at (if it did not run to the end) and the steps it began."""
 
     printed: str
-    shown: list[object]
+    shown: list[Any]
     failure: Exception | None
     started: list[str]
 
@@ -47,7 +47,7 @@ class Ran(NamedTuple):
 def ran() -> Ran:
     """Run run() once, as python -m shop does."""
     out = io.StringIO()
-    shown: list[object] = []
+    shown: list[Any] = []
     failure: Exception | None = None
     started: list[str] = []
     steps = {name: getattr(report, name) for name in STEPS}
@@ -69,7 +69,7 @@ def ran() -> Ran:
         pytest.skip(f"run() reads a file that is not here: {exc.filename}")
     except ImportError as exc:  # a library run() needs is not installed
         pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # the steps before it still pin what they did
+    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
         failure = exc
     finally:
         for name, step in steps.items():
