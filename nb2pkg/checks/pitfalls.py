@@ -16,20 +16,12 @@ from nb2pkg.analyse.names import (
     IPYTHON_NAMES,
     has_star_import,
 )
+from nb2pkg.analyse.randomness import RANDOM_USE, SEED
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, Severity, finding
 from nb2pkg.model import CellAnalysis, Notebook
 from nb2pkg.options import Checking
 
-_RANDOM_USE = re.compile(
-    r"\b(?:np\.random\.(?!seed|default_rng\(\s*\d|RandomState\(\s*\d)\w+|numpy\.random\.(?!seed)\w+|"
-    r"random\.(?:random|randint|choice|choices|shuffle|sample|uniform|gauss)|"
-    r"torch\.(?:rand|randn|randint|randperm|normal)|tf\.random\.(?!set_seed)\w+)\s*\("
-)
-_SEED = re.compile(
-    r"\b(?:seed|manual_seed|set_seed|seed_everything|default_rng\(\s*\d|"
-    r"RandomState\(\s*\d)"
-)
 _NOQA = re.compile(r"#\s*nb2pkg:\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.IGNORECASE)
 
 Check = Callable[[Notebook, Sequence[CellAnalysis], Checking], Iterable[Finding]]
@@ -252,8 +244,8 @@ def unseeded_randomness(
         if s.kind in DEFINITIONS:
             continue
         code = "\n".join(line.split("#")[0] for line in s.code.split("\n"))
-        use = _RANDOM_USE.search(code)
-        if use and not seeded and not _SEED.search(code[: use.start()]):
+        use = RANDOM_USE.search(code)
+        if use and not seeded and not SEED.search(code[: use.start()]):
             line = s.line + code[: use.start()].count("\n") - _lines_above(s.code)
             note = (
                 f"`{use.group(0).rstrip('(').strip()}` draws random numbers before "
@@ -261,7 +253,7 @@ def unseeded_randomness(
             )
             yield finding("NBP111", note, cell=s.cell, line=line)
             return
-        if _SEED.search(code):
+        if SEED.search(code):
             seeded = True
 
 

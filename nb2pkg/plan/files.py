@@ -20,11 +20,13 @@ from nb2pkg.model import (
     PipelinePlan,
     Plan,
     PlannedFile,
+    StepRecord,
     TestCase,
     TestKind,
 )
 from nb2pkg.plan.imports import draws
 from nb2pkg.plan.metadata import cell_span
+from nb2pkg.testgen.drift import drift, notebook_drift, value_drift
 from nb2pkg.testgen.recorded import run_needs, value_check
 
 
@@ -176,6 +178,7 @@ def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, obje
         "parent": parent,
         "leaf": leaf,
         "checks": checks,
+        "drifted": any("skipif" in c for c in checks),
         "values": any(c["values"] for c in checks),
         "shown": any(c["shown"] for c in checks),
         "allclose": any(
@@ -207,25 +210,45 @@ def _uses_pandas(plan: Plan) -> bool:
 def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
     """Return a test per step whose cells printed or showed something: its name,
     docstring, and per cell the expected text as Python string literals (one
-    when it fits on a line, else one a line of the text)."""
+    when it fits on a line, else one a line of the text). A printed output an
+    older library printed differently (``testgen.drift``) has a test of its own,
+    skipped where the library is newer."""
     checks: list[dict[str, object]] = []
+    older = notebook_drift(text for r in pipeline.recorded for _, text in r.cells)
     for record in pipeline.recorded:
-        cells = [_cell_check(cell, text) for cell, text in record.cells]
-        cells += [_shown_check(cell, case) for cell, case in record.shown]
-        cells.sort(key=lambda c: int(str(c["cell"])))
-        span = cell_span([int(str(c["cell"])) for c in cells])
-        title = f"{record.title} ({span})" if record.title else span.capitalize()
-        checks.append(
-            {
-                "name": f"test_{record.step}",
-                "step": record.step,
-                "doc": f"{title}: what the notebook printed and showed.",
-                "cells": cells,
-                "values": any("value" in c for c in cells),
-                "shown": any("shown" in c for c in cells),
-            }
-        )
+        made = [(c, drift(t, older), _cell_check(c, t)) for c, t in record.cells]
+        made += [
+            (c, value_drift(v.expected), _shown_check(c, v)) for c, v in record.shown
+        ]
+        made.sort(key=lambda m: m[0])
+        cells = [check for _, found, check in made if found is None]
+        if cells:
+            checks.append(_step_check(record, f"test_{record.step}", cells))
+        for cell, found, check in made:
+            if found is not None:
+                alone = _step_check(record, f"test_{record.step}_cell_{cell}", [check])
+                alone["skipif"] = {
+                    "distribution": found.distribution,
+                    "version": found.version,
+                    "reason": found.reason,
+                }
+                checks.append(alone)
     return checks
+
+
+def _step_check(
+    record: StepRecord, name: str, cells: list[dict[str, object]]
+) -> dict[str, object]:
+    span = cell_span([int(str(c["cell"])) for c in cells])
+    title = f"{record.title} ({span})" if record.title else span.capitalize()
+    return {
+        "name": name,
+        "step": record.step,
+        "doc": f"{title}: what the notebook printed and showed.",
+        "cells": cells,
+        "values": any("value" in c for c in cells),
+        "shown": any("shown" in c for c in cells),
+    }
 
 
 def _shown_check(cell: int, case: TestCase) -> dict[str, object]:

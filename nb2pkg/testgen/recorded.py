@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from nb2pkg.analyse.names import imported_modules, lone_expression
+from nb2pkg.analyse.names import DEFINITIONS, imported_modules, lone_expression
+from nb2pkg.analyse.randomness import RANDOM_USE, SEED
 from nb2pkg.credentials import find_credential
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import (
@@ -57,7 +58,8 @@ def recorded_steps(
     if pipeline.required:
         return (), ()
     trusted = _in_order(cells)
-    by_number = {c.number: c for c in cells if c.number in trusted}
+    drawn = _drawn_unseeded(analyses)
+    by_number = {c.number: c for c in cells if c.number in trusted - drawn}
     index = _shown_index(pipeline)
     numpy = "numpy" in {
         m.split(".")[0] for s in pipeline.imports for m in imported_modules(s)
@@ -92,6 +94,25 @@ def recorded_steps(
 
 # Shown results compared as values (``result_case``): numbers, literals, arrays.
 _VALUE_KINDS = frozenset({TestKind.EQUAL, TestKind.APPROX, TestKind.ALLCLOSE})
+
+
+def _drawn_unseeded(analyses: Sequence[CellAnalysis]) -> set[int]:
+    """Return the cells whose code draws random numbers before any seed is set,
+    or reads a value made from such a draw: their outputs differ every run."""
+    tainted: set[str] = set()
+    cells: set[int] = set()
+    seeded = False
+    for s in (s for a in analyses for s in a.statements):
+        if s.kind in DEFINITIONS:
+            continue
+        code = s.code
+        draw = RANDOM_USE.search(code)
+        before = code[: draw.start()] if draw else ""
+        if (draw and not seeded and not SEED.search(before)) or s.uses & tainted:
+            tainted |= s.defines | s.mutates
+            cells.add(s.cell)
+        seeded = seeded or SEED.search(code) is not None
+    return cells
 
 
 def _shown_index(pipeline: PipelinePlan) -> dict[int, int]:
