@@ -59,3 +59,36 @@ def test_the_tolerance_follows_the_printed_digits() -> None:
     # 1 beside rounding noise: the noise may differ, a millionth of a millionth
     assert printed_tolerance("[1.0, -1.11022302e-16]") == "atol=1e-12"
     assert printed_tolerance("[0.0, 0.0]") == ""
+
+
+@pytest.mark.slow
+def test_a_shown_table_is_pinned_by_its_values(
+    tmp_path: Path, make_nb: MakeNotebook
+) -> None:
+    path = make_nb(
+        "import pandas as pd",
+        "sales = pd.DataFrame({'units': [3, 1, 2], 'price': [2.5, 4.0, 1.25]})\n"
+        "sales['revenue'] = sales.units * sales.price\nsales",
+        "sales.product = None\nsales.revenue.rename('rev')",
+        name="tables",
+    )
+    notebook = nbformat.read(str(path), as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    nbformat.write(notebook, str(path))
+
+    out = tmp_path / "tables_pkg"
+    result = CliRunner().invoke(app, ["convert", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    tests = (out / "tests/test_pipeline.py").read_text()
+    assert "result = shown[0]\n    assert result.shape == (3, 3)" in tests
+    assert 'assert str(result.name) == "rev"' in tests
+    proc = run_package_tests(out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    pipeline = out / "src/tables/pipeline.py"
+    code = pipeline.read_text()
+    pipeline.write_text(
+        code.replace("sales.units * sales.price", "sales.units + sales.price")
+    )
+    proc = run_package_tests(out)
+    assert proc.returncode == 1, proc.stdout

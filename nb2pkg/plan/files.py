@@ -258,6 +258,8 @@ def _shown_check(cell: int, case: TestCase) -> dict[str, object]:
         line = f"assert_allclose({case.expression}, {case.expected}{tolerance})"
     elif case.kind is TestKind.APPROX:
         line = f"assert {case.expression} == pytest.approx({case.expected})"
+    elif case.kind is TestKind.PANDAS:  # a table: its shape, labels and values
+        line = f"result = {case.expression}\n{case.body}"
     else:
         line = f"assert {case.expression} == {case.expected}"
     return {"cell": cell, "shown": line}

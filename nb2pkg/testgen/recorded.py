@@ -36,7 +36,7 @@ from nb2pkg.testgen.expected import approx_kind, result_case
 # Code whose output can change from run to run, and text that does.
 _UNSTABLE_CODE = re.compile(
     r"\b(random|rand|randn|randint|shuffle|uuid\d?|time|now|today|perf_counter|empty|"
-    r"getpid|id|hash|input|urlopen|requests|tqdm)\b"
+    r"getpid|id|hash|input|urlopen|requests|tqdm)\b|['\"]https?://"
 )
 _UNSTABLE_TEXT = re.compile(r"0x[0-9a-fA-F]{6,}|\.\.\.|…|\x1b\[")
 # IPython syntax: what it printed (a shell command, a timing) run() does not.
@@ -61,9 +61,8 @@ def recorded_steps(
     drawn = _drawn_unseeded(analyses)
     by_number = {c.number: c for c in cells if c.number in trusted - drawn}
     index = _shown_index(pipeline)
-    numpy = "numpy" in {
-        m.split(".")[0] for s in pipeline.imports for m in imported_modules(s)
-    }
+    roots = {m.split(".")[0] for s in pipeline.imports for m in imported_modules(s)}
+    numpy, pandas = "numpy" in roots, "pandas" in roots
     records = []
     findings: list[Finding] = []
     for step in pipeline.functions:
@@ -79,7 +78,11 @@ def recorded_steps(
                 )
                 findings.append(finding("NBP110", note, cell=number))
                 continue
-            value = _shown_value(cell, index.get(number), numpy) if text else None
+            value = (
+                _shown_value(cell, index.get(number), numpy=numpy, pandas=pandas)
+                if text
+                else None
+            )
             if value is not None:
                 values.append((number, value))
                 text = printed_text(cell.outputs)
@@ -93,7 +96,9 @@ def recorded_steps(
 
 
 # Shown results compared as values (``result_case``): numbers, literals, arrays.
-_VALUE_KINDS = frozenset({TestKind.EQUAL, TestKind.APPROX, TestKind.ALLCLOSE})
+_VALUE_KINDS = frozenset(
+    {TestKind.EQUAL, TestKind.APPROX, TestKind.ALLCLOSE, TestKind.PANDAS}
+)
 
 
 def _drawn_unseeded(analyses: Sequence[CellAnalysis]) -> set[int]:
@@ -133,14 +138,17 @@ def _shown_index(pipeline: PipelinePlan) -> dict[int, int]:
     return index
 
 
-def _shown_value(cell: Cell, index: int | None, numpy: bool) -> TestCase | None:
-    """Return the check of the cell's shown result as a value, if it has one."""
+def _shown_value(
+    cell: Cell, index: int | None, *, numpy: bool, pandas: bool
+) -> TestCase | None:
+    """Return the check of the cell's shown result as a value, if it has one: a
+    DataFrame or Series by its shape, labels and the values shown."""
     result = next((o for o in cell.outputs if o.output_type == "execute_result"), None)
     if index is None or result is None or not shown_text(result.text):
         return None
     base = TestCase(module="", name="", cell=cell.number, kind=TestKind.EQUAL)
     case = result_case(
-        result, f"shown[{index}]", base, classes=frozenset(), numpy=numpy, pandas=False
+        result, f"shown[{index}]", base, classes=frozenset(), numpy=numpy, pandas=pandas
     )
     return case if case is not None and case.kind in _VALUE_KINDS else None
 
