@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _INT = re.compile(r"^[-+]?\d+$")
+# Whole numbers shown with more digits than an int64 holds are compared as text.
+_INT_DIGITS = 19
 _MISSING = frozenset({"NaN", "nan", "None", "NaT", "<NA>"})
 _INFINITE = {"inf": math.inf, "-inf": -math.inf}
 _DIMENSIONS = re.compile(r"(\d+)\s+rows\s*[×x]\s*(\d+)\s+columns")
@@ -283,6 +285,9 @@ def _column_check(target: str, texts: list[str]) -> str:
         )
     if any(t in _MISSING or "..." in t or "…" in t for t in texts):
         return ""  # pandas shows missing values and elided text as it likes
+    if all(_INT.match(t) and len(t) < _INT_DIGITS for t in texts):  # whole numbers
+        numbers = ", ".join(str(int(t)) for t in texts)
+        return f"assert {target}.astype('int64').tolist() == [{numbers}]"
     return f"assert {target}.astype(str).tolist() == {texts!r}"
 
 
