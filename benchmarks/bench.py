@@ -296,6 +296,48 @@ def folder_section(count: int, work: Path) -> None:
     print(f"  nb2pkg / floor: {ours / floor:.2f}x")
 
 
+def large_cell_notebook(megabytes: float, path: Path) -> None:
+    """Write a notebook whose one large cell is ``megabytes`` of data pasted
+    into code (a one-line list of numbers), between two ordinary cells."""
+    numbers, size, i = [], 0, 0
+    while size < megabytes * 1e6:
+        number = f"{(i * 7919) % 100003 / 7.0:.6f}"
+        numbers.append(number)
+        size += len(number) + 2
+        i += 1
+    cells = [
+        "import math",
+        "data = [" + ", ".join(numbers) + "]",
+        "def mean(values):\n    return sum(values) / len(values)",
+        "print(round(mean(data), 3))",
+    ]
+    nb = {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"c{k}",
+             "metadata": {}, "outputs": [], "source": source}
+            for k, source in enumerate(cells)
+        ],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    path.write_text(json.dumps(nb))
+
+
+def large_cell_section(sizes: list[float], repeat: int, work: Path) -> None:
+    """Time one notebook per size with one cell of that many megabytes."""
+    for megabytes in sizes:
+        notebook = work / f"large_{megabytes:g}mb.ipynb"
+        large_cell_notebook(megabytes, notebook)
+        print(f"\none cell of {megabytes:g} MB (a pasted list of numbers)")
+        commands = tools(notebook, work)
+        base = None
+        if "nbconvert --to script" in commands:
+            command = commands["nbconvert --to script"]
+            base = measure("nbconvert --to script", command, repeat, None)
+        measure("nb2pkg convert", commands["nb2pkg convert"], repeat, base, empty_cache)
+
+
 def startup_section(repeat: int, work: Path) -> None:
     """Time nb2pkg --help and --version against a bare typer app's --help."""
     bare = work / "bare.py"
@@ -318,6 +360,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="20,200,2000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--folder", type=int, default=100, help="0 skips it")
+    parser.add_argument(
+        "--large", default="1,5", help="MB of the one-large-cell notebooks; '' skips"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
@@ -339,6 +384,9 @@ def main() -> int:
                   f"{large / small:.0f}x the cells")  # fmt: skip
         if args.folder:
             folder_section(args.folder, work)
+        if args.large:
+            large = [float(m) for m in args.large.split(",")]
+            large_cell_section(large, args.repeat, work)
         startup_section(args.repeat, work)
         largest = max(sizes)
         reconversion_section(largest, args.repeat, work)
