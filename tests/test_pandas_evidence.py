@@ -46,7 +46,7 @@ def test_shown_dataframes_and_series_become_honest_tests(
     assert "data = [3, 1, 2]\n    result = summarize(data)" in tests
     assert "assert result.shape == (3, 3)" in tests
     assert "assert result.shape == (100, 3)" in tests
-    assert "assert result.iloc[-5:, 0].astype(str).tolist()" in tests
+    assert 'assert result.iloc[-5:, 0].astype("int64").tolist()' in tests
     assert 'assert str(result.name) == "rank"' in tests
     proc = run_package_tests(out)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -94,8 +94,10 @@ def followed_runs(path: Path) -> list[Path]:
     untrusted: ``%run ../../x.ipynb`` must not bring code from elsewhere), and
     only those that can be read.
     """
-    folder = path.parent.resolve()
-    seen = {path.resolve()}
+    try:
+        folder, seen = path.parent.resolve(), {path.resolve()}
+    except (OSError, RuntimeError):  # a symlink loop: reading it says so
+        return []
     queue, found = [path], list[Path]()
     while queue and len(found) < MAX_FOLLOWED:
         current = queue.pop(0)
@@ -106,7 +108,10 @@ def followed_runs(path: Path) -> list[Path]:
         for cell in notebook.code_cells:
             for target in notebooks_run(cell.source):
                 candidate = Path(os.path.normpath(current.parent / target))
-                resolved = candidate.resolve()
+                try:
+                    resolved = candidate.resolve()
+                except (OSError, RuntimeError):
+                    continue
                 if (
                     resolved in seen
                     or not resolved.is_relative_to(folder)

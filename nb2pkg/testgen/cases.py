@@ -179,9 +179,6 @@ def _call_cell(
         # ``f(0), f(1)`` is one tuple: bare, ``assert f(0), f(1) == ...`` would
         # check only f(0), with the rest as the assertion's message.
         value = value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
-    expression = cst.Module([]).code_for_node(value).strip()
-    if _UNSTABLE.search(expression):
-        return None
     given = _given(last.uses, analysis, package)
     if given is None:
         return None
@@ -193,6 +190,9 @@ def _call_cell(
     )
     own = [package.by_name[n] for n in uses & package.local]
     if not called or not fresh(analysis, own, package.runs):
+        return None
+    expression = cst.Module([]).code_for_node(value).strip()
+    if _UNSTABLE.search(expression):
         return None
     case = TestCase(
         module="",

@@ -287,7 +287,7 @@ def _column_check(target: str, texts: list[str]) -> str:
         return ""  # pandas shows missing values and elided text as it likes
     if all(_INT.match(t) and len(t) < _INT_DIGITS for t in texts):  # whole numbers
         numbers = ", ".join(str(int(t)) for t in texts)
-        return f"assert {target}.astype('int64').tolist() == [{numbers}]"
+        return f'assert {target}.astype("int64").tolist() == [{numbers}]'
     return f"assert {target}.astype(str).tolist() == {texts!r}"
 
 

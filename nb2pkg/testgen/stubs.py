@@ -45,7 +45,9 @@ def _seen(name: str, analyses: Sequence[CellAnalysis]) -> str:
         for statement in analysis.statements:
             if statement.kind in (Kind.DEF, Kind.CLASS):
                 continue
-            if name not in called_in_order(statement.node):
+            if name not in statement.code or name not in called_in_order(
+                statement.node
+            ):
                 continue
             code = statement.code.strip().split("\n")[0]
             lines = [

@@ -89,7 +89,7 @@ def test_a_dataframe_is_checked_for_shape_labels_and_values() -> None:
         "['weight', 'birth year', 'children', 'hobby']",
         "assert result.index.astype(str).tolist() == ['alice', 'bob', 'charles']",
     )
-    assert "assert result.iloc[:, 0].astype('int64').tolist() == [68, 83, 112]" in lines
+    assert 'assert result.iloc[:, 0].astype("int64").tolist() == [68, 83, 112]' in lines
     assert (
         "assert result.iloc[:, 2].astype(float).tolist() == "
         'pytest.approx([float("nan"), 3.0, 0.0], abs=0.05, nan_ok=True)'
@@ -152,7 +152,7 @@ def test_a_series_is_checked_for_length_name_dtype_and_values() -> None:
         "assert str(result.name) == 'weight'",
         "assert str(result.dtype) == 'int64'",
         "assert result.index.astype(str).tolist() == ['alice', 'bob', 'charles']",
-        "assert result.astype('int64').tolist() == [68, 83, 112]",
+        'assert result.astype("int64").tolist() == [68, 83, 112]',
     )
     assert failures(lines, SERIES["named"].astype("float64"))
 

@@ -348,7 +348,7 @@ def test_a_dataframe_result_checks_what_the_table_showed() -> None:
         "assert result.shape == (2, 1)",
         "assert result.columns.astype(str).tolist() == ['n']",
         "assert result.index.astype(str).tolist() == ['0', '1']",
-        "assert result.iloc[:, 0].astype(str).tolist() == ['1', '2']",
+        'assert result.iloc[:, 0].astype("int64").tolist() == [1, 2]',
     ]
 
 
