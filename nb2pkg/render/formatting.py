@@ -155,11 +155,69 @@ def black_targets(requires_python: str) -> set[TargetVersion]:
 
 def _black(text: str, *, mode: black.Mode) -> tuple[str, str]:
     """Return (black's output, "") or (text, why black failed)."""
+    text, kept = _set_aside(text)
     try:
-        return black.format_str(text, mode=mode), ""
+        formatted = black.format_str(text, mode=mode)
     except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
         log.debug("black failed: %r", exc)
-        return text, type(exc).__name__
+        return _put_back(text, kept), type(exc).__name__
+    return _put_back(formatted, kept), ""
+
+
+# A line longer than this that is a whole assignment or expression (data pasted
+# into a cell: a list of a million numbers) is left as it is, marked
+# ``# fmt: skip``: black would spend a minute writing one number a line.
+LONG_LINE = 20_000
+_PLACEHOLDER = "_nb2pkg_long_line_{} = 0  # fmt: skip"
+
+
+def _set_aside(text: str) -> tuple[str, list[str]]:
+    """Return ``text`` with each long line that is one whole assignment or
+    expression replaced by a short placeholder statement, and the lines set
+    aside (``_put_back`` restores them).
+
+    black leaves a ``# fmt: skip`` line as it is and spaces it as any other
+    statement, so the restored file is what black itself writes of it.
+    """
+    if len(text) <= LONG_LINE or not any(
+        len(line) > LONG_LINE for line in text.splitlines()
+    ):
+        return text, []
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return text, []
+    lines = text.splitlines(keepends=True)
+    whole = {
+        node.lineno - 1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.Expr)
+        and node.end_lineno == node.lineno
+        and len(lines[node.lineno - 1]) > LONG_LINE
+        and _spans_line(node, lines[node.lineno - 1])
+    }
+    kept: list[str] = []
+    for i in sorted(whole):
+        line = lines[i]
+        indent = line[: len(line) - len(line.lstrip())]
+        lines[i] = f"{indent}{_PLACEHOLDER.format(len(kept))}\n"
+        kept.append(line.strip())
+    return "".join(lines), kept
+
+
+def _spans_line(node: ast.stmt, line: str) -> bool:
+    """Return True if the statement is all the line holds (no comment, no
+    second statement): nothing black would move."""
+    code = line.rstrip("\r\n").encode("utf-8")
+    indent = len(code) - len(code.lstrip())
+    return node.col_offset == indent and node.end_col_offset == len(code)
+
+
+def _put_back(text: str, kept: list[str]) -> str:
+    """Return ``text`` with the long lines ``_set_aside`` took out, marked."""
+    for i, line in enumerate(kept):
+        text = text.replace(_PLACEHOLDER.format(i), f"{line}  # fmt: skip", 1)
+    return text
 
 
 def protected(file: RenderedFile, names: set[str]) -> RenderedFile:

@@ -208,3 +208,30 @@ def test_protected_marks_the_named_definitions_at_top_level_and_in_a_step() -> N
     )
     assert marked.count("fmt: off") == 2
     assert ast.dump(ast.parse(marked)) == ast.dump(ast.parse(text))
+
+
+def test_a_long_data_line_is_left_as_black_would_leave_it_skipped() -> None:
+    import black
+
+    from nb2pkg.render.formatting import LONG_LINE, _black
+
+    numbers = ", ".join(str(i) for i in range(LONG_LINE // 4))
+    text = (
+        "import math\n"
+        f"data = [{numbers}]\n"
+        "def run():\n"
+        f"    rows=[{numbers}]\n"
+        f"    note = '''\n{numbers}\n'''\n"  # inside a string: no statement
+        f"    other = '{'x' * LONG_LINE}'  # a comment: black's to place\n"
+        "    return math.fsum(rows)\n"
+    )
+    formatted, error = _black(text, mode=black.Mode())
+    assert error == ""
+    assert f"data = [{numbers}]  # fmt: skip\n" in formatted
+    assert f"    rows = [{numbers}]  # fmt: skip\n" not in formatted  # as written
+    assert f"    rows=[{numbers}]  # fmt: skip\n" in formatted
+    assert f'"""\n{numbers}\n"""' in formatted  # the string's text is untouched
+    long_string = "x" * LONG_LINE
+    assert f'    other = "{long_string}"  # a comment: black' in formatted
+    # What a user's black --check sees: nothing to change.
+    assert black.format_str(formatted, mode=black.Mode()) == formatted
