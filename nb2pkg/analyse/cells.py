@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -47,9 +47,11 @@ class _Parsed:
 
     cell: Cell
     module: cst.Module | None  # None: the cell does not parse
-    lines: list[int]
+    lines: list[int]  # each top-level statement's first line
     findings: tuple[Finding, ...]
     installs: tuple[Install, ...]
+    ends: list[int] = field(default_factory=list)  # and its last line
+    source: str = ""  # what was parsed
 
 
 def analyse_notebook(
@@ -220,7 +222,8 @@ def _parse(cell: Cell) -> _Parsed:
     translated = translate_ipython(cell.source, cell=cell.number)
     findings = list(translated.findings)
     source = translated.source
-    lines = _check_syntax(source, cell, findings)
+    nodes = _check_syntax(source, cell, findings)
+    lines = [n.lineno for n in nodes] if nodes is not None else None
     installs = translated.installs
     module = None
     if lines is not None:
@@ -230,7 +233,10 @@ def _parse(cell: Cell) -> _Parsed:
         except (cst.ParserSyntaxError, RecursionError) as exc:
             message = str(exc).splitlines()[0]
             findings.append(_syntax_finding(source, cell, message, None))
-    return _Parsed(cell, module, lines or [], tuple(findings), tuple(installs))
+    ends = [n.end_lineno or n.lineno for n in nodes or []]
+    return _Parsed(
+        cell, module, lines or [], tuple(findings), tuple(installs), ends, source
+    )
 
 
 def _analysis(parsed: _Parsed) -> CellAnalysis:
@@ -240,7 +246,7 @@ def _analysis(parsed: _Parsed) -> CellAnalysis:
     statements = []
     for i, stmt in enumerate(module.body):
         line = parsed.lines[i] if i < len(parsed.lines) else 1
-        code = cst.Module(body=[stmt]).code
+        code = _source_of(stmt, i, parsed) or cst.Module(body=[stmt]).code
         (defines, uses, eager), _, mutated = scan(code)
         statement = _make_statement(stmt, cell.number, line, defines, uses, eager)
         written = (stmt, code)
@@ -250,8 +256,39 @@ def _analysis(parsed: _Parsed) -> CellAnalysis:
     return CellAnalysis(cell, tuple(statements), True, parsed.findings, parsed.installs)
 
 
-def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int] | None:
-    """Compile ``source``; return each top-level statement's line, or None."""
+# A statement longer than this (data pasted into a cell) is read from the cell's
+# source rather than written again by LibCST: the same text, without a minute's work.
+_BIG_STATEMENT = 50_000
+
+
+def _source_of(stmt: StatementNode, index: int, parsed: _Parsed) -> str:
+    """Return a big one-line-statement's code as the cell has it (its comments
+    above it included, as LibCST writes it); "" when LibCST must write it."""
+    if len(parsed.source) < _BIG_STATEMENT or index >= len(parsed.ends):
+        return ""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return ""
+    lines = parsed.source.splitlines(keepends=True)
+    first, last = parsed.lines[index], parsed.ends[index]
+    shared = (index and parsed.ends[index - 1] == first) or (
+        index + 1 < len(parsed.lines) and parsed.lines[index + 1] == last
+    )
+    if shared or lines[first - 1][:1] in (" ", "\t"):
+        return ""  # ``a; b`` split, or a __main__ block's body: LibCST's own text
+    start = first - 1 - len(stmt.leading_lines)
+    above = lines[max(start, 0) : first - 1]
+    if start < 0 or any(t.strip() and not t.lstrip().startswith("#") for t in above):
+        return ""  # what LibCST put above it is not what the cell has: let it write
+    code = "".join(lines[start:last])
+    if len(code) < _BIG_STATEMENT:
+        return ""
+    return code if code.endswith("\n") else code + "\n"
+
+
+def _check_syntax(
+    source: str, cell: Cell, findings: list[Finding]
+) -> list[ast.stmt] | None:
+    """Compile ``source``; return its top-level statements, or None."""
     try:
         tree = compile(source, f"<cell {cell.number}>", "exec", _COMPILE_FLAGS, True)
         compile(
@@ -265,11 +302,11 @@ def _check_syntax(source: str, cell: Cell, findings: list[Finding]) -> list[int]
             _syntax_finding(source, cell, str(exc) or type(exc).__name__, None)
         )
         return None
-    lines: list[int] = []
+    nodes: list[ast.stmt] = []
     for node in tree.body:
         opened = isinstance(node, ast.If) and is_main_guard(node)
-        lines.extend(n.lineno for n in (node.body if opened else [node]))
-    return lines
+        nodes.extend(node.body if opened else [node])
+    return nodes
 
 
 def _syntax_finding(source: str, cell: Cell, message: str, line: int | None) -> Finding:

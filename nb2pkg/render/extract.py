@@ -301,12 +301,37 @@ def _step_code(step: Step, awaits: bool, memo: Memo, *, comments: bool) -> str:
     kept = memo.get(name)
     if isinstance(kept, str):
         return kept
-    code = cst.Module(body=[_step_function(step, awaits, comments)]).code
+    big = {
+        id(s): f"_nb2pkg_statement_{i}"
+        for i, s in enumerate(step.statements)
+        if len(s.code) > _BIG_STATEMENT and _one_code_line(s.code)
+    }
+    code = cst.Module(body=[_step_function(step, awaits, comments, big)]).code
+    for s in step.statements:  # written as the cell has them, indented
+        if id(s) in big:
+            code = code.replace(
+                f"    {big[id(s)]}\n", textwrap.indent(s.code, "    "), 1
+            )
     memo.put(name, code)
     return code
 
 
-def _step_function(step: Step, awaits: bool, comments: bool) -> cst.FunctionDef:
+# A statement longer than this, on one line, is put into its step as text:
+# LibCST would take seconds to write a list of a million numbers again.
+_BIG_STATEMENT = 50_000
+
+
+def _one_code_line(code: str) -> bool:
+    """Return True if ``code`` is one line of code, with only comments above."""
+    lines = [t for t in code.splitlines() if t.strip()]
+    return bool(lines) and all(t.lstrip().startswith("#") for t in lines[:-1])
+
+
+def _step_function(
+    step: Step, awaits: bool, comments: bool, big: dict[int, str]
+) -> cst.FunctionDef:
+    """Return a step's function; the statements in ``big`` stand there as a
+    placeholder name, each on a line of its own (``_step_code`` writes them)."""
     body: list[StatementNode] = [_docstring_line(step.doc)]
     if step.global_names:
         names = [cst.NameItem(cst.Name(n)) for n in step.global_names]
@@ -315,6 +340,7 @@ def _step_function(step: Step, awaits: bool, comments: bool) -> cst.FunctionDef:
     cell = None
     for statement in step.statements:
         node = statement.node
+        own = len(node.leading_lines)  # its comments, part of its code
         if "import" in statement.code:  # an import inside a block: names sorted
             node = sorted_import_names(node)
         if statement.cell != cell:
@@ -323,6 +349,10 @@ def _step_function(step: Step, awaits: bool, comments: bool) -> cst.FunctionDef:
             marker = [cst.EmptyLine(comment=cst.Comment(f"# Cell {cell}"))]
             lines = [*gap, *(marker if comments else []), *node.leading_lines]
             node = node.with_changes(leading_lines=lines)
+        if id(statement) in big:
+            added = node.leading_lines[: len(node.leading_lines) - own]
+            name = cst.Expr(cst.Name(big[id(statement)]))
+            node = cst.SimpleStatementLine([name], leading_lines=added)
         body.append(node)
     if step.returns:
         body.append(cst.SimpleStatementLine([cst.Return(_names(step.returns))]))

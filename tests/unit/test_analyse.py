@@ -178,3 +178,29 @@ def test_comprehension_and_lambda_names_stay_inside(source: str, local: str) -> 
 def test_star_import_binds_no_name_it_can_see() -> None:
     (stmt,) = statements("from os.path import *")
     assert stmt.kind is Kind.IMPORT and stmt.defines == frozenset()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "# a comment\n\nx = {big}\ny = 2\n",
+        "import math\n\n\n# above\n# more\ndata = {big}  # trailing\nprint(len(data))",
+        "a = 1; b = {big}\nc = 3\n",  # split: LibCST writes it
+        "if __name__ == '__main__':\n    z = {big}\n",  # opened: LibCST writes it
+        "x = {big}",
+        "def f():\n    return 1\n\n\nvals = (\n    {big}\n)\n\n# footer comment\n",
+    ],
+)
+def test_a_big_statement_s_code_is_the_cell_s_text_as_libcst_writes_it(
+    template: str,
+) -> None:
+    import libcst as cst
+
+    from nb2pkg.analyse import cells
+
+    big = "[" + ", ".join(str(i) for i in range(20_000)) + "]"
+    parsed = cells._parse(Cell(0, "code", template.format(big=big)))
+    assert parsed.module is not None
+    for i, stmt in enumerate(parsed.module.body):
+        fast = cells._source_of(stmt, i, parsed)
+        assert not fast or fast == cst.Module(body=[stmt]).code

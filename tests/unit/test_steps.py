@@ -354,3 +354,19 @@ def test_a_step_with_many_inputs_is_reported_with_where_to_split_it() -> None:
     assert "NBP317" not in [
         f.code for f in plan_of("a = len('x')", "print(a)").findings
     ]
+
+
+def test_a_big_statement_is_put_into_its_step_as_libcst_would_write_it() -> None:
+    import libcst as cst
+
+    from nb2pkg.render import extract
+
+    big = "[" + ", ".join(str(i) for i in range(20_000)) + "]"
+    pipeline = pipeline_of(
+        "## Load", f"n = 0\n# the readings\ndata = {big}  # pasted\nprint(len(data), n)"
+    )
+    step = pipeline.functions[0]
+    slow = cst.Module(body=[extract._step_function(step, False, True, {})]).code
+    from nb2pkg.cache import Memo
+
+    assert extract._step_code(step, False, Memo({}), comments=True) == slow
