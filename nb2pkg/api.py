@@ -333,15 +333,20 @@ def _plan(
     """Read, analyse and plan the notebooks at ``path``."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given], exclude=options.exclude)
-    followed = followed_runs(paths[0]) if len(given) == len(paths) == 1 else []
-    if followed:  # converted alone, it brings the notebooks it %runs, by its name
-        options = replace(options, name=options.name or normalise_name(paths[0].stem))
-        paths = [*paths, *followed]
     facts = _store("facts", paths, options.running)
     known = facts.entries if options.cache else None
     notebooks, analyses, entries = analyse_paths(
         paths, known=known, jobs=options.jobs, progress=progress
     )
+    followed = followed_runs(notebooks[0]) if len(given) == len(paths) == 1 else []
+    if followed:  # converted alone, it brings the notebooks it %runs, by its name
+        options = replace(options, name=options.name or normalise_name(paths[0].stem))
+        more = analyse_paths(
+            followed, known=known, jobs=options.jobs, progress=progress
+        )
+        notebooks, analyses = [*notebooks, *more[0]], [*analyses, *more[1]]
+        entries.update(more[2])
+        paths = [*paths, *followed]
     progress("planning", len(paths), len(paths))
     plan, linked_all = plan_notebooks(
         notebooks, analyses, generation=options.generation

@@ -86,28 +86,32 @@ def _load(path: Path, *, known: frozenset[str]) -> tuple[Notebook, dict[str, obj
     return notebook, new_facts(notebook.code_cells, known)
 
 
-def followed_runs(path: Path) -> list[Path]:
-    """Return the notebooks ``path`` runs with ``%run``, and those they run, in
-    the order found: converted alone, a notebook needs them as its kernel did.
+def followed_runs(first: Notebook) -> list[Path]:
+    """Return the notebooks ``first`` runs with ``%run`` or imports, and those
+    they use, in the order found: converted alone, a notebook needs them as its
+    kernel did.
 
-    Only notebooks inside the folder of ``path`` are followed (a notebook is
+    Only notebooks inside the folder of ``first`` are followed (a notebook is
     untrusted: ``%run ../../x.ipynb`` must not bring code from elsewhere), and
     only those that can be read.
     """
     try:
-        folder, seen = path.parent.resolve(), {path.resolve()}
+        folder, seen = first.path.parent.resolve(), {first.path.resolve()}
     except (OSError, RuntimeError):  # a symlink loop: reading it says so
         return []
-    queue, found = [path], list[Path]()
+    queue: list[Notebook | Path] = [first]
+    found: list[Path] = []
     while queue and len(found) < MAX_FOLLOWED:
         current = queue.pop(0)
         try:
-            notebook = read_notebook(current)
+            notebook = (
+                current if isinstance(current, Notebook) else read_notebook(current)
+            )
         except Nb2PkgError:
             continue
         for cell in notebook.code_cells:
             for target in notebooks_run(cell.source):
-                candidate = Path(os.path.normpath(current.parent / target))
+                candidate = Path(os.path.normpath(notebook.path.parent / target))
                 try:
                     resolved = candidate.resolve()
                 except (OSError, RuntimeError):

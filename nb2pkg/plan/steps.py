@@ -9,8 +9,9 @@ lose its closure if the two were split, so such steps are merged.
 
 from __future__ import annotations
 
+import functools
 import keyword
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import libcst as cst
 
@@ -44,8 +45,7 @@ def make_steps(
         global_names: names run() used to declare global (kept global).
         lazy_imports: plotting imports, made inside the steps that use them.
         parameters: run()'s keyword arguments, passed to the steps that read them.
-        unknown: names that may come from elsewhere (a star import, IPython):
-            never made inputs unless a step binds them later.
+        unknown: names maybe from elsewhere (a star import): inputs only if bound later.
         parents: code cell number -> its section's parent heading (for names).
     """
     groups, titles = _merge_for_closures(*_split_at_headings(statements, headings))
@@ -64,8 +64,9 @@ def make_steps(
     for i, group in enumerate(groups):
         before = set().union(*defines[:i]) | inputs
         returns = tuple(sorted((defines[i] & set().union(*needs[i + 1 :])) - passed))
-        parent = (parents or {}).get(group[0].cell, "")
-        name = _unique_name(titles[i], i + 1, taken, (parent, _verb(group, returns)))
+        verb = functools.partial(_verb, group, returns)  # walked only on a clash
+        other = ((parents or {}).get(group[0].cell, ""), verb)
+        name = _unique_name(titles[i], i + 1, taken, other)
         taken.add(name)
         uses = {n for s in group for n in s.uses}  # what its lazy imports serve
         steps.append(
@@ -294,7 +295,7 @@ def _bound_first(node: cst.CSTNode) -> set[str]:
 
 
 def _unique_name(
-    title: str, number: int, taken: set[str], other: tuple[str, str]
+    title: str, number: int, taken: set[str], other: tuple[str, Callable[[], str]]
 ) -> str:
     """Return a step's name: its heading's words, short and whole; when taken,
     its section's parent heading and its own, or a verb and its own (``other``);
@@ -307,13 +308,11 @@ def _unique_name(
 
     base = short_name(title) or f"step_{number}"
     parent, verb = other
-    for name in (
-        base,
-        short_name(f"{parent} {title}") if parent else "",
-        f"{verb}_{base}",
-    ):
+    for name in (base, short_name(f"{parent} {title}") if parent else ""):
         if free(name):
             return name
+    if free(f"{verb()}_{base}"):
+        return f"{verb()}_{base}"
     count = 2
     while not free(f"{base}_{count}"):
         count += 1

@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from nb2pkg.analyse.batch import followed_runs
 from nb2pkg.api import convert
 from nb2pkg.options import Options
+from nb2pkg.read.notebook import read_notebook
 from tests.conftest import MakeNotebook
 
 
@@ -28,9 +29,12 @@ def test_run_and_notebook_imports_are_followed_inside_the_folder(
         f"%run ../{outside.name}\n%run missing.ipynb\n%run report.ipynb", name="loop"
     )
 
-    assert [p.name for p in followed_runs(main)] == ["cart.ipynb", "prices.ipynb"]
+    assert [p.name for p in followed_runs(read_notebook(main))] == [
+        "cart.ipynb",
+        "prices.ipynb",
+    ]
     # Outside the folder, missing, or already there: not followed.
-    assert followed_runs(tmp_path / "loop.ipynb") == [
+    assert followed_runs(read_notebook(tmp_path / "loop.ipynb")) == [
         tmp_path / "report.ipynb",
         tmp_path / "cart.ipynb",
         tmp_path / "prices.ipynb",
