@@ -77,6 +77,16 @@ def cell(
     return code
 
 
+def run_in_kernel(path: Path) -> None:
+    """Run the notebook at ``path`` in a real kernel and store its outputs in it,
+    as Jupyter does (slow: a kernel starts)."""
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(str(path), as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    nbformat.write(notebook, str(path))
+
+
 def run_package_tests(package: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a generated package's own tests, with its code on the path (no install)."""
     return subprocess.run(

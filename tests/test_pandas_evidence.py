@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 from typer.testing import CliRunner
 
 from nb2pkg.cli import app
-from tests.conftest import MakeNotebook, run_package_tests
+from tests.conftest import MakeNotebook, run_in_kernel, run_package_tests
 
 CELLS = (
     "import pandas as pd",
@@ -35,9 +33,7 @@ def test_shown_dataframes_and_series_become_honest_tests(
     tmp_path: Path, make_nb: MakeNotebook
 ) -> None:
     path = make_nb(*CELLS, name="tables")
-    notebook = nbformat.read(str(path), as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    nbformat.write(notebook, str(path))
+    run_in_kernel(path)
 
     out = tmp_path / "tables_pkg"
     result = CliRunner().invoke(app, ["convert", str(path), "-o", str(out)])

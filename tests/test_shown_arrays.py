@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 from typer.testing import CliRunner
 
 from nb2pkg.cli import app
 from nb2pkg.testgen.expected import printed_tolerance
-from tests.conftest import MakeNotebook, run_package_tests
+from tests.conftest import MakeNotebook, run_in_kernel, run_package_tests
 
 CELLS = (
     "import numpy as np",
@@ -32,9 +30,7 @@ def test_a_shown_array_is_pinned_as_it_was_shown(
     tmp_path: Path, make_nb: MakeNotebook
 ) -> None:
     path = make_nb(*CELLS, name="arrays")
-    notebook = nbformat.read(str(path), as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    nbformat.write(notebook, str(path))
+    run_in_kernel(path)
 
     out = tmp_path / "arrays_pkg"
     result = CliRunner().invoke(app, ["convert", str(path), "-o", str(out)])
@@ -72,9 +68,7 @@ def test_a_shown_table_is_pinned_by_its_values(
         "sales.product = None\nsales.revenue.rename('rev')",
         name="tables",
     )
-    notebook = nbformat.read(str(path), as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    nbformat.write(notebook, str(path))
+    run_in_kernel(path)
 
     out = tmp_path / "tables_pkg"
     result = CliRunner().invoke(app, ["convert", str(path), "-o", str(out)])

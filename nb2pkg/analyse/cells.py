@@ -258,13 +258,13 @@ def _analysis(parsed: _Parsed) -> CellAnalysis:
 
 # A statement longer than this (data pasted into a cell) is read from the cell's
 # source rather than written again by LibCST: the same text, without a minute's work.
-_BIG_STATEMENT = 50_000
+BIG_STATEMENT = 50_000
 
 
 def _source_of(stmt: StatementNode, index: int, parsed: _Parsed) -> str:
     """Return a big one-line-statement's code as the cell has it (its comments
     above it included, as LibCST writes it); "" when LibCST must write it."""
-    if len(parsed.source) < _BIG_STATEMENT or index >= len(parsed.ends):
+    if len(parsed.source) < BIG_STATEMENT or index >= len(parsed.ends):
         return ""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return ""
@@ -280,7 +280,7 @@ def _source_of(stmt: StatementNode, index: int, parsed: _Parsed) -> str:
     if start < 0 or any(t.strip() and not t.lstrip().startswith("#") for t in above):
         return ""  # what LibCST put above it is not what the cell has: let it write
     code = "".join(lines[start:last])
-    if len(code) < _BIG_STATEMENT:
+    if len(code) < BIG_STATEMENT:
         return ""
     return code if code.endswith("\n") else code + "\n"
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import libcst as cst
 
-from nb2pkg.analyse.visitors import literal_names
+from nb2pkg.analyse.visitors import DataBlindVisitor
 from nb2pkg.model import Kind, StatementNode
 
 # Calls that only build a value, allowed in a module-level constant.
@@ -109,7 +109,7 @@ def _guard_fallback(small: cst.BaseSmallStatement) -> bool:
     return isinstance(small, cst.Pass)
 
 
-class _Impure(cst.CSTVisitor):
+class _Impure(DataBlindVisitor):
     def __init__(self, allow_calls: bool) -> None:
         self.allow_calls = allow_calls
         self.impure = False
@@ -126,12 +126,6 @@ class _Impure(cst.CSTVisitor):
     def visit_Await(self, node: cst.Await) -> bool:
         self.impure = True
         return False
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # Plain data holds no call: a big literal is not walked element by element.
-        if literal_names(node) is not None:
-            return False
-        return super().on_visit(node)
 
     def visit_Yield(self, node: cst.Yield) -> bool:
         self.impure = True

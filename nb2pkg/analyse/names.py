@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
-from nb2pkg.analyse.visitors import TopLevelVisitor, literal_names
+from nb2pkg.analyse.visitors import DataBlindVisitor, TopLevelVisitor
 from nb2pkg.model import Kind, Statement, identifier
 
 BUILTIN_NAMES = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__"}
@@ -111,13 +111,9 @@ def is_relative_import(statement: Statement) -> bool:
     )
 
 
-class _Calls(cst.CSTVisitor):
+class _Calls(DataBlindVisitor):
     def __init__(self) -> None:
         self.names: list[str] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # Plain data calls nothing: a big literal is not walked element by element.
-        return literal_names(node) is None and super().on_visit(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name):

@@ -111,3 +111,11 @@ def _big(node: cst.CSTNode) -> bool:
         isinstance(node, cst.List | cst.Tuple | cst.Set | cst.Dict)
         and len(node.elements) > BIG_LITERAL
     )
+
+
+class DataBlindVisitor(cst.CSTVisitor):
+    """A visitor that does not enter big literals of plain data: they hold no
+    call and nothing else these visitors look for."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return literal_names(node) is None and super().on_visit(node)

@@ -272,17 +272,12 @@ class _Drop(cst.CSTTransformer):
     def leave_Assign(
         self, original_node: cst.Assign, updated_node: cst.Assign
     ) -> cst.BaseSmallStatement | cst.RemovalSentinel:
-        targets = [t for t in updated_node.targets if not self._is_dead(t.target)]
-        if targets:
-            return updated_node.with_changes(targets=targets)
-        return _kept_value(updated_node.value)
+        return _kept(updated_node, self.dead) or cst.RemovalSentinel.REMOVE
 
     def leave_AnnAssign(
         self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
     ) -> cst.BaseSmallStatement | cst.RemovalSentinel:
-        if updated_node.value is None or not self._is_dead(updated_node.target):
-            return updated_node
-        return _kept_value(updated_node.value)
+        return _kept(updated_node, self.dead) or cst.RemovalSentinel.REMOVE
 
     def leave_WithItem(
         self, original_node: cst.WithItem, updated_node: cst.WithItem

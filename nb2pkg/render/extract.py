@@ -16,6 +16,7 @@ from dataclasses import replace
 
 import libcst as cst
 
+from nb2pkg.analyse.cells import BIG_STATEMENT
 from nb2pkg.analyse.names import bound_name, imported_modules, isort_key
 from nb2pkg.analyse.visitors import awaits as top_level_awaits
 from nb2pkg.cache import Memo, key
@@ -301,10 +302,12 @@ def _step_code(step: Step, awaits: bool, memo: Memo, *, comments: bool) -> str:
     kept = memo.get(name)
     if isinstance(kept, str):
         return kept
+    # A big one-line statement is put into its step as text: LibCST would take
+    # seconds to write a list of a million numbers again.
     big = {
         id(s): f"_nb2pkg_statement_{i}"
         for i, s in enumerate(step.statements)
-        if len(s.code) > _BIG_STATEMENT and _one_code_line(s.code)
+        if len(s.code) > BIG_STATEMENT and _one_code_line(s.code)
     }
     code = cst.Module(body=[_step_function(step, awaits, comments, big)]).code
     for s in step.statements:  # written as the cell has them, indented
@@ -314,11 +317,6 @@ def _step_code(step: Step, awaits: bool, memo: Memo, *, comments: bool) -> str:
             )
     memo.put(name, code)
     return code
-
-
-# A statement longer than this, on one line, is put into its step as text:
-# LibCST would take seconds to write a list of a million numbers again.
-_BIG_STATEMENT = 50_000
 
 
 def _one_code_line(code: str) -> bool:
