@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from nb2pkg import flags, report
+from nb2pkg import flags
 from nb2pkg._version import __version__
-from nb2pkg.report import data
 
 if TYPE_CHECKING:
     from nb2pkg.options import Options
@@ -91,7 +90,9 @@ def convert(
 
         nb2pkg convert notebooks/ --name mylib
     """
+    from nb2pkg import report
     from nb2pkg.api import convert as run_convert
+    from nb2pkg.report import data
 
     inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
     as_json = output_format is flags.FormatChoice.json
@@ -137,7 +138,9 @@ def plan_command(
 
         nb2pkg plan notebooks/
     """
+    from nb2pkg import report
     from nb2pkg.api import describe
+    from nb2pkg.report import data
 
     inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
     plan, rows = report.guarded(lambda: describe(inputs, options=options), debug=debug)
@@ -193,7 +196,9 @@ def regenerate_command(
 
         nb2pkg tests experiment.ipynb --package experiment
     """
+    from nb2pkg import report
     from nb2pkg.api import regenerate_tests
+    from nb2pkg.report import data
 
     inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
     result = report.guarded(
@@ -232,7 +237,9 @@ def check(
 
     Example: nb2pkg check analysis.ipynb --ignore NBP107 --format json
     """
+    from nb2pkg import report
     from nb2pkg.api import check_all
+    from nb2pkg.report import data
 
     inputs, options = _setting_up(ctx, notebooks, color=color, debug=debug)
     bar = report.Bar(enabled=not quiet and output_format is flags.FormatChoice.text)
@@ -256,6 +263,7 @@ def _setting_up(
     ctx: typer.Context, notebooks: list[Path] | None, *, color: bool | None, debug: bool
 ) -> tuple[list[Path], Options]:
     """Return the notebooks to work on and the options, config applied."""
+    from nb2pkg import report
     from nb2pkg.read.config import with_config
 
     report.colour(color)
@@ -272,6 +280,7 @@ def _setting_up(
 def _inputs(given: list[Path]) -> list[Path]:
     """Return the notebooks to work on (``config.package_inputs``), saying
     which of those given are left out."""
+    from nb2pkg import report
     from nb2pkg.read.config import package_inputs
 
     inputs, left_out = package_inputs(given, start=Path.cwd())

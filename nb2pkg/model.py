@@ -11,10 +11,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any
 
 from nb2pkg.errors import Finding
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 def identifier(text: str) -> str:
@@ -132,8 +134,19 @@ class Notebook:
         return tuple(c for c in self.cells if c.kind == "code")
 
 
-# What a notebook cell's module body holds: one line of small statements, or a block.
-StatementNode = cst.SimpleStatementLine | cst.BaseCompoundStatement
+if TYPE_CHECKING:
+    # What a cell body holds: one line of small statements, or a block.
+    StatementNode = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
+
+def __getattr__(name: str) -> Any:
+    """Build ``StatementNode`` when first asked for: LibCST is imported only by
+    the stages that parse, so ``nb2pkg --help`` starts without it."""
+    if name == "StatementNode":
+        import libcst
+
+        return libcst.SimpleStatementLine | libcst.BaseCompoundStatement
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Kind(enum.Enum):
@@ -186,7 +199,9 @@ class Statement:
         written = self.written
         if written is not None and written[0] is self.node:
             return written[1]
-        text = cst.Module(body=[self.node]).code
+        import libcst
+
+        text = libcst.Module(body=[self.node]).code
         object.__setattr__(self, "written", (self.node, text))  # a cache, not state
         return text
 

@@ -192,7 +192,10 @@ def _last_binding(
     if not bound:
         return None
     last = earlier[bound[-1]]
-    if any(changes_in_place(s.node, name) for s in earlier[bound[-1] + 1 :]):
+    later = earlier[bound[-1] + 1 :]
+    # Only a statement that names it can change it (a text search first: the
+    # walk costs more, and runs for every name of every test).
+    if any(name in s.code and changes_in_place(s.node, name) for s in later):
         return None  # changed in place after it was bound
     last_ran = runs.get(last.cell)
     if ran is not None and last_ran is not None and last_ran > ran:
