@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from nb2pkg.analyse.cells import BIG_STATEMENT
 from nb2pkg.analyse.names import bound_name, changes_in_place
 from nb2pkg.model import CellAnalysis, Statement
 
@@ -205,6 +206,8 @@ def _last_binding(
 
 def _assigned_value(statement: Statement, name: str) -> str | None:
     """Return the source of the value if the statement is just ``name = value``."""
+    if len(statement.code) > BIG_STATEMENT:
+        return None  # data pasted into the cell: longer than _MAX_CODE, unwritten
     node = statement.node
     if not isinstance(node, cst.SimpleStatementLine) or len(node.body) != 1:
         return None
