@@ -257,7 +257,7 @@ class StepRecord:
     title: str
     cells: tuple[tuple[int, str], ...]  # (cell number, printed and shown text)
     # (cell number, its shown result compared as a value: ``shown[i]``, the
-    # i-th value run() showed); that cell's text above is then what it printed.
+    # i-th value its step showed); that cell's text above is then what it printed.
     shown: tuple[tuple[int, TestCase], ...] = ()
 
 

@@ -26,7 +26,16 @@ from nb2pkg.model import (
 )
 from nb2pkg.plan.imports import draws
 from nb2pkg.plan.metadata import cell_span
-from nb2pkg.testgen.drift import drift, notebook_drift, value_drift
+from nb2pkg.testgen.drift import (
+    SHORT_FLOATS,
+    Drift,
+    array_style,
+    drift,
+    legacy_step,
+    notebook_drift,
+    recorded_drifts,
+    value_drift,
+)
 from nb2pkg.testgen.recorded import run_needs, value_check
 
 
@@ -173,12 +182,18 @@ def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, obje
     """Return what a pipeline's test file needs: its step checks and setup."""
     parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
     checks = _step_checks(pipeline)
+    recorded_with = recorded_drifts(pipeline.recorded)
     return {
         "pipeline": pipeline,
         "parent": parent,
         "leaf": leaf,
         "checks": checks,
-        "drifted": any("skipif" in c for c in checks),
+        "drifted": bool(recorded_with) or any("skipif" in c for c in checks),
+        "recorded_with": recorded_with,
+        "legacy_steps": [
+            r.step for r in pipeline.recorded if legacy_step(t for _, t in r.cells)
+        ],
+        "sharing": [f.name for f in pipeline.functions if f.global_names],
         "values": any(c["values"] for c in checks),
         "shown": any(c["shown"] for c in checks),
         "allclose": any(
@@ -216,7 +231,11 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
     checks: list[dict[str, object]] = []
     older = notebook_drift(text for r in pipeline.recorded for _, text in r.cells)
     for record in pipeline.recorded:
-        made = [(c, drift(t, older), _cell_check(c, t)) for c, t in record.cells]
+        legacy = legacy_step(t for _, t in record.cells)
+        made = [
+            (c, _drift(t, older, legacy=legacy), _cell_check(c, t))
+            for c, t in record.cells
+        ]
         made += [
             (c, value_drift(v.expected), _shown_check(c, v)) for c, v in record.shown
         ]
@@ -234,6 +253,18 @@ def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
                 }
                 checks.append(alone)
     return checks
+
+
+def _drift(text: str, older: tuple[Drift, ...], *, legacy: bool) -> Drift | None:
+    """Return how a printed output drifted, if its test cannot print it so: a
+    step whose outputs show arrays as numpy < 1.14 did runs printing them so."""
+    found = drift(text, older)
+    if found is None or found not in (*older, SHORT_FLOATS):
+        return found
+    if found is SHORT_FLOATS:  # numpy < 1.14 printed its floats so too
+        return None if legacy and older else found
+    style = array_style(text)
+    return None if style == ("legacy" if legacy else "new") else found
 
 
 def _step_check(

@@ -14,6 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nb2pkg.model import StepRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +36,7 @@ class Drift:
 
 
 _NUMPY_1_14 = Drift("numpy", (1, 14), "arrays print otherwise")
-_PYTHON_2 = Drift("Python", (3, 0), "floats print all their digits")
+SHORT_FLOATS = Drift("Python", (3, 0), "floats print all their digits")
 _PANDAS_3 = Drift("pandas", (3, 0), "strings have the dtype str, time zones zoneinfo")
 _MARKS = (
     (
@@ -69,7 +73,32 @@ def notebook_drift(texts: Iterable[str]) -> tuple[Drift, ...]:
     """Return the drifts that concern every output of a notebook, given all of
     its printed outputs: an array printed as numpy < 1.14 did means that numpy
     printed each of its arrays so."""
-    return (_NUMPY_1_14,) if any(_NUMPY_1_14 is drift(t) for t in texts) else ()
+    legacy = any(_NUMPY_1_14 is drift(t) or array_style(t) == "legacy" for t in texts)
+    return (_NUMPY_1_14,) if legacy else ()
+
+
+# numpy < 1.14 kept a place for a sign before every float (``[ 1.5  2.5]``);
+# numpy >= 1.14 only where a number is negative (``[1.5 2.5]``).
+_PADDED = re.compile(r"\[ +\d")
+_UNPADDED_FLOAT = re.compile(r"\[\d+\.")
+
+
+def array_style(text: str) -> str | None:
+    """Return how a printed output shows its float arrays: "legacy" as numpy
+    < 1.14 did, "new" as numpy >= 1.14 does, None if it does not tell."""
+    if not _NUMPY_PRINT.search(text):
+        return None
+    if "dtype=bool)" in text or (_PADDED.search(text) and "-" not in text):
+        return "legacy"
+    return "new" if _UNPADDED_FLOAT.search(text) else None
+
+
+def legacy_step(texts: Iterable[str]) -> bool:
+    """Return True if a step's printed outputs show arrays mostly as numpy
+    < 1.14 did: numpy prints so again under ``np.printoptions(legacy="1.13")``,
+    and the tests run that step so, to check those outputs as they are."""
+    styles = [array_style(t) for t in texts]
+    return styles.count("legacy") > styles.count("new")
 
 
 def drift(text: str, notebook: Iterable[Drift] = ()) -> Drift | None:
@@ -81,7 +110,7 @@ def drift(text: str, notebook: Iterable[Drift] = ()) -> Drift | None:
     if _NUMPY_1_14 in tuple(notebook) and _NUMPY_PRINT.search(text):
         return _NUMPY_1_14
     if any(_python_2_float(f) for f in _FLOAT.findall(text)):
-        return _PYTHON_2
+        return SHORT_FLOATS
     return None
 
 
@@ -106,3 +135,17 @@ def value_drift(expected: str) -> Drift | None:
     """Return how a shown value's recorded literal drifted: binary data that
     Python 2 showed as a str is bytes now."""
     return _PYTHON_2_BYTES if _BINARY_STR.match(expected) else None
+
+
+def recorded_drifts(records: Iterable[StepRecord]) -> tuple[Drift, ...]:
+    """Return the older releases the notebook's recorded outputs show it ran
+    with, one per library and release, in the order first seen."""
+    records = tuple(records)
+    older = notebook_drift(text for r in records for _, text in r.cells)
+    found = [drift(text, older) for r in records for _, text in r.cells]
+    found += [value_drift(case.expected) for r in records for _, case in r.shown]
+    unique: dict[tuple[str, tuple[int, int]], Drift] = {}
+    for d in found:
+        if d is not None:
+            unique.setdefault((d.distribution, d.version), d)
+    return tuple(unique.values())

@@ -121,10 +121,11 @@ def _drawn_unseeded(analyses: Sequence[CellAnalysis]) -> set[int]:
 
 
 def _shown_index(pipeline: PipelinePlan) -> dict[int, int]:
-    """Return cell number -> the index of its shown value among all run() shows,
-    in the order run() shows them (one top-level show call per shown cell)."""
+    """Return cell number -> the index of its shown value among the values its
+    step shows, in order (one top-level show call per shown cell)."""
     index: dict[int, int] = {}
     for step in pipeline.functions:
+        first = len(index)
         for s in step.statements:
             expr = lone_expression(s)
             call = expr.value if expr is not None else None
@@ -134,7 +135,7 @@ def _shown_index(pipeline: PipelinePlan) -> dict[int, int]:
                 and isinstance(call.func, cst.Name)
                 and call.func.value == pipeline.show
             ):
-                index[s.cell] = len(index)
+                index[s.cell] = len(index) - first
     return index
 
 

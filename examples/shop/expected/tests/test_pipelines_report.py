@@ -13,11 +13,11 @@ import pytest
 
 from shop.pipelines import report
 
-# run()'s steps, in order: a step's test is skipped if run() stopped before it.
-STEPS = (
-    "report",
-    "today_s_orders",
-)
+# run()'s steps, in order, with how many values each hands on to later steps.
+STEPS = {
+    "report": 0,
+    "today_s_orders": 0,
+}
 
 
 def test_report_imports_without_running() -> None:
@@ -33,48 +33,74 @@ def test_report_imports_without_running() -> None:
     assert proc.stdout == ""
 
 
+class NotMade:
+    """A value a step did not make, as it failed or did not run."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"<not made: {self.why}>"
+
+
+def not_made(count: int, why: str) -> Any:
+    """Return what run() takes from a step that makes ``count`` values."""
+    values = tuple(NotMade(why) for _ in range(count))
+    return values[0] if count == 1 else (values or None)
+
+
 class Ran(NamedTuple):
-    """What run() did: what it printed, the values it showed, the error it
-    stopped at (if it did not run to the end) and the steps it began."""
+    """What run() did: what it printed, the values each step showed, the steps
+    it ran, the error of each step that failed and why a step did not run."""
 
     printed: str
-    shown: list[Any]
-    failure: Exception | None
+    shown: dict[str, list[Any]]
     started: list[str]
+    failed: dict[str, Exception]
+    not_run: dict[str, str]
 
 
 @pytest.fixture(scope="module")
 def ran() -> Ran:
-    """Run run() once, as python -m shop does."""
+    """Run run() once, as python -m shop does. A step that fails
+    is noted, and the steps that need nothing it made or was given still run,
+    as the notebook's later cells run after a cell's error."""
     out = io.StringIO()
-    shown: list[Any] = []
-    failure: Exception | None = None
-    started: list[str] = []
+    done = Ran("", {}, [], {}, {})
+    given_to_failed: set[int] = set()  # ids of what a failed step was given
     steps = {name: getattr(report, name) for name in STEPS}
 
-    def begin(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(step)
         def counted(*args: Any, **kwargs: Any) -> Any:
-            started.append(name)
-            return step(*args, **kwargs)
+            given = [*args, *kwargs.values()]
+            lost = [a.why for a in given if isinstance(a, NotMade)]
+            if not lost and any(id(a) in given_to_failed for a in given):
+                lost = ["it is given what a failed step was given"]
+            if lost:
+                done.not_run[name] = lost[0]
+                return not_made(STEPS[name], lost[0])
+            done.started.append(name)
+            try:
+                return step(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - later steps may not need it
+                done.failed[name] = exc
+                given_to_failed.update(id(a) for a in given)
+                return not_made(STEPS[name], f"{name} failed: {exc!r}")
 
         return counted
 
     for name, step in steps.items():
-        setattr(report, name, begin(name, step))
+        setattr(report, name, guarded(name, step))
     try:
         with contextlib.redirect_stdout(out):
             report.run()
-    except FileNotFoundError as exc:
-        pytest.skip(f"run() reads a file that is not here: {exc.filename}")
-    except ImportError as exc:  # a library run() needs is not installed
-        pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
-        failure = exc
+    except Exception as exc:  # noqa: BLE001 - raised by run() itself, not a step
+        done.failed.setdefault(done.started[-1] if done.started else "run", exc)
     finally:
         for name, step in steps.items():
             setattr(report, name, step)
-    return Ran(out.getvalue(), shown, failure, started)
+    return done._replace(printed=out.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +111,30 @@ def printed(ran: Ran) -> str:
 
 def test_run_goes_to_the_end(ran: Ran) -> None:
     """run() runs every step without an error, as the notebook's cells ran."""
-    if ran.failure is not None:
-        raise ran.failure
+    for step, exc in ran.failed.items():
+        answer_for(exc, step)
 
 
-def began(ran: Ran, step: str) -> None:
-    """Skip a step's test if run() stopped at an error before the step began:
-    test_run_goes_to_the_end fails with that error."""
+def answer_for(exc: Exception, step: str) -> None:
+    """Raise the error a step met, unless it is not the package's doing: then
+    skip, saying why (a file or a library that is not here)."""
+    if isinstance(exc, FileNotFoundError):
+        pytest.skip(f"{step} reads a file that is not here: {exc.filename}")
+    if isinstance(exc, ImportError):  # a library the step needs is not installed
+        missing = f"{exc.name}, which is not installed" if exc.name else exc
+        pytest.skip(f"{step} needs {missing}")
+    raise exc
+
+
+def began(ran: Ran, step: str) -> list[Any]:
+    """Return the values the step showed. Skip its test if the step did not run;
+    if it failed, answer for its error as test_run_goes_to_the_end does."""
+    if step in ran.failed:
+        answer_for(ran.failed[step], step)
     if step not in ran.started:
-        pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
+        why = ran.not_run.get(step, "run() stopped before it")
+        pytest.skip(f"{step} did not run: {why}")
+    return ran.shown.get(step, [])
 
 
 def test_report(ran: Ran, printed: str) -> None:

@@ -15,14 +15,14 @@ import pytest
 
 from weather_report import pipeline
 
-# run()'s steps, in order: a step's test is skipped if run() stopped before it.
-STEPS = (
-    "load_the_readings",
-    "clean",
-    "summarise",
-    "show_heat_days",
-    "show_report",
-)
+# run()'s steps, in order, with how many values each hands on to later steps.
+STEPS = {
+    "load_the_readings": 2,
+    "clean": 2,
+    "summarise": 2,
+    "show_heat_days": 1,
+    "show_report": 0,
+}
 
 
 def test_pipeline_imports_without_running() -> None:
@@ -38,38 +38,69 @@ def test_pipeline_imports_without_running() -> None:
     assert proc.stdout == ""
 
 
+class NotMade:
+    """A value a step did not make, as it failed or did not run."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"<not made: {self.why}>"
+
+
+def not_made(count: int, why: str) -> Any:
+    """Return what run() takes from a step that makes ``count`` values."""
+    values = tuple(NotMade(why) for _ in range(count))
+    return values[0] if count == 1 else (values or None)
+
+
 class Ran(NamedTuple):
-    """What run() did: what it printed, the values it showed, the error it
-    stopped at (if it did not run to the end) and the steps it began."""
+    """What run() did: what it printed, the values each step showed, the steps
+    it ran, the error of each step that failed and why a step did not run."""
 
     printed: str
-    shown: list[Any]
-    failure: Exception | None
+    shown: dict[str, list[Any]]
     started: list[str]
+    failed: dict[str, Exception]
+    not_run: dict[str, str]
 
 
 @pytest.fixture(scope="module")
 def ran() -> Ran:
-    """Run run() once, as python -m weather_report does."""
+    """Run run() once, as python -m weather_report does. A step that fails
+    is noted, and the steps that need nothing it made or was given still run,
+    as the notebook's later cells run after a cell's error."""
     out = io.StringIO()
-    shown: list[Any] = []
-    failure: Exception | None = None
-    started: list[str] = []
+    done = Ran("", {}, [], {}, {})
+    given_to_failed: set[int] = set()  # ids of what a failed step was given
     steps = {name: getattr(pipeline, name) for name in STEPS}
 
-    def begin(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(step)
         def counted(*args: Any, **kwargs: Any) -> Any:
-            started.append(name)
-            return step(*args, **kwargs)
+            given = [*args, *kwargs.values()]
+            lost = [a.why for a in given if isinstance(a, NotMade)]
+            if not lost and any(id(a) in given_to_failed for a in given):
+                lost = ["it is given what a failed step was given"]
+            if lost:
+                done.not_run[name] = lost[0]
+                return not_made(STEPS[name], lost[0])
+            done.started.append(name)
+            try:
+                return step(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - later steps may not need it
+                done.failed[name] = exc
+                given_to_failed.update(id(a) for a in given)
+                return not_made(STEPS[name], f"{name} failed: {exc!r}")
 
         return counted
 
     for name, step in steps.items():
-        setattr(pipeline, name, begin(name, step))
+        setattr(pipeline, name, guarded(name, step))
     show = pipeline._show
 
     def keep(value: object) -> None:
+        shown = done.shown.setdefault(done.started[-1], [])
         try:  # as it was when shown: a later step may change it in place
             shown.append(copy.deepcopy(value))
         except (TypeError, ValueError, RuntimeError, RecursionError, copy.Error):
@@ -80,17 +111,13 @@ def ran() -> Ran:
     try:
         with contextlib.redirect_stdout(out):
             pipeline.run()
-    except FileNotFoundError as exc:
-        pytest.skip(f"run() reads a file that is not here: {exc.filename}")
-    except ImportError as exc:  # a library run() needs is not installed
-        pytest.skip(f"run() needs {exc.name or exc}, which is not installed")
-    except Exception as exc:  # noqa: BLE001 - the steps before it still pin theirs
-        failure = exc
+    except Exception as exc:  # noqa: BLE001 - raised by run() itself, not a step
+        done.failed.setdefault(done.started[-1] if done.started else "run", exc)
     finally:
         pipeline._show = show
         for name, step in steps.items():
             setattr(pipeline, name, step)
-    return Ran(out.getvalue(), shown, failure, started)
+    return done._replace(printed=out.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -99,23 +126,32 @@ def printed(ran: Ran) -> str:
     return ran.printed
 
 
-@pytest.fixture(scope="module")
-def shown(ran: Ran) -> list[Any]:
-    """The values run() showed, in order, as the notebook's cells showed them."""
-    return ran.shown
-
-
 def test_run_goes_to_the_end(ran: Ran) -> None:
     """run() runs every step without an error, as the notebook's cells ran."""
-    if ran.failure is not None:
-        raise ran.failure
+    for step, exc in ran.failed.items():
+        answer_for(exc, step)
 
 
-def began(ran: Ran, step: str) -> None:
-    """Skip a step's test if run() stopped at an error before the step began:
-    test_run_goes_to_the_end fails with that error."""
+def answer_for(exc: Exception, step: str) -> None:
+    """Raise the error a step met, unless it is not the package's doing: then
+    skip, saying why (a file or a library that is not here)."""
+    if isinstance(exc, FileNotFoundError):
+        pytest.skip(f"{step} reads a file that is not here: {exc.filename}")
+    if isinstance(exc, ImportError):  # a library the step needs is not installed
+        missing = f"{exc.name}, which is not installed" if exc.name else exc
+        pytest.skip(f"{step} needs {missing}")
+    raise exc
+
+
+def began(ran: Ran, step: str) -> list[Any]:
+    """Return the values the step showed. Skip its test if the step did not run;
+    if it failed, answer for its error as test_run_goes_to_the_end does."""
+    if step in ran.failed:
+        answer_for(ran.failed[step], step)
     if step not in ran.started:
-        pytest.skip(f"run() stopped before {step}: {ran.failure!r}")
+        why = ran.not_run.get(step, "run() stopped before it")
+        pytest.skip(f"{step} did not run: {why}")
+    return ran.shown.get(step, [])
 
 
 @pytest.fixture(scope="module")
@@ -130,22 +166,22 @@ def values(printed: str) -> list[object]:
     return found
 
 
-def test_load_the_readings(ran: Ran, printed: str, shown: list[Any]) -> None:
+def test_load_the_readings(ran: Ran, printed: str) -> None:
     """Load the readings (cells 4-5): what the notebook printed and showed."""
-    began(ran, "load_the_readings")
+    shown = began(ran, "load_the_readings")
     # Cell 4
     assert "9 readings\n" in printed
     # Cell 5
     assert shown[0] == ["coast", "north", "south"]
 
 
-def test_clean(ran: Ran, printed: str, shown: list[Any]) -> None:
+def test_clean(ran: Ran, printed: str) -> None:
     """Clean (cells 7-9): what the notebook printed and showed."""
-    began(ran, "clean")
+    shown = began(ran, "clean")
     # Cell 7
     assert "dropped 2 bad readings\n" in printed
     # Cell 9
-    assert shown[1] == pytest.approx([21.5, 24.0])
+    assert shown[0] == pytest.approx([21.5, 24.0])
 
 
 def test_summarise(ran: Ran, printed: str, values: list[object]) -> None:
