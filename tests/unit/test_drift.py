@@ -110,3 +110,17 @@ def test_an_output_made_from_an_unseeded_draw_pins_nothing(
         _ran("y = round(x * 0)\nprint(y + 1)", 2, "1\n"),
     )
     assert "assert 1 in values" in seeded
+
+
+def test_the_libraries_a_notebook_ran_with_are_read_from_its_outputs() -> None:
+    from nb2pkg.model import StepRecord
+    from nb2pkg.testgen.drift import recorded_drifts
+
+    records = [
+        StepRecord("load", "Load", ((1, "Int64Index([1], dtype='int64')\n"),)),
+        StepRecord("fit", "Fit", ((2, "[ 1.5  2.5]\n"), (3, "Int64Index([2])\n"))),
+        StepRecord("plain", "Plain", ((4, "5\n"),)),
+    ]
+    found = [(d.distribution, d.version) for d in recorded_drifts(records)]
+    assert found == [("pandas", (2, 0)), ("numpy", (1, 14))]  # once each, in order
+    assert recorded_drifts([StepRecord("plain", "Plain", ((4, "5\n"),))]) == ()
