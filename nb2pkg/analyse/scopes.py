@@ -17,7 +17,7 @@ loses what they bind and read.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 # What a statement binds, reads, and reads when it runs itself.
@@ -26,6 +26,7 @@ Names = tuple[set[str], set[str], set[str]]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _UNNESTED = (*_FUNCTIONS, ast.ClassDef, ast.Lambda)
+_NOT_RUN_OR_EXPR = (*_UNNESTED, ast.expr)
 
 
 @dataclass(eq=False, slots=True)
@@ -187,9 +188,13 @@ class _Walk:
         bound = _pattern_or_handler_name(node)
         if bound:
             scope.bound.add(bound)
-        self.todo.extend((c, scope) for c in ast.iter_child_nodes(node))
+        self.todo.extend(
+            (c, scope) for c in ast.iter_child_nodes(node) if not isinstance(c, _LEAVES)
+        )
 
 
+# Nodes that bind and read nothing: a list of a million numbers is a million of them.
+_LEAVES = (ast.Constant, ast.expr_context)
 _Visit = Callable[[_Walk, ast.AST, _Scope], None]
 # How each kind of node is visited; any other visits its children.
 _VISITS: dict[type[ast.AST], _Visit] = {
@@ -233,10 +238,21 @@ def _pattern_or_handler_name(node: ast.AST) -> str:
     return ""
 
 
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """Yield the nodes of ``tree`` that are not expressions, nor inside one:
+    statements, parameters (a lambda's take no annotation) and the like."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        children = ast.iter_child_nodes(node)
+        todo.extend(c for c in children if not isinstance(c, ast.expr))
+
+
 def _string_annotation_names(tree: ast.AST) -> set[str]:
     """Return the names read by string annotations (``def f(x: "Frame")``)."""
     annotations: list[ast.expr] = []
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
             annotations.append(node.annotation)
         elif isinstance(node, _FUNCTIONS) and node.returns:
@@ -273,8 +289,10 @@ def _top_level_targets(tree: ast.AST) -> tuple[set[str], set[str]]:
                 updated.add(node.target.id)
         for target in targets:
             mutated |= _changed_bases(target)
+        # Statements are never inside an expression: a pasted list of a million
+        # numbers is not walked.
         children = ast.iter_child_nodes(node)
-        todo.extend(c for c in children if not isinstance(c, _UNNESTED))
+        todo.extend(c for c in children if not isinstance(c, _NOT_RUN_OR_EXPR))
     return updated, mutated
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import libcst as cst
@@ -69,11 +70,16 @@ BIG_LITERAL = 64
 _NUMBERS = (cst.Integer, cst.Float, cst.Imaginary)
 
 
-def literal_names(node: cst.CSTNode) -> set[str] | None:
+def literal_names(node: cst.CSTNode) -> frozenset[str] | None:
     """Return the names a big literal of plain data holds (``True``, ``None``,
     ``nan``...), or None if ``node`` is no big literal of plain data."""
-    if not _big(node):
-        return None
+    return _data_names(node) if _big(node) else None
+
+
+# Every visitor of a statement asks again of the same literal; nodes are
+# compared, and kept here, by identity: the last few only.
+@functools.lru_cache(maxsize=8)
+def _data_names(node: cst.CSTNode) -> frozenset[str] | None:
     names: set[str] = set()
     stack: list[cst.CSTNode] = [node]
     while stack:
@@ -85,7 +91,7 @@ def literal_names(node: cst.CSTNode) -> set[str] | None:
         if inside is None:
             return None
         stack.extend(inside)
-    return names
+    return frozenset(names)
 
 
 def _inside(item: cst.CSTNode) -> list[cst.CSTNode] | None:

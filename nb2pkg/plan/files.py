@@ -193,7 +193,7 @@ def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, obje
         "legacy_steps": [
             r.step for r in pipeline.recorded if legacy_step(t for _, t in r.cells)
         ],
-        "sharing": [f.name for f in pipeline.functions if f.global_names],
+        "sharing": _sharing(pipeline),
         "values": any(c["values"] for c in checks),
         "shown": any(c["shown"] for c in checks),
         "allclose": any(
@@ -205,6 +205,16 @@ def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, obje
         "tables": _uses_pandas(plan),
         "needs": run_needs(pipeline),
     }
+
+
+def _sharing(pipeline: PipelinePlan) -> list[str]:
+    """Return the steps that bind or read the names steps declare ``global``."""
+    shared = {n for f in pipeline.functions for n in f.global_names}
+    return [
+        f.name
+        for f in pipeline.functions
+        if any(shared & (s.uses | s.defines) for s in f.statements)
+    ]
 
 
 def _uses_pandas(plan: Plan) -> bool:

@@ -178,3 +178,19 @@ def test_no_secret_reaches_the_pipeline_tests(
     assert {f.cell for f in result.findings if f.code == "NBP110"} == {2, 3}
     tests = (tmp_path / "pkg" / "tests" / "test_pipeline.py").read_text()
     assert '"rows: 3\\n" in printed' in tests
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "123456789:AA" + "b" * 33,  # a Telegram token: digits first
+        "SK" + "0" * 30 + "12",  # a Twilio key: digits last
+        "AKIAIOSFODNN7EXAMPLE",
+    ],
+)
+def test_a_secret_beside_pasted_numbers_is_found(secret: str) -> None:
+    """Long runs of numbers are passed over quickly, never the key beside them."""
+    numbers = ", ".join(f"{i / 7:.6f}" for i in range(300))
+    assert find_credential(f"data = [{numbers}, {secret}, {numbers}]")
+    assert find_credential(f"data = ['{secret}', {numbers}]\n{numbers}")
+    assert find_credential(f"data = [{numbers}]") is None

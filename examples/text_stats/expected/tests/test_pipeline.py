@@ -138,8 +138,8 @@ def answer_for(exc: Exception, step: str) -> None:
     if isinstance(exc, FileNotFoundError):
         pytest.skip(f"{step} reads a file that is not here: {exc.filename}")
     if isinstance(exc, ImportError):  # a library the step needs is not installed
-        missing = f"{exc.name}, which is not installed" if exc.name else exc
-        pytest.skip(f"{step} needs {missing}")
+        missing = exc.name or f"a library: {exc}"
+        pytest.skip(f"{step} needs {missing}, which is not installed")
     raise exc
 
 
