@@ -124,3 +124,12 @@ def test_the_libraries_a_notebook_ran_with_are_read_from_its_outputs() -> None:
     found = [(d.distribution, d.version) for d in recorded_drifts(records)]
     assert found == [("pandas", (2, 0)), ("numpy", (1, 14))]  # once each, in order
     assert recorded_drifts([StepRecord("plain", "Plain", ((4, "5\n"),))]) == ()
+
+
+def test_a_float_of_twelve_digits_alone_tells_no_library() -> None:
+    from nb2pkg.model import StepRecord
+    from nb2pkg.testgen.drift import recorded_drifts
+
+    assert drift("std = 5.08483584352") is not None  # its own test is skipped
+    record = StepRecord("s", "S", ((1, "std = 5.08483584352\n"),))
+    assert recorded_drifts([record]) == ()
