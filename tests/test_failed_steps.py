@@ -112,3 +112,24 @@ def test_how_an_output_prints_its_arrays() -> None:
     assert legacy_step(["[ 1.5  2.5]", "[0 1 2]"])
     assert not legacy_step(["[ 1.5  2.5]", "[1.5 2.5]", "[0. 1.]"])
     assert not legacy_step([])
+
+
+def test_a_value_a_failed_step_was_given_spoils_nothing(
+    tmp_path: Path, make_nb: MakeNotebook
+) -> None:
+    """A failed step may have changed a list it was given, not a number."""
+    path = make_nb(
+        markdown("# Setup"),
+        cell("n = 3\nitems = [1, 2]", count=1),
+        markdown("# Fails"),
+        cell("items.append(n)\nprint({}['pear'])", count=2, stdout="2\n"),
+        markdown("# Uses the number"),
+        cell("print(n + 2)", count=3, stdout="5\n"),
+        markdown("# Uses the list"),
+        cell("print(len(items))", count=4, stdout="3\n"),
+        name="given",
+    )
+    report = run_package_tests(_converted(tmp_path, path), "-vv").stdout
+    assert "test_uses_the_number PASSED" in report, report
+    why = "uses_the_list did not run: it is given what a failed step was given"
+    assert why in report

@@ -34,6 +34,10 @@ def test_cart_imports_without_running() -> None:
     assert proc.stdout == ""
 
 
+# Objects no step can change in place: a failed step given one spoils nothing.
+VALUES = (int, float, complex, str, bytes, bool, type(None), frozenset)
+
+
 class NotMade:
     """A value a step did not make, as it failed or did not run."""
 
@@ -86,7 +90,10 @@ def ran() -> Ran:
                 return step(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - later steps may not need it
                 done.failed[name] = exc
-                given_to_failed.update(id(a) for a in given)
+                # What it may have changed in place; a value cannot be changed.
+                given_to_failed.update(
+                    id(a) for a in given if not isinstance(a, VALUES)
+                )
                 return not_made(STEPS[name], f"{name} failed: {exc!r}")
 
         return counted
