@@ -181,7 +181,8 @@ def _figures(plan: Plan) -> dict[str, object] | None:
 def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, object]:
     """Return what a pipeline's test file needs: its step checks and setup."""
     parent, _, leaf = f"{plan.package}.{pipeline.module}".rpartition(".")
-    checks = _step_checks(pipeline)
+    legacy = {r.step for r in pipeline.recorded if legacy_step(t for _, t in r.cells)}
+    checks = _step_checks(pipeline, legacy)
     recorded_with = recorded_drifts(pipeline.recorded)
     return {
         "pipeline": pipeline,
@@ -190,9 +191,7 @@ def _pipeline_test_context(plan: Plan, pipeline: PipelinePlan) -> dict[str, obje
         "checks": checks,
         "drifted": bool(recorded_with) or any("skipif" in c for c in checks),
         "recorded_with": recorded_with,
-        "legacy_steps": [
-            r.step for r in pipeline.recorded if legacy_step(t for _, t in r.cells)
-        ],
+        "legacy_steps": [r.step for r in pipeline.recorded if r.step in legacy],
         "sharing": _sharing(pipeline),
         "values": any(c["values"] for c in checks),
         "shown": any(c["shown"] for c in checks),
@@ -232,18 +231,19 @@ def _uses_pandas(plan: Plan) -> bool:
     )
 
 
-def _step_checks(pipeline: PipelinePlan) -> list[dict[str, object]]:
+def _step_checks(pipeline: PipelinePlan, legacy: set[str]) -> list[dict[str, object]]:
     """Return a test per step whose cells printed or showed something: its name,
     docstring, and per cell the expected text as Python string literals (one
     when it fits on a line, else one a line of the text). A printed output an
     older library printed differently (``testgen.drift``) has a test of its own,
-    skipped where the library is newer."""
+    skipped where the library is newer, unless its step is one of ``legacy``,
+    run printing arrays as numpy < 1.14 did."""
     checks: list[dict[str, object]] = []
     older = notebook_drift(text for r in pipeline.recorded for _, text in r.cells)
     for record in pipeline.recorded:
-        legacy = legacy_step(t for _, t in record.cells)
+        printed_legacy = record.step in legacy
         made = [
-            (c, _drift(t, older, legacy=legacy), _cell_check(c, t))
+            (c, _drift(t, older, legacy=printed_legacy), _cell_check(c, t))
             for c, t in record.cells
         ]
         made += [
@@ -269,12 +269,11 @@ def _drift(text: str, older: tuple[Drift, ...], *, legacy: bool) -> Drift | None
     """Return how a printed output drifted, if its test cannot print it so: a
     step whose outputs show arrays as numpy < 1.14 did runs printing them so."""
     found = drift(text, older)
-    if found is None or found not in (*older, SHORT_FLOATS):
-        return found
     if found is SHORT_FLOATS:  # numpy < 1.14 printed its floats so too
-        return None if legacy and older else found
-    style = array_style(text)
-    return None if style == ("legacy" if legacy else "new") else found
+        return None if legacy else found
+    if found is None or found not in older:
+        return found
+    return None if array_style(text) == ("legacy" if legacy else "new") else found
 
 
 def _step_check(
