@@ -14,6 +14,7 @@ both cases and digits), so hashes and identifiers stay test values.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -112,6 +113,12 @@ def find_credential(text: str, *, code: bool = False) -> str | None:
     >>> find_credential("max_tokens=512") is None
     True
     """
+    return _find(text, code)
+
+
+# Several stages ask about the same text (a cell's outputs, its source).
+@functools.lru_cache(maxsize=4096)
+def _find(text: str, code: bool) -> str | None:
     text = _NUMBERS.sub(" ", text)
     for rule in RULES:
         if rule.pattern.search(text):

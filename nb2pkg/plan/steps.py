@@ -9,6 +9,7 @@ lose its closure if the two were split, so such steps are merged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import keyword
 from collections.abc import Callable, Mapping, Sequence
@@ -129,17 +130,18 @@ def _split_at_headings(
 ) -> tuple[list[list[Statement]], list[str]]:
     groups: list[list[Statement]] = []
     titles: list[str] = []
+    cells = sorted(headings)
     previous = 0
     for s in statements:
         # A heading is a markdown cell before s; a pipeline mark is s's own cell.
-        crossed = [c for c in sorted(headings) if previous < c <= s.cell]
+        # The last heading in (previous, s.cell], if any, starts a new group.
+        last = bisect.bisect_right(cells, s.cell) - 1
+        crossed = last >= 0 and cells[last] > previous
         if crossed or not groups:
             groups.append([])
-            title = headings[crossed[-1]] if crossed else ""
-            if not crossed:
-                earlier = [c for c in sorted(headings) if c < s.cell]
-                title = headings[earlier[-1]] if earlier else ""
-            titles.append(title)
+            if not crossed:  # the first group: the last heading before s
+                last = bisect.bisect_left(cells, s.cell) - 1
+            titles.append(headings[cells[last]] if last >= 0 else "")
         groups[-1].append(s)
         previous = s.cell
     return groups, titles
