@@ -11,6 +11,7 @@ stopped when the parent stops waiting for them for any reason.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -80,15 +81,21 @@ def helper(
         _stop(pool)
 
 
-def later(worker: Executor, func: Callable[[T], R], item: T) -> Future[R]:
-    """Return ``func(item)`` to come from ``worker``, or worked out here now if
-    the worker is gone (it could not start)."""
+def later(worker: Executor, func: Callable[[T], R], item: T) -> Callable[[], R]:
+    """Return a call that gives ``func(item)``: worked out by ``worker`` from
+    now on, or here if the worker is gone (it could not start)."""
     try:
-        return worker.submit(func, item)
+        future = worker.submit(func, item)
     except BrokenExecutor:
-        done: Future[R] = Future()
-        done.set_result(func(item))
-        return done
+        return functools.partial(func, item)
+
+    def result() -> R:
+        try:
+            return future.result()
+        except BrokenExecutor:
+            return func(item)
+
+    return result
 
 
 def _pool(

@@ -31,7 +31,7 @@ import itertools
 import logging
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -39,7 +39,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from nb2pkg.cache import Memo, key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import RenderedFile
-from nb2pkg.parallel import helper, pool_map
+from nb2pkg.parallel import helper, later, pool_map
 
 if TYPE_CHECKING:
     import black
@@ -133,10 +133,8 @@ def _format(
     black_it = functools.partial(_black, requires_python=requires_python)
     worth = sum(len(t) for t in texts) > _WORTH_CHARS
     if texts and worker is not None and not worth:
-        try:
-            return list(worker.map(black_it, texts))
-        except BrokenExecutor:  # it could not start: format here
-            log.debug("the black worker is gone; formatting here")
+        formatted = [later(worker, black_it, text) for text in texts]
+        return [result() for result in formatted]
     if worth:
         import black  # noqa: F401 - before forking: every worker shares it
     return pool_map(black_it, texts, jobs=jobs, worth=worth)
@@ -152,11 +150,9 @@ def _target_values(
     kept = memo.get(entry)
     if isinstance(kept, list) and all(type(v) is int for v in kept):
         return kept
-    values = None
     if worker is not None:
-        with contextlib.suppress(BrokenExecutor):  # it could not start: here
-            values = worker.submit(target_values, requires_python).result()
-    if values is None:
+        values = later(worker, target_values, requires_python)()
+    else:
         values = target_values(requires_python)
     memo.put(entry, values)
     return values
