@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -362,11 +362,15 @@ def _plan(
     several = len(notebooks) > 1
     found = [convert_pitfalls(nb, linked, options.checking) for nb, linked in planned]
     # What the worker found wrong with each notebook's schema (else found on reading).
-    checked = [found() for found in schema] if worker else [() for _ in planned]
+    checked = (
+        [_checked(f, p) for f, p in zip(schema, paths, strict=True)]
+        if worker
+        else [() for _ in planned]
+    )
     pitfalls = tuple(
         replace(f, notebook=nb.path.name) if several else f
-        for (nb, _), (own, _), by_schema in zip(planned, found, checked, strict=True)
-        for f in (*by_schema, *own)
+        for (nb, _), (more, _), by_schema in zip(planned, found, checked, strict=True)
+        for f in (*by_schema, *more)
     )
     facts.save(entries)
     return _Planned(
@@ -377,3 +381,12 @@ def _plan(
         fresh=tuple(cell for _, outputs in found for cell in outputs),
         linked=planned,
     )
+
+
+def _checked(future: Future[tuple[Finding, ...]], path: Path) -> tuple[Finding, ...]:
+    """Return what a worker found wrong with the schema of the notebook at
+    ``path``; check it here if the worker is gone."""
+    try:
+        return future.result()
+    except BrokenExecutor:
+        return schema_findings(path)

@@ -11,7 +11,6 @@ stopped when the parent stops waiting for them for any reason.
 from __future__ import annotations
 
 import contextlib
-import functools
 import multiprocessing
 import os
 import signal
@@ -19,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -81,21 +80,15 @@ def helper(
         _stop(pool)
 
 
-def later(worker: Executor, func: Callable[[T], R], item: T) -> Callable[[], R]:
-    """Return a call that gives ``func(item)``: worked out by ``worker`` from
-    now on, or here if the worker is gone (it could not start)."""
+def later(worker: Executor, func: Callable[[T], R], item: T) -> Future[R]:
+    """Return ``func(item)`` to come from ``worker``, or worked out here now if
+    the worker is gone (it could not start)."""
     try:
-        future = worker.submit(func, item)
+        return worker.submit(func, item)
     except BrokenExecutor:
-        return functools.partial(func, item)
-
-    def result() -> R:
-        try:
-            return future.result()
-        except BrokenExecutor:
-            return func(item)
-
-    return result
+        done: Future[R] = Future()
+        done.set_result(func(item))
+        return done
 
 
 def _pool(

@@ -31,7 +31,7 @@ import itertools
 import logging
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import BrokenExecutor, Executor
 from typing import TYPE_CHECKING
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -39,7 +39,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from nb2pkg.cache import Memo, key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import RenderedFile
-from nb2pkg.parallel import helper, later, pool_map
+from nb2pkg.parallel import helper, pool_map
 
 if TYPE_CHECKING:
     import black
@@ -133,8 +133,10 @@ def _format(
     black_it = functools.partial(_black, requires_python=requires_python)
     worth = sum(len(t) for t in texts) > _WORTH_CHARS
     if texts and worker is not None and not worth:
-        formatted = [later(worker, black_it, text) for text in texts]
-        return [result() for result in formatted]
+        try:
+            return list(worker.map(black_it, texts))
+        except BrokenExecutor:  # it could not start: format here
+            log.debug("the black worker is gone; formatting here")
     if worth:
         import black  # noqa: F401 - before forking: every worker shares it
     return pool_map(black_it, texts, jobs=jobs, worth=worth)
@@ -150,9 +152,11 @@ def _target_values(
     kept = memo.get(entry)
     if isinstance(kept, list) and all(type(v) is int for v in kept):
         return kept
+    values = None
     if worker is not None:
-        values = later(worker, target_values, requires_python)()
-    else:
+        with contextlib.suppress(BrokenExecutor):  # it could not start: here
+            values = worker.submit(target_values, requires_python).result()
+    if values is None:
         values = target_values(requires_python)
     memo.put(entry, values)
     return values

@@ -262,5 +262,5 @@ def test_work_for_a_helper_that_could_not_start_is_done_here(tmp_path: Path) -> 
                 worker.submit(int).result(timeout=10)
             except BrokenExecutor:
                 break
-        found = later(worker, schema_findings, path)()
+        found = later(worker, schema_findings, path).result(timeout=10)
     assert [f.code for f in found] == ["NBP001"]
