@@ -69,7 +69,7 @@ def format_files(
     and the versions black targets. ``worker`` (from ``black_worker``) formats
     the pieces too few to be worth more processes.
     """
-    targets = _target_values(requires_python, memo, worker)
+    targets = _target_values(requires_python, memo)
     # Unknown versions: black guesses them per piece; so only whole files.
     size_limit = PIECE_CHARS if targets else sys.maxsize
     salt = ",".join(map(str, targets))
@@ -115,8 +115,7 @@ def format_files(
 @contextlib.contextmanager
 def black_worker(jobs: int | None) -> Iterator[Executor | None]:
     """Yield a worker that is importing black now, for ``format_files``; None
-    with one job. Until then it is free for other work (``api`` has it check
-    the notebooks' schema). It is stopped on leaving."""
+    with one job. It is stopped on leaving."""
     with helper(jobs, _import_black) as worker:
         yield worker
 
@@ -142,29 +141,16 @@ def _format(
     return pool_map(black_it, texts, jobs=jobs, worth=worth)
 
 
-def _target_values(
-    requires_python: str, memo: Memo, worker: Executor | None
-) -> list[int]:
+def _target_values(requires_python: str, memo: Memo) -> list[int]:
     """Return the minor versions black targets for ``requires_python``, kept
-    in ``memo`` (black need not be imported to know them again); ``worker``
-    works them out if it is there."""
+    in ``memo`` (black need not be imported to know them again)."""
     entry = key(f"black targets\n{requires_python}")
     kept = memo.get(entry)
     if isinstance(kept, list) and all(type(v) is int for v in kept):
         return kept
-    values = None
-    if worker is not None:
-        with contextlib.suppress(BrokenExecutor):  # it could not start: here
-            values = worker.submit(target_values, requires_python).result()
-    if values is None:
-        values = target_values(requires_python)
+    values = sorted(v.value for v in black_targets(requires_python))
     memo.put(entry, values)
     return values
-
-
-def target_values(requires_python: str) -> list[int]:
-    """Return the minor versions of ``black_targets``, in order."""
-    return sorted(v.value for v in black_targets(requires_python))
 
 
 def pieces_of(text: str, size: int = PIECE_CHARS) -> list[str]:
