@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -78,17 +78,6 @@ def helper(
         yield pool
     finally:
         _stop(pool)
-
-
-def later(worker: Executor, func: Callable[[T], R], item: T) -> Future[R]:
-    """Return ``func(item)`` to come from ``worker``, or worked out here now if
-    the worker is gone (it could not start)."""
-    try:
-        return worker.submit(func, item)
-    except BrokenExecutor:
-        done: Future[R] = Future()
-        done.set_result(func(item))
-        return done
 
 
 def _pool(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import pickle
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,8 +22,8 @@ from nb2pkg.cache import Memo
 from nb2pkg.errors import NotebookError
 from nb2pkg.model import Cell, Kind, Notebook, RenderedFile, Statement
 from nb2pkg.options import Options
-from nb2pkg.parallel import helper, later, pool_map, split
-from nb2pkg.read.notebook import read_notebook, schema_findings
+from nb2pkg.parallel import helper, pool_map, split
+from nb2pkg.read.notebook import read_notebook
 from nb2pkg.render import formatting
 from tests.conftest import MakeNotebook
 
@@ -222,44 +220,3 @@ print("black" in sys.modules)
     assert (cold.stdout, warm.stdout) == ("True\n", "False\n")
     pipeline = next((tmp_path / "out").rglob("pipeline.py")).read_text()
     assert "print(y + 1)" in pipeline
-
-
-def _off_schema(path: Path, body: str) -> Path:
-    """Write a readable notebook nbformat's schema refuses (a cell's extra key)."""
-    cell = {"cell_type": "code", "id": "a", "metadata": {}, "source": body}
-    cell |= {"outputs": [], "execution_count": 1, "surprise": True}
-    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": [cell]}
-    path.write_text(json.dumps(notebook | {"metadata": {"kernelspec": kernel}}))
-    return path
-
-
-@pytest.mark.parametrize("several", [False, True])
-def test_the_schema_checked_by_the_helper_is_reported_as_when_read_here(
-    tmp_path: Path, several: bool
-) -> None:
-    paths = [_off_schema(tmp_path / "odd.ipynb", "def f(x):\n    return x")]
-    if several:
-        paths.append(_off_schema(tmp_path / "two.ipynb", "def g(x):\n    return x"))
-    options = Options(dry_run=True, name="p")
-    here = convert(paths, options=replace(options, jobs=1))
-    helped = convert(paths, options=replace(options, jobs=2))
-    schema = [f for f in here.findings if "nbformat schema" in f.message]
-    assert len(schema) == len(paths)
-    assert [f.notebook for f in schema] == (
-        ["odd.ipynb", "two.ipynb"] if several else [""]
-    )
-    assert helped.findings == here.findings
-
-
-def test_work_for_a_helper_that_could_not_start_is_done_here(tmp_path: Path) -> None:
-    path = _off_schema(tmp_path / "odd.ipynb", "x = 1")
-    with helper(2, _cannot_start) as worker:
-        assert worker is not None
-        for _ in range(100):  # until the pool knows its worker failed
-            try:
-                worker.submit(int).result(timeout=10)
-            except BrokenExecutor:
-                break
-        found = later(worker, schema_findings, path).result(timeout=10)
-    assert [f.code for f in found] == ["NBP001"]
