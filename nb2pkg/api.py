@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,7 +28,6 @@ from nb2pkg.plan.table import CellRow, cell_rows
 from nb2pkg.read.notebook import read_notebook
 from nb2pkg.read.search import notebook_paths
 from nb2pkg.render.files import render_plan
-from nb2pkg.render.formatting import black_worker
 from nb2pkg.write.manifest import (
     MANIFEST,
     TESTS,
@@ -43,7 +41,8 @@ from nb2pkg.write.manifest import (
 from nb2pkg.write.package import write_package
 from nb2pkg.write.tree import check_target
 
-# The pitfalls convert also reports; the rest repeat the plan or are not the package's.
+# The pitfalls convert also reports (the registry says which); the others repeat
+# what the plan reports or do not concern a package (stored outputs).
 CONVERT_CHECKS = frozenset(
     code for code, kind in CODES.items() if kind.stage == "checks" and kind.convert
 )
@@ -174,13 +173,13 @@ def convert(
     """
     options = options or Options()
     report = progress or _no_progress
-    with black_worker(options.jobs) as worker:  # black imports as the plan is made
-        planned = _plan(path, options, report)
-        plan = planned.plan
-        output = options.output if options.output is not None else Path(plan.package)
-        check_target(output, force=options.force, keep=planned.paths)
-        report("formatting", len(planned.paths), len(planned.paths))
-        files, findings = planned.render(options, worker)
+    planned = _plan(path, options, report)
+    plan = planned.plan
+    output = options.output if options.output is not None else Path(plan.package)
+    check_target(output, force=options.force, keep=planned.paths)
+    count = len(planned.paths)
+    report("formatting", count, count)
+    files, findings = planned.render(options)
     if options.execute:
         from nb2pkg.checks.verify import verify_package
 
@@ -262,7 +261,7 @@ class _Planned:
     linked: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
 
     def render(
-        self, options: Options, worker: Executor | None = None
+        self, options: Options
     ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
         """Return the package's files, and every finding of the conversion."""
         store = _store("render", self.paths, options.running)
@@ -271,7 +270,6 @@ class _Planned:
             generation=options.generation,
             jobs=options.jobs,
             known=store.entries,
-            worker=worker,
         )
         store.save(rendered.cache)
         findings = (

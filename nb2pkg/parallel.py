@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -49,7 +49,15 @@ def pool_map(
     workers = min(jobs or default_jobs(), len(items))
     if workers <= 1 or not worth:
         return [_tick(func(item), done) for item in items]
-    pool = _pool(workers)
+    # fork starts at once and shares what is imported; elsewhere it is unsafe.
+    method = "fork" if sys.platform == "linux" else "spawn"
+    context = multiprocessing.get_context(method)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
     try:
         results = [_tick(result, done) for result in pool.map(func, items)]
     except BaseException:
@@ -59,45 +67,11 @@ def pool_map(
     return results
 
 
-@contextlib.contextmanager
-def helper(
-    jobs: int | None, ready: Callable[[], object]
-) -> Iterator[ProcessPoolExecutor | None]:
-    """Yield one worker, started now and made ready by ``ready()`` on another
-    core while this process goes on; None with one job.
-
-    Work given to it later starts at once (``ready`` imports what it needs).
-    The worker is stopped on leaving, whether or not it was used or ready.
-    """
-    if (jobs or default_jobs()) <= 1:
-        yield None
-        return
-    pool = _pool(1, ready)
-    pool.submit(int)  # a pool starts its worker with the first piece of work
-    try:
-        yield pool
-    finally:
-        _stop(pool)
-
-
-def _pool(
-    workers: int, ready: Callable[[], object] | None = None
-) -> ProcessPoolExecutor:
-    # fork starts at once and shares what is imported; elsewhere it is unsafe.
-    method = "fork" if sys.platform == "linux" else "spawn"
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=_start_worker,
-        initargs=(os.getpid(), ready),
-    )
-
-
 # How often a worker looks whether its parent is still there, in seconds.
 _WATCH_EVERY = 0.2
 
 
-def _start_worker(parent: int, ready: Callable[[], object] | None = None) -> None:
+def _start_worker(parent: int) -> None:
     """Make a new worker ignore Ctrl-C and exit once ``parent`` is gone.
 
     Ctrl-C reaches every process of the terminal's group: the parent alone
@@ -112,8 +86,6 @@ def _start_worker(parent: int, ready: Callable[[], object] | None = None) -> Non
         os._exit(1)
 
     threading.Thread(target=watch, name="nb2pkg-parent-watch", daemon=True).start()
-    if ready is not None:
-        ready()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

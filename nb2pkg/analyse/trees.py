@@ -19,8 +19,7 @@ import copyreg
 import functools
 import io
 import pickle
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 import libcst as cst
 
@@ -50,31 +49,26 @@ def _newline(value: str | None) -> cst.Newline:
 
 
 @functools.lru_cache(maxsize=1024)
-def _line_end(
-    space: cst.SimpleWhitespace, newline: cst.Newline
-) -> cst.TrailingWhitespace:
+def _line_end(space: cst.SimpleWhitespace, newline: cst.Newline) -> cst.TrailingWhitespace:
     return cst.TrailingWhitespace(whitespace=space, newline=newline)
 
 
-_Reduced = tuple[Callable[..., object], tuple[object, ...]]
-
-
-def _reduce_space(node: cst.SimpleWhitespace) -> _Reduced:
+def _reduce_space(node: cst.SimpleWhitespace) -> tuple[object, tuple[object, ...]]:
     return _space, (node.value,)
 
 
-def _reduce_newline(node: cst.Newline) -> _Reduced:
+def _reduce_newline(node: cst.Newline) -> tuple[object, tuple[object, ...]]:
     return _newline, (node.value,)
 
 
-def _reduce_line_end(node: cst.TrailingWhitespace) -> _Reduced:
+def _reduce_line_end(node: cst.TrailingWhitespace) -> str | tuple[object, ...]:
     if node.comment is not None:  # comments are not shared: pickled as usual
-        return node.__reduce_ex__(pickle.HIGHEST_PROTOCOL)  # type: ignore[return-value]
+        return node.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
     return _line_end, (node.whitespace, node.newline)
 
 
-_DISPATCH: dict[type, Callable[[Any], _Reduced]] = {
-    **copyreg.dispatch_table,  # type: ignore[dict-item]
+_DISPATCH = {
+    **copyreg.dispatch_table,
     cst.SimpleWhitespace: _reduce_space,
     cst.Newline: _reduce_newline,
     cst.TrailingWhitespace: _reduce_line_end,

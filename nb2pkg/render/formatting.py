@@ -14,36 +14,25 @@ the first is no ``...`` stub (black keeps overload stubs together). black is tol
 the Python versions the package supports, as it infers them from
 ``requires-python`` when the user runs it in the package; left to guess them, it
 would guess from each piece alone (a trailing comma after ``**kwargs``).
-
-Importing black takes a tenth of a second, and converting again after an edit
-formats one piece or two: with more than one core, ``black_worker`` imports it
-in a worker while the notebook is read and planned, and that worker formats
-them. Such a conversion never imports black here: the versions black targets
-are kept in the cache with its output.
 """
 
 from __future__ import annotations
 
 import ast
-import contextlib
 import functools
 import itertools
 import logging
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
+import black
+from black.mode import TargetVersion
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from nb2pkg.cache import Memo, key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import RenderedFile
-from nb2pkg.parallel import helper, pool_map
-
-if TYPE_CHECKING:
-    import black
-    from black.mode import TargetVersion
+from nb2pkg.parallel import pool_map
 
 log = logging.getLogger(__name__)
 # Below this much code to format, black runs in this process: workers cost more.
@@ -60,19 +49,17 @@ def format_files(
     requires_python: str,
     jobs: int | None,
     memo: Memo,
-    worker: Executor | None = None,
 ) -> tuple[list[RenderedFile], list[Finding]]:
     """Return the files with their Python formatted by black, and what failed.
 
     A file black cannot format is kept as it is, with an NBP501 finding.
-    ``memo`` holds black's output of pieces formatted before, by their text,
-    and the versions black targets. ``worker`` (from ``black_worker``) formats
-    the pieces too few to be worth more processes.
+    ``memo`` holds black's output of pieces formatted before, by their text.
     """
-    targets = _target_values(requires_python, memo)
+    targets = black_targets(requires_python)
+    mode = black.Mode(target_versions=targets)
     # Unknown versions: black guesses them per piece; so only whole files.
     size_limit = PIECE_CHARS if targets else sys.maxsize
-    salt = ",".join(map(str, targets))
+    salt = ",".join(str(v.value) for v in sorted(targets, key=lambda v: v.value))
     pieces = {
         f.path: pieces_of(f.text, size_limit) if f.path.suffix == ".py" else []
         for f in files
@@ -88,8 +75,10 @@ def format_files(
             known[text] = cached
         else:
             todo[text] = piece_key
+    size = sum(len(t) for t in todo)
     failed: dict[str, str] = {}
-    done = _format(list(todo), requires_python, jobs=jobs, worker=worker)
+    black_it = functools.partial(_black, mode=mode)
+    done = pool_map(black_it, list(todo), jobs=jobs, worth=size > _WORTH_CHARS)
     for (text, piece_key), (black_text, error) in zip(todo.items(), done, strict=True):
         if error:
             failed[text] = error
@@ -110,47 +99,6 @@ def format_files(
         else:
             out.append(file)
     return out, findings
-
-
-@contextlib.contextmanager
-def black_worker(jobs: int | None) -> Iterator[Executor | None]:
-    """Yield a worker that is importing black now, for ``format_files``; None
-    with one job. It is stopped on leaving."""
-    with helper(jobs, _import_black) as worker:
-        yield worker
-
-
-def _import_black() -> None:
-    import black  # noqa: F401 - the import is the point
-
-
-def _format(
-    texts: list[str], requires_python: str, *, jobs: int | None, worker: Executor | None
-) -> list[tuple[str, str]]:
-    """Return ``_black`` of each text: in workers if there is much to format,
-    else in ``worker``, else here."""
-    black_it = functools.partial(_black, requires_python=requires_python)
-    worth = sum(len(t) for t in texts) > _WORTH_CHARS
-    if texts and worker is not None and not worth:
-        try:
-            return list(worker.map(black_it, texts))
-        except BrokenExecutor:  # it could not start: format here
-            log.debug("the black worker is gone; formatting here")
-    if worth:
-        import black  # noqa: F401 - before forking: every worker shares it
-    return pool_map(black_it, texts, jobs=jobs, worth=worth)
-
-
-def _target_values(requires_python: str, memo: Memo) -> list[int]:
-    """Return the minor versions black targets for ``requires_python``, kept
-    in ``memo`` (black need not be imported to know them again)."""
-    entry = key(f"black targets\n{requires_python}")
-    kept = memo.get(entry)
-    if isinstance(kept, list) and all(type(v) is int for v in kept):
-        return kept
-    values = sorted(v.value for v in black_targets(requires_python))
-    memo.put(entry, values)
-    return values
 
 
 def pieces_of(text: str, size: int = PIECE_CHARS) -> list[str]:
@@ -198,8 +146,6 @@ def black_targets(requires_python: str) -> set[TargetVersion]:
 
     Empty (black guesses per file) if ``requires_python`` does not say.
     """
-    from black.mode import TargetVersion
-
     try:
         allowed = SpecifierSet(requires_python)
     except InvalidSpecifier:
@@ -207,20 +153,11 @@ def black_targets(requires_python: str) -> set[TargetVersion]:
     return {v for v in TargetVersion if allowed.contains(f"3.{v.value}")}
 
 
-@functools.lru_cache(maxsize=8)
-def _mode(requires_python: str) -> black.Mode:
-    import black
-
-    return black.Mode(target_versions=black_targets(requires_python))
-
-
-def _black(text: str, *, requires_python: str) -> tuple[str, str]:
+def _black(text: str, *, mode: black.Mode) -> tuple[str, str]:
     """Return (black's output, "") or (text, why black failed)."""
-    import black
-
     text, kept = _set_aside(text)
     try:
-        formatted = black.format_str(text, mode=_mode(requires_python))
+        formatted = black.format_str(text, mode=mode)
     except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
         log.debug("black failed: %r", exc)
         return _put_back(text, kept), type(exc).__name__

@@ -117,9 +117,9 @@ def test_an_edited_function_is_the_only_piece_formatted_again(
     calls: list[str] = []
     real = formatting._black
 
-    def counting(text: str, *, requires_python: str) -> tuple[str, str]:
+    def counting(text: str, *, mode: black.Mode) -> tuple[str, str]:
         calls.append(text)
-        return real(text, requires_python=requires_python)
+        return real(text, mode=mode)
 
     monkeypatch.setattr(formatting, "_black", counting)
     memo = Memo()
@@ -140,7 +140,7 @@ def test_an_edited_function_is_the_only_piece_formatted_again(
 def test_a_file_black_cannot_format_is_kept_and_reported(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def failing(text: str, *, requires_python: str) -> tuple[str, str]:
+    def failing(text: str, *, mode: black.Mode) -> tuple[str, str]:
         return text, "InvalidInput" if "bad" in text else ""
 
     monkeypatch.setattr(formatting, "_black", failing)
@@ -225,8 +225,7 @@ def test_a_long_data_line_is_left_as_black_would_leave_it_skipped() -> None:
         f"    other = '{'x' * LONG_LINE}'  # a comment: black's to place\n"
         "    return math.fsum(rows)\n"
     )
-    # No versions black knows: it guesses them, as black.Mode() does.
-    formatted, error = _black(text, requires_python="not a specifier")
+    formatted, error = _black(text, mode=black.Mode())
     assert error == ""
     assert f"data = [{numbers}]  # fmt: skip\n" in formatted
     assert f"    rows = [{numbers}]  # fmt: skip\n" not in formatted  # as written

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import pickle
-import subprocess
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -18,11 +15,10 @@ from nb2pkg.analyse import batch
 from nb2pkg.analyse import cells as analyse
 from nb2pkg.analyse.cells import analyse_notebook, cell_key
 from nb2pkg.api import convert
-from nb2pkg.cache import Memo
 from nb2pkg.errors import NotebookError
-from nb2pkg.model import Cell, Kind, Notebook, RenderedFile, Statement
+from nb2pkg.model import Cell, Kind, Notebook, Statement
 from nb2pkg.options import Options
-from nb2pkg.parallel import helper, pool_map, split
+from nb2pkg.parallel import pool_map, split
 from nb2pkg.read.notebook import read_notebook
 from nb2pkg.render import formatting
 from tests.conftest import MakeNotebook
@@ -157,66 +153,3 @@ def test_workers_find_facts_only_for_cells_the_cache_does_not_know(
         (f.path, f.text) for f in fresh.files
     ]
     assert cached.findings == fresh.findings
-
-
-def _black_imported() -> bool:
-    import sys
-
-    return "black" in sys.modules
-
-
-def _cannot_start() -> None:
-    raise RuntimeError("no black here")
-
-
-def test_a_helper_is_ready_before_its_first_piece_and_stopped_after() -> None:
-    import multiprocessing
-
-    with helper(1, formatting._import_black) as none:
-        assert none is None  # one core: no helper, the work is done here
-    with helper(2, formatting._import_black) as worker:
-        assert worker is not None
-        assert worker.submit(_black_imported).result(timeout=120)
-        pids = set(getattr(worker, "_processes", None) or {})
-    assert pids
-    for _ in range(100):
-        if not pids & {p.pid for p in multiprocessing.active_children()}:
-            break
-        time.sleep(0.05)
-    assert not pids & {p.pid for p in multiprocessing.active_children()}
-
-
-def test_formatting_goes_on_here_when_the_helper_cannot_start() -> None:
-    files = [RenderedFile(PurePosixPath("m.py"), "def f(x,y):\n  return {'a':x}\n")]
-    with helper(2, _cannot_start) as worker:
-        out, findings = formatting.format_files(
-            files, requires_python=">=3.10", jobs=2, memo=Memo(), worker=worker
-        )
-    assert findings == []
-    assert out[0].text == 'def f(x, y):\n    return {"a": x}\n'
-
-
-def test_converting_again_leaves_black_to_the_helper(
-    make_nb: MakeNotebook, tmp_path: Path
-) -> None:
-    """A conversion from the cache does not import black: the helper formats."""
-    path = make_nb("def f(x):\n  return x", "y = f( 2 )\nprint(y)")
-    script = """
-import sys
-from pathlib import Path
-from nb2pkg.api import convert
-from nb2pkg.options import Options
-options = Options(output=Path(sys.argv[2]), force=True, jobs=2, cache=True,
-                  cache_dir=Path(sys.argv[3]), config_dir=Path(sys.argv[3]))
-convert(sys.argv[1], options=options)
-print("black" in sys.modules)
-"""
-    args = [str(path), str(tmp_path / "out"), str(tmp_path / "cache")]
-    run = [sys.executable, "-c", script, *args]
-    cold = subprocess.run(run, capture_output=True, text=True, check=True)
-    text = path.read_text().replace("print(y)", "print( y+1 )")  # for black
-    path.write_text(text)
-    warm = subprocess.run(run, capture_output=True, text=True, check=True)
-    assert (cold.stdout, warm.stdout) == ("True\n", "False\n")
-    pipeline = next((tmp_path / "out").rglob("pipeline.py")).read_text()
-    assert "print(y + 1)" in pipeline
