@@ -19,7 +19,8 @@ import copyreg
 import functools
 import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import libcst as cst
 
@@ -49,26 +50,31 @@ def _newline(value: str | None) -> cst.Newline:
 
 
 @functools.lru_cache(maxsize=1024)
-def _line_end(space: cst.SimpleWhitespace, newline: cst.Newline) -> cst.TrailingWhitespace:
+def _line_end(
+    space: cst.SimpleWhitespace, newline: cst.Newline
+) -> cst.TrailingWhitespace:
     return cst.TrailingWhitespace(whitespace=space, newline=newline)
 
 
-def _reduce_space(node: cst.SimpleWhitespace) -> tuple[object, tuple[object, ...]]:
+_Reduced = tuple[Callable[..., object], tuple[object, ...]]
+
+
+def _reduce_space(node: cst.SimpleWhitespace) -> _Reduced:
     return _space, (node.value,)
 
 
-def _reduce_newline(node: cst.Newline) -> tuple[object, tuple[object, ...]]:
+def _reduce_newline(node: cst.Newline) -> _Reduced:
     return _newline, (node.value,)
 
 
-def _reduce_line_end(node: cst.TrailingWhitespace) -> str | tuple[object, ...]:
+def _reduce_line_end(node: cst.TrailingWhitespace) -> _Reduced:
     if node.comment is not None:  # comments are not shared: pickled as usual
-        return node.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        return node.__reduce_ex__(pickle.HIGHEST_PROTOCOL)  # type: ignore[return-value]
     return _line_end, (node.whitespace, node.newline)
 
 
-_DISPATCH = {
-    **copyreg.dispatch_table,
+_DISPATCH: dict[type, Callable[[Any], _Reduced]] = {
+    **copyreg.dispatch_table,  # type: ignore[dict-item]
     cst.SimpleWhitespace: _reduce_space,
     cst.Newline: _reduce_newline,
     cst.TrailingWhitespace: _reduce_line_end,
