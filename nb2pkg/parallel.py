@@ -17,7 +17,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
@@ -59,12 +59,38 @@ def pool_map(
         initargs=(os.getpid(),),
     )
     try:
-        results = [_tick(result, done) for result in pool.map(func, items)]
+        with _interrupts_held():  # the workers are forked as the work is handed out
+            started = pool.map(func, items)
+        results = [_tick(result, done) for result in started]
     except BaseException:
         _stop(pool)
         raise
     pool.shutdown(wait=True)
     return results
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold back Ctrl-C while processes are forked, and deliver it after.
+
+    Forking runs Python's at-fork handlers; a KeyboardInterrupt raised inside
+    one is printed and dropped, and the conversion would go on as if Ctrl-C had
+    never been pressed. Meanwhile SIGINT is only recorded, then raised again.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGINT) is None:
+        yield  # signal handlers are the main thread's, and set from Python
+        return
+    pressed: list[int] = []
+    previous = signal.signal(
+        signal.SIGINT, lambda signum, _frame: pressed.append(signum)
+    )
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pressed:
+            signal.raise_signal(signal.SIGINT)
 
 
 # How often a worker looks whether its parent is still there, in seconds.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -153,3 +155,29 @@ def test_workers_find_facts_only_for_cells_the_cache_does_not_know(
         (f.path, f.text) for f in fresh.files
     ]
     assert cached.findings == fresh.findings
+
+
+_CTRL_C_DURING_FORK = """
+import os, signal
+from nb2pkg.parallel import pool_map
+# Ctrl-C pressed while the workers are forked: it arrives in an at-fork handler.
+os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
+try:
+    pool_map(abs, list(range(8)), jobs=2, worth=True)
+except KeyboardInterrupt:
+    print("interrupted")
+else:
+    print("went on")
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+def test_ctrl_c_while_workers_are_forked_stops_the_work() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_DURING_FORK],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.stdout == "interrupted\n", run.stderr
+    assert "Exception ignored" not in run.stderr
