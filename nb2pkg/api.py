@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -11,10 +12,9 @@ from nb2pkg._version import __version__ as TOOL_VERSION
 from nb2pkg.analyse.batch import Progress, analyse_paths, followed_runs
 from nb2pkg.analyse.cells import analyse_notebook
 from nb2pkg.cache import Store, cache_dir
-from nb2pkg.checks.pitfalls import check_notebook, selected
+from nb2pkg.checks.pitfalls import check_notebook, convert_pitfalls, selected
 from nb2pkg.checks.verify import CellOutput
 from nb2pkg.errors import (
-    CODES,
     Finding,
     InputError,
     Nb2PkgError,
@@ -22,12 +22,14 @@ from nb2pkg.errors import (
     finding,
 )
 from nb2pkg.model import CellAnalysis, Notebook, Plan, RenderedFile
-from nb2pkg.options import Checking, Options, Running, normalise_name
+from nb2pkg.options import Options, Running, normalise_name
+from nb2pkg.parallel import later
 from nb2pkg.plan.merge import plan_notebooks
 from nb2pkg.plan.table import CellRow, cell_rows
-from nb2pkg.read.notebook import read_notebook
+from nb2pkg.read.notebook import read_notebook, schema_findings
 from nb2pkg.read.search import notebook_paths
 from nb2pkg.render.files import render_plan
+from nb2pkg.render.formatting import black_worker
 from nb2pkg.write.manifest import (
     MANIFEST,
     TESTS,
@@ -40,12 +42,6 @@ from nb2pkg.write.manifest import (
 )
 from nb2pkg.write.package import write_package
 from nb2pkg.write.tree import check_target
-
-# The pitfalls convert also reports (the registry says which); the others repeat
-# what the plan reports or do not concern a package (stored outputs).
-CONVERT_CHECKS = frozenset(
-    code for code, kind in CODES.items() if kind.stage == "checks" and kind.convert
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,13 +169,13 @@ def convert(
     """
     options = options or Options()
     report = progress or _no_progress
-    planned = _plan(path, options, report)
-    plan = planned.plan
-    output = options.output if options.output is not None else Path(plan.package)
-    check_target(output, force=options.force, keep=planned.paths)
-    count = len(planned.paths)
-    report("formatting", count, count)
-    files, findings = planned.render(options)
+    with black_worker(options.jobs) as worker:  # black imports as the plan is made
+        planned = _plan(path, options, report, worker)
+        plan = planned.plan
+        output = options.output if options.output is not None else Path(plan.package)
+        check_target(output, force=options.force, keep=planned.paths)
+        report("formatting", len(planned.paths), len(planned.paths))
+        files, findings = planned.render(options, worker)
     if options.execute:
         from nb2pkg.checks.verify import verify_package
 
@@ -261,7 +257,7 @@ class _Planned:
     linked: tuple[tuple[Notebook, tuple[CellAnalysis, ...]], ...]
 
     def render(
-        self, options: Options
+        self, options: Options, worker: Executor | None = None
     ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
         """Return the package's files, and every finding of the conversion."""
         store = _store("render", self.paths, options.running)
@@ -270,6 +266,7 @@ class _Planned:
             generation=options.generation,
             jobs=options.jobs,
             known=store.entries,
+            worker=worker,
         )
         store.save(rendered.cache)
         findings = (
@@ -329,20 +326,30 @@ def _plan(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     options: Options,
     progress: Progress,
+    worker: Executor | None = None,
 ) -> _Planned:
-    """Read, analyse and plan the notebooks at ``path``."""
+    """Read, analyse and plan the notebooks at ``path``; ``worker`` checks their
+    nbformat schema meanwhile."""
     given = [path] if isinstance(path, str | os.PathLike) else list(path)
     paths = notebook_paths([Path(p) for p in given], exclude=options.exclude)
     facts = _store("facts", paths, options.running)
     known = facts.entries if options.cache else None
+    schema = [later(worker, schema_findings, p) for p in paths] if worker else []
     notebooks, analyses, entries = analyse_paths(
-        paths, known=known, jobs=options.jobs, progress=progress
+        paths, known=known, jobs=options.jobs, progress=progress, schema=not worker
     )
     followed = followed_runs(notebooks[0]) if len(given) == len(paths) == 1 else []
     if followed:  # converted alone, it brings the notebooks it %runs, by its name
         options = replace(options, name=options.name or normalise_name(paths[0].stem))
+        schema += (
+            [later(worker, schema_findings, p) for p in followed] if worker else []
+        )
         more = analyse_paths(
-            followed, known=known, jobs=options.jobs, progress=progress
+            followed,
+            known=known,
+            jobs=options.jobs,
+            progress=progress,
+            schema=not worker,
         )
         notebooks, analyses = [*notebooks, *more[0]], [*analyses, *more[1]]
         entries.update(more[2])
@@ -353,11 +360,13 @@ def _plan(
     )
     planned = tuple(zip(notebooks, linked_all, strict=True))
     several = len(notebooks) > 1
-    found = [_pitfalls(nb, linked, options.checking) for nb, linked in planned]
+    found = [convert_pitfalls(nb, linked, options.checking) for nb, linked in planned]
+    # What the worker found wrong with each notebook's schema (else found on reading).
+    checked = [found() for found in schema] if worker else [() for _ in planned]
     pitfalls = tuple(
         replace(f, notebook=nb.path.name) if several else f
-        for (nb, _), (notebook_pitfalls, _) in zip(planned, found, strict=True)
-        for f in notebook_pitfalls
+        for (nb, _), (own, _), by_schema in zip(planned, found, checked, strict=True)
+        for f in (*by_schema, *own)
     )
     facts.save(entries)
     return _Planned(
@@ -368,31 +377,3 @@ def _plan(
         fresh=tuple(cell for _, outputs in found for cell in outputs),
         linked=planned,
     )
-
-
-def _pitfalls(
-    notebook: Notebook, analyses: tuple[CellAnalysis, ...], checking: Checking
-) -> tuple[tuple[Finding, ...], tuple[CellOutput, ...]]:
-    """Return the hidden-state findings convert reports, and with --verify what
-    each cell printed in a fresh kernel; raise on the findings with --strict."""
-    pitfalls = tuple(
-        f
-        for f in check_notebook(notebook, analyses, checking=checking)
-        if f.code in CONVERT_CHECKS
-    )
-    fresh: tuple[CellOutput, ...] = ()
-    if checking.execute:
-        from nb2pkg.checks.execute import execute_and_compare
-
-        ran, fresh = execute_and_compare(notebook, timeout=checking.timeout)
-        pitfalls += ran
-    warnings = [f for f in pitfalls if f.severity >= Severity.WARNING]
-    if checking.strict and warnings:
-        first = warnings[0]
-        raise InputError(
-            f"{len(warnings)} notebook problems (--strict), first: "
-            f"{first.location()}: {first.message} ({first.code}); "
-            "run `nb2pkg check` for all of them",
-            path=notebook.path,
-        )
-    return pitfalls, fresh

@@ -11,6 +11,7 @@ stopped when the parent stops waiting for them for any reason.
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -49,15 +50,7 @@ def pool_map(
     workers = min(jobs or default_jobs(), len(items))
     if workers <= 1 or not worth:
         return [_tick(func(item), done) for item in items]
-    # fork starts at once and shares what is imported; elsewhere it is unsafe.
-    method = "fork" if sys.platform == "linux" else "spawn"
-    context = multiprocessing.get_context(method)
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(os.getpid(),),
-    )
+    pool = _pool(workers)
     try:
         with _interrupts_held():  # the workers are forked as the work is handed out
             started = pool.map(func, items)
@@ -67,6 +60,58 @@ def pool_map(
         raise
     pool.shutdown(wait=True)
     return results
+
+
+@contextlib.contextmanager
+def helper(
+    jobs: int | None, ready: Callable[[], object]
+) -> Iterator[ProcessPoolExecutor | None]:
+    """Yield one worker, started now and made ready by ``ready()`` on another
+    core while this process goes on; None with one job.
+
+    Work given to it later starts at once (``ready`` imports what it needs).
+    The worker is stopped on leaving, whether or not it was used or ready.
+    """
+    if (jobs or default_jobs()) <= 1:
+        yield None
+        return
+    pool = _pool(1, ready)
+    try:
+        with _interrupts_held():  # a pool forks its worker with the first work
+            pool.submit(int)
+        yield pool
+    finally:
+        _stop(pool)
+
+
+def later(worker: Executor, func: Callable[[T], R], item: T) -> Callable[[], R]:
+    """Return a call that gives ``func(item)``: worked out by ``worker`` from
+    now on, or here if the worker is gone (it could not start)."""
+    try:
+        future = worker.submit(func, item)
+    except BrokenExecutor:
+        return functools.partial(func, item)
+
+    def result() -> R:
+        try:
+            return future.result()
+        except BrokenExecutor:
+            return func(item)
+
+    return result
+
+
+def _pool(
+    workers: int, ready: Callable[[], object] | None = None
+) -> ProcessPoolExecutor:
+    # fork starts at once and shares what is imported; elsewhere it is unsafe.
+    method = "fork" if sys.platform == "linux" else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(os.getpid(), ready),
+    )
 
 
 @contextlib.contextmanager
@@ -97,7 +142,7 @@ def _interrupts_held() -> Iterator[None]:
 _WATCH_EVERY = 0.2
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(parent: int, ready: Callable[[], object] | None = None) -> None:
     """Make a new worker ignore Ctrl-C and exit once ``parent`` is gone.
 
     Ctrl-C reaches every process of the terminal's group: the parent alone
@@ -112,6 +157,8 @@ def _start_worker(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="nb2pkg-parent-watch", daemon=True).start()
+    if ready is not None:
+        ready()
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

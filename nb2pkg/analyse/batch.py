@@ -33,8 +33,12 @@ def analyse_paths(
     known: Mapping[str, object] | None,
     jobs: int | None,
     progress: Progress,
+    schema: bool = True,
 ) -> tuple[list[Notebook], list[tuple[CellAnalysis, ...]], dict[str, object]]:
     """Return the notebooks at ``paths``, their analyses and their cells' facts.
+
+    Without ``schema``, the notebooks are read without nbformat's schema check
+    (``read.notebook.schema_findings`` makes it apart).
 
     ``known`` are the cache's facts (None without a cache); the facts returned
     are those of every cell, for the next run. With enough work, worker
@@ -67,10 +71,10 @@ def analyse_paths(
 
     if not workers:
         for path in paths:
-            analysed(read_notebook(path), {})
+            analysed(read_notebook(path, schema=schema), {})
     else:
         pool_map(
-            functools.partial(_load, known=frozenset(known or ())),
+            functools.partial(_load, known=frozenset(known or ()), schema=schema),
             paths,
             jobs=jobs,
             worth=True,
@@ -79,10 +83,12 @@ def analyse_paths(
     return notebooks, analyses, entries
 
 
-def _load(path: Path, *, known: frozenset[str]) -> tuple[Notebook, dict[str, object]]:
+def _load(
+    path: Path, *, known: frozenset[str], schema: bool
+) -> tuple[Notebook, dict[str, object]]:
     """Return a notebook and the facts of its cells not ``known`` (work for a
     worker; see ``analyse.new_facts``)."""
-    notebook = read_notebook(path)
+    notebook = read_notebook(path, schema=schema)
     return notebook, new_facts(notebook.code_cells, known)
 
 

@@ -17,8 +17,9 @@ from nb2pkg.analyse.names import (
     has_star_import,
 )
 from nb2pkg.analyse.randomness import RANDOM_USE, SEED
+from nb2pkg.checks.verify import CellOutput
 from nb2pkg.credentials import find_credential
-from nb2pkg.errors import Finding, Severity, finding
+from nb2pkg.errors import CODES, Finding, InputError, Severity, finding
 from nb2pkg.model import CellAnalysis, Notebook
 from nb2pkg.options import Checking
 
@@ -263,3 +264,37 @@ def _lines_above(code: str) -> int:
         if line.strip() and not line.lstrip().startswith("#"):
             return count
     return 0
+
+
+# The pitfalls convert also reports; the rest repeat the plan or are not the package's.
+CONVERT_CHECKS = frozenset(
+    code for code, kind in CODES.items() if kind.stage == "checks" and kind.convert
+)
+
+
+def convert_pitfalls(
+    notebook: Notebook, analyses: tuple[CellAnalysis, ...], checking: Checking
+) -> tuple[tuple[Finding, ...], tuple[CellOutput, ...]]:
+    """Return the hidden-state findings convert reports, and with --verify what
+    each cell printed in a fresh kernel; raise on the findings with --strict."""
+    pitfalls = tuple(
+        f
+        for f in check_notebook(notebook, analyses, checking=checking)
+        if f.code in CONVERT_CHECKS
+    )
+    fresh: tuple[CellOutput, ...] = ()
+    if checking.execute:
+        from nb2pkg.checks.execute import execute_and_compare
+
+        ran, fresh = execute_and_compare(notebook, timeout=checking.timeout)
+        pitfalls += ran
+    warnings = [f for f in pitfalls if f.severity >= Severity.WARNING]
+    if checking.strict and warnings:
+        first = warnings[0]
+        raise InputError(
+            f"{len(warnings)} notebook problems (--strict), first: "
+            f"{first.location()}: {first.message} ({first.code}); "
+            "run `nb2pkg check` for all of them",
+            path=notebook.path,
+        )
+    return pitfalls, fresh

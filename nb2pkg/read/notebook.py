@@ -15,8 +15,9 @@ from nb2pkg.model import Cell, Notebook, Output
 from nb2pkg.read.directives import mark_cells
 from nb2pkg.read.repair import (
     SURROGATE_ESCAPE,
+    repair_ids,
+    schema_problems,
     upgrade,
-    validate,
     without_lone_surrogates,
 )
 
@@ -27,14 +28,15 @@ _CELL_KINDS = frozenset({"code", "markdown", "raw"})
 _MAX_HTML = 200_000
 
 
-def read_notebook(path: Path) -> Notebook:
-    """Return the notebook at ``path``, upgraded to nbformat 4 and repaired.
+def read_notebook(path: Path, *, schema: bool = True) -> Notebook:
+    """Return the notebook at ``path``, upgraded to nbformat 4 and repaired
+    (``schema``: see ``reads_notebook``).
 
     Raises:
         NotebookError: the file cannot be read, is not a notebook, cannot be
             repaired, or its kernel is not Python.
     """
-    return reads_notebook(_read_regular_file(path), path=path)
+    return reads_notebook(_read_regular_file(path), path=path, schema=schema)
 
 
 def _read_regular_file(path: Path) -> bytes:
@@ -74,17 +76,15 @@ def _digest(raw: bytes | str) -> str:
     ).hexdigest()
 
 
-def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
-    """Return the notebook whose JSON text is ``raw``; ``path`` names it in messages."""
-    data = _load_json(raw, path=path)
-    repairs: list[Finding] = []
-    text = raw if isinstance(raw, str) else raw.decode("latin-1")
-    if SURROGATE_ESCAPE.search(text):
-        data = without_lone_surrogates(data, repairs)
-    nb = upgrade(data, path=path, repairs=repairs)
-    _check_language(nb, path=path)
-    cells = tuple(_make_cell(i, c, repairs) for i, c in enumerate(nb["cells"]))
-    validate(nb, repairs)
+def reads_notebook(raw: bytes | str, *, path: Path, schema: bool = True) -> Notebook:
+    """Return the notebook whose JSON text is ``raw``; ``path`` names it in messages.
+
+    Without ``schema``, what nbformat's schema finds wrong is not among its
+    findings: ``schema_findings`` gives it (on another core, as it takes long).
+    """
+    nb, cells, repairs = _repaired(raw, path=path)
+    if schema:
+        repairs.extend(schema_problems(nb))
     cells, marks = mark_cells(cells)
     repairs.extend(marks)
     info = nb["metadata"].get("language_info")
@@ -96,6 +96,32 @@ def reads_notebook(raw: bytes | str, *, path: Path) -> Notebook:
         findings=tuple(repairs),
         sha256=_digest(raw),
     )
+
+
+def schema_findings(path: Path) -> tuple[Finding, ...]:
+    """Return what nbformat's schema finds wrong with the notebook at ``path``,
+    read and repaired as ``read_notebook`` reads it (none if it cannot be)."""
+    try:
+        nb, _, _ = _repaired(_read_regular_file(path), path=path)
+    except NotebookError:
+        return ()  # read_notebook says what is wrong
+    return tuple(schema_problems(nb))
+
+
+def _repaired(
+    raw: bytes | str, *, path: Path
+) -> tuple[Any, tuple[Cell, ...], list[Finding]]:
+    """Return the notebook's JSON upgraded and repaired, its cells, and the repairs."""
+    data = _load_json(raw, path=path)
+    repairs: list[Finding] = []
+    text = raw if isinstance(raw, str) else raw.decode("latin-1")
+    if SURROGATE_ESCAPE.search(text):
+        data = without_lone_surrogates(data, repairs)
+    nb = upgrade(data, path=path, repairs=repairs)
+    _check_language(nb, path=path)
+    cells = tuple(_make_cell(i, c, repairs) for i, c in enumerate(nb["cells"]))
+    repair_ids(nb, repairs)
+    return nb, cells, repairs
 
 
 def _load_json(raw: bytes | str, *, path: Path) -> dict[str, Any]:

@@ -161,23 +161,23 @@ def _repair_old_cells(data: dict[str, Any], repairs: list[Finding]) -> None:
                 cell.setdefault("outputs", [])
 
 
-def validate(nb: Any, repairs: list[Finding]) -> None:
+def schema_problems(nb: Any) -> list[Finding]:
     """Validate explicitly: nbformat's readers only log schema errors."""
-    _repair_ids(nb, repairs)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nbformat.validate(nb)
     except nbformat.ValidationError as exc:
         first = str(exc.message) if hasattr(exc, "message") else str(exc)
-        repairs.append(
-            finding("NBP001", f"does not follow the nbformat schema ({first[:120]})")
-        )
+        note = f"does not follow the nbformat schema ({first[:120]})"
+        return [finding("NBP001", note)]
     except Exception as exc:  # noqa: BLE001 - validation is advisory; never fatal
         log.debug("validation failed: %r", exc)
+    return []
 
 
-def _repair_ids(nb: Any, repairs: list[Finding]) -> None:
+def repair_ids(nb: Any, repairs: list[Finding]) -> None:
+    """Give each cell of an nbformat 4.5+ notebook a unique id."""
     if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) < (4, 5):
         return
     seen: set[str] = set()

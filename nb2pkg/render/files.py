@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from nb2pkg.cache import Memo
@@ -30,6 +31,7 @@ def render_plan(
     generation: Generation,
     jobs: int | None = None,
     known: Mapping[str, object] | None = None,
+    worker: Executor | None = None,
 ) -> Rendered:
     """Return the package's files and any finding made while rendering them.
 
@@ -38,7 +40,8 @@ def render_plan(
     Python with up to ``jobs`` processes. ``known`` is what was rendered
     before (the ``render`` cache): the code of pipeline steps, by what made it,
     and black's output, by the text it formatted; it is not changed, and what
-    this rendering used and made comes back as ``Rendered.cache``.
+    this rendering used and made comes back as ``Rendered.cache``. ``worker``
+    (``formatting.black_worker``) formats what changed since.
     """
     memo = Memo(known)
     env = environment(generation.template_dir)
@@ -51,7 +54,7 @@ def render_plan(
     ]
     try:
         formatted, findings = _format_and_check(
-            files, plan, fmt=generation.format, jobs=jobs, memo=memo
+            files, plan, fmt=generation.format, jobs=jobs, memo=memo, worker=worker
         )
     except EquivalenceError as exc:
         if generation.template_dir is None:
@@ -75,7 +78,13 @@ def _context(planned: PlannedFile, plan: Plan, memo: Memo) -> dict[str, object]:
 
 
 def _format_and_check(
-    files: list[RenderedFile], plan: Plan, *, fmt: bool, jobs: int | None, memo: Memo
+    files: list[RenderedFile],
+    plan: Plan,
+    *,
+    fmt: bool,
+    jobs: int | None,
+    memo: Memo,
+    worker: Executor | None,
 ) -> tuple[tuple[RenderedFile, ...], tuple[Finding, ...]]:
     """Format the Python files, then prove they still mean what the notebook meant.
 
@@ -91,6 +100,7 @@ def _format_and_check(
             requires_python=plan.requires_python,
             jobs=jobs,
             memo=memo,
+            worker=worker,
         )
     bad = check_files(formatted, plan, memo=memo)
     if bad and fmt:

@@ -14,25 +14,36 @@ the first is no ``...`` stub (black keeps overload stubs together). black is tol
 the Python versions the package supports, as it infers them from
 ``requires-python`` when the user runs it in the package; left to guess them, it
 would guess from each piece alone (a trailing comma after ``**kwargs``).
+
+Importing black takes a tenth of a second, and converting again after an edit
+formats one piece or two: with more than one core, ``black_worker`` imports it
+in a worker while the notebook is read and planned, and that worker formats
+them. Such a conversion never imports black here: the versions black targets
+are kept in the cache with its output.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import itertools
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
-import black
-from black.mode import TargetVersion
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from nb2pkg.cache import Memo, key
 from nb2pkg.errors import Finding, finding
 from nb2pkg.model import RenderedFile
-from nb2pkg.parallel import pool_map
+from nb2pkg.parallel import helper, later, pool_map
+
+if TYPE_CHECKING:
+    import black
+    from black.mode import TargetVersion
 
 log = logging.getLogger(__name__)
 # Below this much code to format, black runs in this process: workers cost more.
@@ -49,17 +60,19 @@ def format_files(
     requires_python: str,
     jobs: int | None,
     memo: Memo,
+    worker: Executor | None = None,
 ) -> tuple[list[RenderedFile], list[Finding]]:
     """Return the files with their Python formatted by black, and what failed.
 
     A file black cannot format is kept as it is, with an NBP501 finding.
-    ``memo`` holds black's output of pieces formatted before, by their text.
+    ``memo`` holds black's output of pieces formatted before, by their text,
+    and the versions black targets. ``worker`` (from ``black_worker``) formats
+    the pieces too few to be worth more processes.
     """
-    targets = black_targets(requires_python)
-    mode = black.Mode(target_versions=targets)
+    targets = _target_values(requires_python, memo, worker)
     # Unknown versions: black guesses them per piece; so only whole files.
     size_limit = PIECE_CHARS if targets else sys.maxsize
-    salt = ",".join(str(v.value) for v in sorted(targets, key=lambda v: v.value))
+    salt = ",".join(map(str, targets))
     pieces = {
         f.path: pieces_of(f.text, size_limit) if f.path.suffix == ".py" else []
         for f in files
@@ -75,10 +88,8 @@ def format_files(
             known[text] = cached
         else:
             todo[text] = piece_key
-    size = sum(len(t) for t in todo)
     failed: dict[str, str] = {}
-    black_it = functools.partial(_black, mode=mode)
-    done = pool_map(black_it, list(todo), jobs=jobs, worth=size > _WORTH_CHARS)
+    done = _format(list(todo), requires_python, jobs=jobs, worker=worker)
     for (text, piece_key), (black_text, error) in zip(todo.items(), done, strict=True):
         if error:
             failed[text] = error
@@ -99,6 +110,57 @@ def format_files(
         else:
             out.append(file)
     return out, findings
+
+
+@contextlib.contextmanager
+def black_worker(jobs: int | None) -> Iterator[Executor | None]:
+    """Yield a worker that is importing black now, for ``format_files``; None
+    with one job. Until then it is free for other work (``api`` has it check
+    the notebooks' schema). It is stopped on leaving."""
+    with helper(jobs, _import_black) as worker:
+        yield worker
+
+
+def _import_black() -> None:
+    import black  # noqa: F401 - the import is the point
+
+
+def _format(
+    texts: list[str], requires_python: str, *, jobs: int | None, worker: Executor | None
+) -> list[tuple[str, str]]:
+    """Return ``_black`` of each text: in workers if there is much to format,
+    else in ``worker``, else here."""
+    black_it = functools.partial(_black, requires_python=requires_python)
+    worth = sum(len(t) for t in texts) > _WORTH_CHARS
+    if texts and worker is not None and not worth:
+        formatted = [later(worker, black_it, text) for text in texts]
+        return [result() for result in formatted]
+    if worth:
+        import black  # noqa: F401 - before forking: every worker shares it
+    return pool_map(black_it, texts, jobs=jobs, worth=worth)
+
+
+def _target_values(
+    requires_python: str, memo: Memo, worker: Executor | None
+) -> list[int]:
+    """Return the minor versions black targets for ``requires_python``, kept
+    in ``memo`` (black need not be imported to know them again); ``worker``
+    works them out if it is there."""
+    entry = key(f"black targets\n{requires_python}")
+    kept = memo.get(entry)
+    if isinstance(kept, list) and all(type(v) is int for v in kept):
+        return kept
+    if worker is not None:
+        values = later(worker, target_values, requires_python)()
+    else:
+        values = target_values(requires_python)
+    memo.put(entry, values)
+    return values
+
+
+def target_values(requires_python: str) -> list[int]:
+    """Return the minor versions of ``black_targets``, in order."""
+    return sorted(v.value for v in black_targets(requires_python))
 
 
 def pieces_of(text: str, size: int = PIECE_CHARS) -> list[str]:
@@ -146,6 +208,8 @@ def black_targets(requires_python: str) -> set[TargetVersion]:
 
     Empty (black guesses per file) if ``requires_python`` does not say.
     """
+    from black.mode import TargetVersion
+
     try:
         allowed = SpecifierSet(requires_python)
     except InvalidSpecifier:
@@ -153,11 +217,20 @@ def black_targets(requires_python: str) -> set[TargetVersion]:
     return {v for v in TargetVersion if allowed.contains(f"3.{v.value}")}
 
 
-def _black(text: str, *, mode: black.Mode) -> tuple[str, str]:
+@functools.lru_cache(maxsize=8)
+def _mode(requires_python: str) -> black.Mode:
+    import black
+
+    return black.Mode(target_versions=black_targets(requires_python))
+
+
+def _black(text: str, *, requires_python: str) -> tuple[str, str]:
     """Return (black's output, "") or (text, why black failed)."""
+    import black
+
     text, kept = _set_aside(text)
     try:
-        formatted = black.format_str(text, mode=mode)
+        formatted = black.format_str(text, mode=_mode(requires_python))
     except Exception as exc:  # noqa: BLE001 - black may fail on any odd code
         log.debug("black failed: %r", exc)
         return _put_back(text, kept), type(exc).__name__

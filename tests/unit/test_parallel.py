@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from concurrent.futures import BrokenExecutor
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import libcst as cst
@@ -17,11 +20,12 @@ from nb2pkg.analyse import batch
 from nb2pkg.analyse import cells as analyse
 from nb2pkg.analyse.cells import analyse_notebook, cell_key
 from nb2pkg.api import convert
+from nb2pkg.cache import Memo
 from nb2pkg.errors import NotebookError
-from nb2pkg.model import Cell, Kind, Notebook, Statement
+from nb2pkg.model import Cell, Kind, Notebook, RenderedFile, Statement
 from nb2pkg.options import Options
-from nb2pkg.parallel import pool_map, split
-from nb2pkg.read.notebook import read_notebook
+from nb2pkg.parallel import helper, later, pool_map, split
+from nb2pkg.read.notebook import read_notebook, schema_findings
 from nb2pkg.render import formatting
 from tests.conftest import MakeNotebook
 
@@ -157,13 +161,122 @@ def test_workers_find_facts_only_for_cells_the_cache_does_not_know(
     assert cached.findings == fresh.findings
 
 
+def _black_imported() -> bool:
+    import sys
+
+    return "black" in sys.modules
+
+
+def _cannot_start() -> None:
+    raise RuntimeError("no black here")
+
+
+def test_a_helper_is_ready_before_its_first_piece_and_stopped_after() -> None:
+    import multiprocessing
+
+    with helper(1, formatting._import_black) as none:
+        assert none is None  # one core: no helper, the work is done here
+    with helper(2, formatting._import_black) as worker:
+        assert worker is not None
+        assert worker.submit(_black_imported).result(timeout=120)
+        pids = set(getattr(worker, "_processes", None) or {})
+    assert pids
+    for _ in range(100):
+        if not pids & {p.pid for p in multiprocessing.active_children()}:
+            break
+        time.sleep(0.05)
+    assert not pids & {p.pid for p in multiprocessing.active_children()}
+
+
+def test_formatting_goes_on_here_when_the_helper_cannot_start() -> None:
+    files = [RenderedFile(PurePosixPath("m.py"), "def f(x,y):\n  return {'a':x}\n")]
+    with helper(2, _cannot_start) as worker:
+        out, findings = formatting.format_files(
+            files, requires_python=">=3.10", jobs=2, memo=Memo(), worker=worker
+        )
+    assert findings == []
+    assert out[0].text == 'def f(x, y):\n    return {"a": x}\n'
+
+
+def test_a_small_conversion_leaves_black_to_the_helper(
+    make_nb: MakeNotebook, tmp_path: Path
+) -> None:
+    """Cold or from the cache, a conversion with little to format does not
+    import black: the helper formats and says which versions black targets."""
+    path = make_nb("def f(x):\n  return x", "y = f( 2 )\nprint(y)")
+    script = """
+import sys
+from pathlib import Path
+from nb2pkg.api import convert
+from nb2pkg.options import Options
+options = Options(output=Path(sys.argv[2]), force=True, jobs=2, cache=True,
+                  cache_dir=Path(sys.argv[3]), config_dir=Path(sys.argv[3]))
+convert(sys.argv[1], options=options)
+print("black" in sys.modules)
+"""
+    args = [str(path), str(tmp_path / "out"), str(tmp_path / "cache")]
+    run = [sys.executable, "-c", script, *args]
+    cold = subprocess.run(run, capture_output=True, text=True, check=True)
+    text = path.read_text().replace("print(y)", "print( y+1 )")  # for black
+    path.write_text(text)
+    warm = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert (cold.stdout, warm.stdout) == ("False\n", "False\n")
+    pipeline = next((tmp_path / "out").rglob("pipeline.py")).read_text()
+    assert "print(y + 1)" in pipeline
+
+
+def _off_schema(path: Path, body: str) -> Path:
+    """Write a readable notebook nbformat's schema refuses (a cell's extra key)."""
+    cell = {"cell_type": "code", "id": "a", "metadata": {}, "source": body}
+    cell |= {"outputs": [], "execution_count": 1, "surprise": True}
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": [cell]}
+    path.write_text(json.dumps(notebook | {"metadata": {"kernelspec": kernel}}))
+    return path
+
+
+@pytest.mark.parametrize("several", [False, True])
+def test_the_schema_checked_by_the_helper_is_reported_as_when_read_here(
+    tmp_path: Path, several: bool
+) -> None:
+    paths = [_off_schema(tmp_path / "odd.ipynb", "def f(x):\n    return x")]
+    if several:
+        paths.append(_off_schema(tmp_path / "two.ipynb", "def g(x):\n    return x"))
+    options = Options(dry_run=True, name="p")
+    here = convert(paths, options=replace(options, jobs=1))
+    helped = convert(paths, options=replace(options, jobs=2))
+    schema = [f for f in here.findings if "nbformat schema" in f.message]
+    assert len(schema) == len(paths)
+    assert [f.notebook for f in schema] == (
+        ["odd.ipynb", "two.ipynb"] if several else [""]
+    )
+    assert helped.findings == here.findings
+
+
+def test_work_for_a_helper_that_could_not_start_is_done_here(tmp_path: Path) -> None:
+    path = _off_schema(tmp_path / "odd.ipynb", "x = 1")
+    with helper(2, _cannot_start) as worker:
+        assert worker is not None
+        for _ in range(100):  # until the pool knows its worker failed
+            try:
+                worker.submit(int).result(timeout=10)
+            except BrokenExecutor:
+                break
+        found = later(worker, schema_findings, path)()
+    assert [f.code for f in found] == ["NBP001"]
+
+
 _CTRL_C_DURING_FORK = """
-import os, signal
-from nb2pkg.parallel import pool_map
+import os, signal, sys
+from nb2pkg.parallel import helper, pool_map
 # Ctrl-C pressed while the workers are forked: it arrives in an at-fork handler.
 os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGINT))
 try:
-    pool_map(abs, list(range(8)), jobs=2, worth=True)
+    if sys.argv[1] == "pool":
+        pool_map(abs, list(range(8)), jobs=2, worth=True)
+    else:
+        with helper(2, int) as worker:
+            worker.submit(int).result()
 except KeyboardInterrupt:
     print("interrupted")
 else:
@@ -172,9 +285,10 @@ else:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
-def test_ctrl_c_while_workers_are_forked_stops_the_work() -> None:
+@pytest.mark.parametrize("workers", ["pool", "helper"])
+def test_ctrl_c_while_workers_are_forked_stops_the_work(workers: str) -> None:
     run = subprocess.run(
-        [sys.executable, "-c", _CTRL_C_DURING_FORK],
+        [sys.executable, "-c", _CTRL_C_DURING_FORK, workers],
         capture_output=True,
         text=True,
         timeout=60,
