@@ -1,5 +1,19 @@
-"""Run the command line: ``python -m nb2pkg``."""
+"""Start the command line: ``python -m nb2pkg``, and the ``nb2pkg`` command."""
 
-from nb2pkg.cli import main
+from __future__ import annotations
 
-main()
+import sys
+
+
+def main() -> None:
+    """Import the command line and run it; Ctrl-C while it loads prints one line."""
+    try:
+        from nb2pkg.cli import main as command_line
+    except KeyboardInterrupt:
+        sys.stderr.write("nb2pkg: interrupted\n")
+        raise SystemExit(130) from None
+    command_line()
+
+
+if __name__ == "__main__":
+    main()

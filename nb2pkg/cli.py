@@ -347,14 +347,28 @@ _GC_YOUNG = 50_000
 
 
 def main() -> None:
-    """Run the nb2pkg command line."""
+    """Run the nb2pkg command line. Ctrl-C at any moment prints one line and
+    exits 130, however far the command had come."""
     _tune_gc()
     try:
         app(prog_name="nb2pkg")
+    except KeyboardInterrupt:  # while typer builds the command line
+        _interrupted()
+    except SystemExit as stop:
+        if stop.code == 130:  # typer's silent exit for Ctrl-C in a command
+            _interrupted()
+        raise
     finally:
         # Python walks every object once more as it exits; what the command made
         # is freed anyway.
         gc.freeze()
+
+
+def _interrupted() -> None:
+    from nb2pkg import report
+
+    report.interrupted()  # unless the command already said so
+    raise SystemExit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

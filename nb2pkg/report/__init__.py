@@ -85,7 +85,7 @@ def guarded(action: Callable[[], T], *, debug: bool) -> T:
         say(f"nb2pkg: error: {exc}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        say("nb2pkg: interrupted; nothing was written")
+        interrupted("; nothing was written")
         raise typer.Exit(130) from None
     except Exception as exc:
         if debug:
@@ -99,6 +99,17 @@ def guarded(action: Callable[[], T], *, debug: bool) -> T:
             f"please report it with {handle.name}"
         )
         raise typer.Exit(3) from None
+
+
+# Whether Ctrl-C was reported: typer turns one it catches into a silent exit 130.
+_INTERRUPTED: list[bool] = [False]
+
+
+def interrupted(detail: str = "") -> None:
+    """Say, once per process, that Ctrl-C stopped the command."""
+    if not _INTERRUPTED[0]:
+        _INTERRUPTED[0] = True
+        say(f"nb2pkg: interrupted{detail}")
 
 
 def say(text: str) -> None:
