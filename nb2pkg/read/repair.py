@@ -12,8 +12,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from nb2pkg.errors import Finding, NotebookError, finding
 
 log = logging.getLogger(__name__)
@@ -96,7 +94,7 @@ def upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any:
             f"nbformat {version} is newer than this nb2pkg understands; upgrade nb2pkg",
             path=path,
         )
-    if version not in nbformat.versions:
+    if version not in VERSIONS:
         raise NotebookError(f"nbformat {version} does not exist", path=path)
     if version < 4:
         _repair_old_cells(data, repairs)
@@ -105,10 +103,7 @@ def upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            old = nbformat.versions[version].to_notebook_json(
-                data, minor=data.get("nbformat_minor", 0)
-            )
-            nb = nbformat.convert(old, 4)
+            nb = _as_version_4(data) if version == 4 else _upgraded(data, version)
     except Exception as exc:  # noqa: BLE001 - nbformat's upgrade fails many ways
         log.debug("nbformat cannot upgrade %s: %r", path, exc)
         raise NotebookError(
@@ -118,11 +113,74 @@ def upgrade(data: dict[str, Any], *, path: Path, repairs: list[Finding]) -> Any:
             path=path,
         ) from None
     if not isinstance(nb.get("metadata"), dict):
-        nb["metadata"] = nbformat.from_dict({})
+        nb["metadata"] = {}
         repairs.append(finding("NBP001", "notebook metadata missing; added"))
     if not isinstance(nb.get("cells"), list):
         raise NotebookError("is not a notebook (no list of cells in it)", path=path)
     return nb
+
+
+# The versions nbformat reads (nbformat.versions).
+VERSIONS = (1, 2, 3, 4)
+
+
+def _upgraded(data: dict[str, Any], version: int) -> Any:
+    """Return an older notebook as nbformat upgrades it to version 4."""
+    import nbformat  # a moment to import: most notebooks are version 4
+
+    old = nbformat.versions[version].to_notebook_json(
+        data, minor=data.get("nbformat_minor", 0)
+    )
+    return nbformat.convert(old, 4)
+
+
+def _as_version_4(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a version-4 notebook's JSON as nbformat's reader gives it.
+
+    Text kept as a list of lines (sources, streams, mime bundles other than
+    JSON) is joined and transient metadata dropped, in place; it fails where
+    nbformat fails (a cell or an output that is not an object). Plain dicts,
+    not NotebookNodes: nbformat is not imported to read a current notebook.
+    """
+    cells = data["cells"]
+    for cell in cells:
+        if not isinstance(cell, dict):
+            raise TypeError(f"a cell is {type(cell).__name__}, not an object")
+        _join_cell(cell)
+    metadata = data["metadata"]
+    for key in ("orig_nbformat", "orig_nbformat_minor", "signature"):
+        metadata.pop(key, None)
+    for cell in cells:
+        cell["metadata"].pop("trusted", None)
+    return data
+
+
+def _join_cell(cell: dict[str, Any]) -> None:
+    if isinstance(cell.get("source"), list):
+        cell["source"] = "".join(cell["source"])
+    for attachment in cell.get("attachments", {}).values():
+        _join_bundle(attachment)
+    if cell.get("cell_type") == "code":
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type", "")
+            if kind in ("execute_result", "display_data"):
+                _join_bundle(output.get("data", {}))
+            elif kind and isinstance(output.get("text", ""), list):
+                output["text"] = "".join(output["text"])
+
+
+def _join_bundle(bundle: dict[str, Any]) -> None:
+    """Join the lines of each text value of a mime bundle (JSON ones are data)."""
+    for mime, value in list(bundle.items()):
+        json_mime = mime == "application/json" or (
+            mime.startswith("application/") and mime.endswith("+json")
+        )
+        if (
+            not json_mime
+            and isinstance(value, list)
+            and all(isinstance(line, str) for line in value)
+        ):
+            bundle[mime] = "".join(value)
 
 
 def _repair_cells(data: dict[str, Any], repairs: list[Finding]) -> None:
@@ -163,6 +221,8 @@ def _repair_old_cells(data: dict[str, Any], repairs: list[Finding]) -> None:
 
 def schema_problems(nb: Any) -> list[Finding]:
     """Validate explicitly: nbformat's readers only log schema errors."""
+    import nbformat  # its schema's validator takes a moment to build
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
