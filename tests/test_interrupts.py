@@ -39,13 +39,13 @@ _STAGES = {
 }
 
 
-def _run(patch: str, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+def _run(patch: str, *args: str) -> tuple[int, str]:
+    """Run the command line with ``args`` after ``patch``; return code and stderr."""
     done = subprocess.run(
         [sys.executable, "-c", _RUN.format(patch=patch), *args],
         capture_output=True,
         text=True,
         timeout=120,
-        env=env,
     )
     return done.returncode, done.stderr
 
