@@ -162,18 +162,31 @@ def _start_worker(parent: int, ready: Callable[[], object] | None = None) -> Non
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool's workers now, mid-work (Ctrl-C, an error in a piece)."""
+    """Stop the pool's workers now, mid-work (Ctrl-C, an error in a piece), and
+    wait a moment for the pool's own thread to end.
+
+    Before Python 3.12 that thread may close its wake-up pipe just as Python,
+    exiting, writes to it: "Exception ignored ... Bad file descriptor" would be
+    printed under the one line a Ctrl-C gives, unless the thread ended first.
+    """
+    manager = getattr(pool, "_executor_manager_thread", None)
     terminate = getattr(pool, "terminate_workers", None)  # Python 3.14
     if terminate is not None:
         terminate()
-        return
-    # Before Python 3.14 the pool has no public way to stop its workers; shutdown
-    # forgets them, so they are taken first.
-    processes = list(getattr(pool, "_processes", None) or {})
-    pool.shutdown(wait=False, cancel_futures=True)
-    for pid in processes:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGTERM)
+    else:
+        # Before Python 3.14 the pool has no public way to stop its workers;
+        # shutdown forgets them, so they are taken first.
+        processes = list(getattr(pool, "_processes", None) or {})
+        pool.shutdown(wait=False, cancel_futures=True)
+        for pid in processes:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+    if isinstance(manager, threading.Thread):
+        manager.join(timeout=_STOP_WAIT)
+
+
+# How long a stopped pool's thread is waited for, in seconds (it takes milliseconds).
+_STOP_WAIT = 5.0
 
 
 def _tick(result: R, done: Callable[[R], None] | None) -> R:

@@ -6,6 +6,7 @@ import json
 import pickle
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor
@@ -295,3 +296,24 @@ def test_ctrl_c_while_workers_are_forked_stops_the_work(workers: str) -> None:
     )
     assert run.stdout == "interrupted\n", run.stderr
     assert "Exception ignored" not in run.stderr
+
+
+def _inverse(x: int) -> float:
+    return 1 / x
+
+
+def _pool_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if "ExecutorManager" in type(t).__name__]
+
+
+def test_stopped_workers_leave_no_thread_behind() -> None:
+    """When a pool is stopped (an error, Ctrl-C, the helper's end), its thread has
+    ended: one left running may write to a closed pipe as Python exits."""
+    assert not _pool_threads()
+    with pytest.raises(ZeroDivisionError):
+        pool_map(_inverse, [1, 0, 2, 3], jobs=2, worth=True)
+    assert not _pool_threads()
+    with helper(2, int) as worker:
+        assert worker is not None and worker.submit(int).result(timeout=60) == 0
+        assert _pool_threads()
+    assert not _pool_threads()
