@@ -354,6 +354,12 @@ def main() -> None:
         app(prog_name="nb2pkg")
     except KeyboardInterrupt:  # while typer builds the command line
         _interrupted()
+    except RuntimeError as exc:  # a Ctrl-C while a module defined a class
+        from nb2pkg.errors import by_ctrl_c
+
+        if by_ctrl_c(exc):
+            _interrupted()
+        raise
     except SystemExit as stop:
         if stop.code == 130:  # typer's silent exit for Ctrl-C in a command
             _interrupted()

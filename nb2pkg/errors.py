@@ -199,3 +199,19 @@ class TemplateError(Nb2PkgError):
 
 class EquivalenceError(Exception):
     """Internal: generated code does not mean what the notebook meant. Please report."""
+
+
+def by_ctrl_c(error: BaseException) -> bool:
+    """Return whether ``error`` is, or was raised because of, a KeyboardInterrupt.
+
+    Python before 3.12 wraps what a class's ``__set_name__`` raises in a
+    RuntimeError: a Ctrl-C while a module defines a dataclass arrives as one.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

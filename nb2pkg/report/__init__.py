@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from nb2pkg.errors import CODES, Severity
+from nb2pkg.errors import CODES, Severity, by_ctrl_c
 from nb2pkg.model import Kind, TestKind
 
 if TYPE_CHECKING:
@@ -88,6 +88,9 @@ def guarded(action: Callable[[], T], *, debug: bool) -> T:
         interrupted("; nothing was written")
         raise typer.Exit(130) from None
     except Exception as exc:
+        if by_ctrl_c(exc):  # a Ctrl-C that Python wrapped (see by_ctrl_c)
+            interrupted("; nothing was written")
+            raise typer.Exit(130) from None
         if debug:
             raise
         with tempfile.NamedTemporaryFile(
