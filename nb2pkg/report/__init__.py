@@ -84,11 +84,8 @@ def guarded(action: Callable[[], T], *, debug: bool) -> T:
             raise
         say(f"nb2pkg: error: {exc}")
         raise typer.Exit(2) from None
-    except KeyboardInterrupt:
-        interrupted("; nothing was written")
-        raise typer.Exit(130) from None
-    except Exception as exc:
-        if by_ctrl_c(exc):  # a Ctrl-C that Python wrapped (see by_ctrl_c)
+    except (KeyboardInterrupt, Exception) as exc:
+        if by_ctrl_c(exc):  # or a Ctrl-C that Python wrapped (see by_ctrl_c)
             interrupted("; nothing was written")
             raise typer.Exit(130) from None
         if debug:
