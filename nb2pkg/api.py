@@ -362,7 +362,7 @@ def _plan(
     several = len(notebooks) > 1
     found = [convert_pitfalls(nb, linked, options.checking) for nb, linked in planned]
     # What the worker found wrong with each notebook's schema (else found on reading).
-    checked = [found() for found in schema] if worker else [() for _ in planned]
+    checked = [result() for result in schema] if worker else [() for _ in planned]
     pitfalls = tuple(
         replace(f, notebook=nb.path.name) if several else f
         for (nb, _), (own, _), by_schema in zip(planned, found, checked, strict=True)

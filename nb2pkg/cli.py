@@ -352,9 +352,7 @@ def main() -> None:
     _tune_gc()
     try:
         app(prog_name="nb2pkg")
-    except KeyboardInterrupt:  # while typer builds the command line
-        _interrupted()
-    except RuntimeError as exc:  # a Ctrl-C while a module defined a class
+    except (KeyboardInterrupt, RuntimeError) as exc:  # out of typer: see by_ctrl_c
         from nb2pkg.errors import by_ctrl_c
 
         if by_ctrl_c(exc):
